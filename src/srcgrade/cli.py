@@ -1,0 +1,220 @@
+"""The ``srcgrade`` command line: argument parsing and output only; the work is in the core."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from srcgrade import engine, report
+from srcgrade.corpus import Ratings, load_ratings, read_weights_file
+from srcgrade.ingest import IngestError, fetch_url, iter_jsonl, text_from_path
+from srcgrade.lexicon import example_problems
+from srcgrade.model import Problem
+from srcgrade.output import open_atomic
+from srcgrade.rubric import WeightError, parse_weights, resolve_weights
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; printed without a traceback, exit 2."""
+
+
+def default_ratings_dir() -> Path:
+    return Path(os.environ.get("SRCGRADE_RATINGS", "ratings"))
+
+
+def _load(path: Path) -> Ratings:
+    if not path.is_dir():
+        raise UsageError(
+            f"{path}: no ratings folder here; run from the repository or pass --ratings DIR "
+            "(or set SRCGRADE_RATINGS)"
+        )
+    return load_ratings(path)
+
+
+def _weights(args: argparse.Namespace, ratings: Ratings) -> dict[str, float]:
+    overrides: dict[str, float] = {}
+    try:
+        if getattr(args, "weights_file", None):
+            overrides.update(read_weights_file(Path(args.weights_file)))
+        if getattr(args, "weights", None):
+            overrides.update(parse_weights(args.weights))
+        return resolve_weights(ratings.rubric(args.rubric), overrides)
+    except (WeightError, KeyError) as error:
+        raise UsageError(str(error).strip("'\"")) from None
+
+
+def _warn(problems: Iterable[Problem], what: str = "skipped") -> None:
+    for problem in problems:
+        print(f"srcgrade: {what}: {problem}", file=sys.stderr)
+
+
+# --- validate ----------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    ratings = _load(Path(args.path))
+    problems = list(ratings.problems)
+    for lexicon in ratings.lexicons.values():
+        problems.extend(example_problems(lexicon.entries))
+    for problem in problems:
+        print(problem)
+    counts = (
+        f"{len(ratings.rubrics)} rubrics, {len(ratings.lexicons)} lexicons "
+        f"({sum(len(x.entries) for x in ratings.lexicons.values())} entries), "
+        f"{len(ratings.articles)} articles"
+    )
+    if ratings.ledger is not None:
+        counts += f", {len(ratings.ledger)} facts"
+    status = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "ok"
+    print(f"{args.path}: {status} ({counts})", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+# --- rate --------------------------------------------------------------------------------------
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    source = Path(args.path)
+    if source.is_dir():
+        ratings = _load(source)
+        if args.ratings:
+            raise UsageError("give either a ratings folder to rate or --ratings, not both")
+        _warn(ratings.problems)
+        weights = _weights(args, ratings)
+        scorer = engine.make_scorer(ratings, args.rubric)
+        scores = [(a.meta, engine.score_article(scorer, a, weights)) for a in ratings.articles]
+        return _write_scores(args, scores, scorer.rubric.criteria)
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
+    weights = _weights(args, ratings)
+    scorer = engine.make_scorer(ratings, args.rubric)
+    problems: list[Problem] = []
+    records = iter_jsonl(source, problems)
+    pairs = ((r.extra, s) for r, s in engine.score_records(scorer, records, weights))
+    code = _write_scores(args, pairs, scorer.rubric.criteria)
+    _warn(problems)
+    return code
+
+
+def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]], criteria) -> int:
+    fmt = args.format
+    with open_atomic(args.output, binary=fmt == "parquet") as out:
+        if fmt == "jsonl":
+            for extra, score in pairs:
+                out.write(report.jsonl_row(score, extra) + "\n")
+        elif fmt == "json":
+            json.dump([report.to_json(s) for _, s in pairs], out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            frame = _frame(pairs)
+            if fmt == "csv":
+                frame.to_csv(out, index=False)
+            elif fmt == "parquet":
+                frame.to_parquet(out, index=False)
+            else:
+                out.write(report.ranking_table(frame, criteria) if not frame.empty else "no articles\n")
+    return EXIT_OK
+
+
+def _frame(pairs: Iterable[tuple[dict, object]]):
+    import pandas as pd
+
+    return pd.DataFrame([report.flat_row(score, extra) for extra, score in pairs])
+
+
+# --- score -------------------------------------------------------------------------------------
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
+    weights = _weights(args, ratings)
+    try:
+        if args.input.startswith(("http://", "https://")):
+            text = fetch_url(args.input)
+        else:
+            text = text_from_path(args.input)
+    except IngestError as error:
+        raise UsageError(str(error)) from None
+    date = dt.date.fromisoformat(args.date) if args.date else None
+    scorer = engine.make_scorer(ratings, args.rubric)
+    name = "standard input" if args.input == "-" else args.input
+    score = scorer.score(text, article_id=name, title=name, weights=weights, article_date=date)
+    if args.format == "json":
+        print(json.dumps(report.to_json(score), indent=2, ensure_ascii=False))
+    else:
+        print(report.score_report(score), end="")
+    return EXIT_OK
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, ratings_flag: bool = True) -> None:
+    parser.add_argument("--rubric", help="rubric id (default: the one ratings/srcgrade.yaml names)")
+    parser.add_argument("--weights", help="override weights, e.g. citations=2,hedging=1")
+    parser.add_argument("--weights-file", help="a weight preset YAML (e.g. from fit-weights)")
+    if ratings_flag:
+        parser.add_argument(
+            "--ratings", help="the ratings folder with rubrics and lexicons (default: ./ratings)"
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="srcgrade",
+        description="Rate how trustworthy health and science writing is, against a YAML rubric.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check every YAML file; list problems as file:line")
+    p.add_argument("path", help="the ratings folder")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("rate", help="rate a ratings folder's articles or a JSONL corpus")
+    p.add_argument("path", help="a ratings folder, or a JSONL file with id and text per line")
+    _common(p)
+    p.add_argument("--format", choices=["table", "csv", "json", "jsonl", "parquet"], default="table")
+    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    p.set_defaults(run=cmd_rate)
+
+    p = sub.add_parser("score", help="score one article: a file (.txt .md .html), - or a URL")
+    p.add_argument("input", help="path, '-' for standard input, or an http(s) URL")
+    _common(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--date", help="the article's publication date, YYYY-MM-DD (for currency)")
+    p.set_defaults(run=cmd_score)
+
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """Subcommands that live beside the feature they expose (evaluate, fit-weights)."""
+    from srcgrade import evaluate
+
+    return [evaluate.register]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"srcgrade: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""Loading ``ratings/``: rubrics, lexicons, the fact ledger, articles and weight presets.
+
+Loading never raises on bad data. Each problem is collected with its file and line and the rest
+still loads: a broken article YAML costs that article, not the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from srcgrade.lexicon import Lexicon, load_lexicon
+from srcgrade.model import Problem
+from srcgrade.rubric import Rubric, WeightError, load_rubric
+from srcgrade.yamlio import check_schema, load_yaml, read_text_file
+
+
+@dataclass(frozen=True)
+class ExpertRating:
+    level: int
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    text: str
+    meta: dict[str, Any]
+    expert: dict[str, ExpertRating] = field(default_factory=dict)
+    expert_rater: str = ""
+    path: str = ""
+
+    @property
+    def date(self) -> dt.date | None:
+        value = self.meta.get("date")
+        return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class WeightPreset:
+    name: str
+    weights: dict[str, float]
+    rubric: str | None
+    description: str
+    path: str
+
+
+@dataclass
+class Ratings:
+    root: Path
+    default_rubric: str | None = None
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    ledger: Any = None
+    articles: list[Article] = field(default_factory=list)
+    presets: dict[str, WeightPreset] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def rubric(self, name: str | None = None) -> Rubric:
+        """The named rubric, or the default one; KeyError names the ones there are."""
+        chosen = name or self.default_rubric
+        if chosen not in self.rubrics:
+            known = ", ".join(sorted(self.rubrics)) or "none"
+            raise KeyError(f"no rubric '{chosen}' in {self.root} (rubrics: {known})")
+        return self.rubrics[chosen]
+
+
+def _display(path: Path, root: Path) -> str:
+    """The path as the user gave the root, so a message's file:line opens in an editor."""
+    return str(path)
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every file's name, size and modification time: a cache key for the dashboard."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def load_ratings(root: Path) -> Ratings:
+    root = Path(root)
+    ratings = Ratings(root=root)
+    if not root.is_dir():
+        ratings.problems.append(Problem(str(root), None, "not a directory; give the ratings/ folder"))
+        return ratings
+    _load_config(ratings)
+    for path in sorted((root / "lexicons").glob("*.yaml")):
+        lexicon, problems = load_lexicon(path, _display(path, root))
+        ratings.problems.extend(problems)
+        if lexicon:
+            ratings.lexicons[lexicon.id] = lexicon
+    for path in sorted((root / "rubrics").glob("*.yaml")):
+        _load_one_rubric(ratings, path)
+    _load_ledger(ratings)
+    _load_articles(ratings)
+    _load_presets(ratings)
+    if ratings.default_rubric and ratings.default_rubric not in ratings.rubrics:
+        ratings.problems.append(
+            Problem(
+                _display(root / "srcgrade.yaml", root),
+                None,
+                f"default_rubric '{ratings.default_rubric}' is not in rubrics/ "
+                f"(found: {', '.join(sorted(ratings.rubrics)) or 'none'})",
+            )
+        )
+    return ratings
+
+
+def _load_config(ratings: Ratings) -> None:
+    path = ratings.root / "srcgrade.yaml"
+    if not path.exists():
+        return
+    doc, problem = load_yaml(path, _display(path, ratings.root))
+    if problem:
+        ratings.problems.append(problem)
+        return
+    assert doc is not None
+    problems = check_schema(doc, "config")
+    ratings.problems.extend(problems)
+    if not problems:
+        ratings.default_rubric = doc.data["default_rubric"]
+
+
+def _load_one_rubric(ratings: Ratings, path: Path) -> None:
+    rubric, problems = load_rubric(path, _display(path, ratings.root))
+    ratings.problems.extend(problems)
+    if rubric is None:
+        return
+    missing = [name for name in rubric.lexicons if name not in ratings.lexicons]
+    for name in missing:
+        ratings.problems.append(
+            Problem(
+                rubric.path,
+                rubric.lexicons_line,
+                f"lexicon '{name}' is not in lexicons/ (or failed to load); add "
+                f"lexicons/{name}.yaml or remove it from `lexicons:`",
+            )
+        )
+    ratings.rubrics[rubric.id] = rubric
+    if ratings.default_rubric is None and len(ratings.rubrics) == 1:
+        ratings.default_rubric = rubric.id
+
+
+def _load_ledger(ratings: Ratings) -> None:
+    facts_dir = ratings.root / "facts"
+    if not any(facts_dir.glob("*.yaml")):
+        return
+    from srcgrade.facts import load_ledger
+
+    ledger, problems = load_ledger(facts_dir)
+    ratings.ledger = ledger
+    ratings.problems.extend(problems)
+
+
+def _load_articles(ratings: Ratings) -> None:
+    seen: dict[str, str] = {}
+    for path in sorted((ratings.root / "articles").glob("*.yaml")):
+        article, problems = load_article(path, _display(path, ratings.root))
+        ratings.problems.extend(problems)
+        if article is None:
+            continue
+        if article.id in seen:
+            ratings.problems.append(
+                Problem(
+                    article.path,
+                    None,
+                    f"article id '{article.id}' is already used by {seen[article.id]}; "
+                    "give one of them another id (this one was skipped)",
+                )
+            )
+            continue
+        seen[article.id] = article.path
+        ratings.articles.append(article)
+
+
+def load_article(path: Path, display: str | None = None) -> tuple[Article | None, list[Problem]]:
+    """One article: metadata, the text file beside it, and its expert ratings."""
+    doc, problem = load_yaml(path, display)
+    if problem:
+        return None, [problem]
+    assert doc is not None
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("date"), dt.date):
+        doc.data["date"] = doc.data["date"].isoformat()  # YAML reads 2024-01-29 as a date
+    problems = check_schema(doc, "article")
+    if problems:
+        return None, problems
+    data = doc.data
+    text_path = path.parent / data["text_file"]
+    shown_text = f"{Path(doc.path).parent / data['text_file']}"
+    text, text_problem = read_text_file(text_path, shown_text)
+    if text_problem:
+        message = f"text_file '{data['text_file']}': {text_problem.message}"
+        return None, [doc.problem(message, ("text_file",))]
+    assert text is not None
+    if not text.strip():
+        return None, [doc.problem(f"text_file '{data['text_file']}' is empty", ("text_file",))]
+    expert_block = data.get("expert_ratings") or {}
+    expert = {
+        cid: ExpertRating(int(r["level"]), r["rationale"])
+        for cid, r in (expert_block.get("criteria") or {}).items()
+    }
+    meta = {k: v for k, v in data.items() if k not in {"id", "title", "expert_ratings"}}
+    article = Article(
+        id=data["id"],
+        title=data["title"],
+        text=text,
+        meta=meta,
+        expert=expert,
+        expert_rater=expert_block.get("rater", ""),
+        path=doc.path,
+    )
+    return article, []
+
+
+def _load_presets(ratings: Ratings) -> None:
+    for path in sorted((ratings.root / "weights").glob("*.yaml")):
+        preset, problems = load_weight_preset(path, _display(path, ratings.root))
+        ratings.problems.extend(problems)
+        if preset:
+            ratings.presets[preset.name] = preset
+
+
+def load_weight_preset(
+    path: Path, display: str | None = None
+) -> tuple[WeightPreset | None, list[Problem]]:
+    doc, problem = load_yaml(path, display)
+    if problem:
+        return None, [problem]
+    assert doc is not None
+    problems = check_schema(doc, "weights")
+    if problems:
+        return None, problems
+    data = doc.data
+    preset = WeightPreset(
+        name=data.get("name", path.stem),
+        weights={k: float(v) for k, v in data["weights"].items()},
+        rubric=data.get("rubric"),
+        description=data.get("description", ""),
+        path=doc.path,
+    )
+    return preset, []
+
+
+def read_weights_file(path: Path) -> dict[str, float]:
+    """Weights from a preset file for ``--weights-file``; raises WeightError with file:line."""
+    preset, problems = load_weight_preset(path)
+    if problems:
+        raise WeightError("; ".join(str(p) for p in problems))
+    assert preset is not None
+    return preset.weights

@@ -1,0 +1,30 @@
+"""Detectors: pure functions from article text to findings.
+
+Two detector kinds feed the criteria: lexicon matches (``terms``, every entry of every lexicon of the
+rubric in one compiled scan) and numeric claims (``numbers``, checked against the fact ledger by
+``srcgrade.facts``). A criterion names the finding kinds it draws on, never a detector directly.
+"""
+
+from __future__ import annotations
+
+from srcgrade.detect.quotes import QuoteSpans
+from srcgrade.lexicon import Matcher
+from srcgrade.model import Finding
+
+
+def lexicon_findings(text: str, matcher: Matcher, quotes: QuoteSpans) -> list[Finding]:
+    """Every lexicon match as a finding whose span indexes ``text`` exactly."""
+    return [
+        Finding(
+            start=m.start,
+            end=m.end,
+            text=text[m.start : m.end],
+            kind=m.entry.kind,
+            quoted=quotes.contains(m.start, m.end),
+            message=m.entry.message,
+            rule=m.entry.rule,
+            strength=m.entry.strength,
+            origin=m.entry.origin,
+        )
+        for m in matcher.scan(text)
+    ]

@@ -1,0 +1,164 @@
+"""The few records everything in srcgrade passes around.
+
+They are plain frozen dataclasses so that the core stays a set of pure functions: a detector returns
+findings, the scorer turns findings into criterion scores, and the CLI and the dashboard only read
+these records. Every record can be turned into the JSON contract with ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a rule lives, so every finding can point at the YAML line behind it."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input file; collected, never raised, so other files still load."""
+
+    path: str
+    line: int | None
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A span of the article text that a rule matched.
+
+    ``text == article_text[start:end]`` always holds; ``quoted`` is true when the span lies inside
+    quoted speech, so the author's own words can be weighed apart from the words they quote.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    quoted: bool
+    message: str
+    rule: str = ""
+    strength: float = 1.0
+    origin: Origin | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "kind": self.kind,
+            "quoted": self.quoted,
+            "message": self.message,
+            "rule": self.rule,
+            "strength": self.strength,
+            "origin": str(self.origin) if self.origin else None,
+        }
+
+
+VERDICTS = ("supported", "contradicted", "unverifiable", "retracted_source", "outdated")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A number the article states, with what it is about and how it compares with the ledger."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    qualifier: str | None
+    measure: str | None
+    sentence: str
+    sentence_start: int
+    verdict: str = "unverifiable"
+    fact_id: str | None = None
+    source: str | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "measure": self.measure,
+            "verdict": self.verdict,
+            "fact_id": self.fact_id,
+            "source": self.source,
+            "note": self.note,
+            "sentence": self.sentence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """How much one group of findings moved one criterion's score, for the explanation."""
+
+    kind: str
+    direction: str  # "raises" or "lowers"
+    count: int
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionScore:
+    criterion: str
+    label: str
+    score: float | None  # 0-100, higher is better; None when not applicable
+    weight: float
+    explanation: str
+    findings: tuple[Finding, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+    level: int | None = None  # the 1-5 rubric level the score falls in
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": None if self.score is None else round(self.score, 1),
+            "weight": self.weight,
+            "level": self.level,
+            "explanation": self.explanation,
+            "findings": [f.to_dict() for f in self.findings],
+            "contributions": [asdict(c) for c in self.contributions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleScore:
+    id: str
+    title: str
+    rubric: str
+    total: float | None
+    criteria: dict[str, CriterionScore]
+    claims: tuple[Claim, ...] = ()
+    word_count: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self) -> dict[str, float | None]:
+        return {cid: c.score for cid, c in self.criteria.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "total": None if self.total is None else round(self.total, 1),
+            "rubric": self.rubric,
+            "word_count": self.word_count,
+            "criteria": {cid: c.to_dict() for cid, c in self.criteria.items()},
+            "claims": [c.to_dict() for c in self.claims],
+        }

@@ -1,0 +1,106 @@
+"""Turning scores into what people read: a text report, a ranking table, JSON, JSONL and CSV rows.
+
+Formatting only; every number here was computed by ``srcgrade.score``.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from srcgrade.model import ArticleScore, Claim
+
+WIDTH = 100
+
+
+def fmt(score: float | None) -> str:
+    return "n/a" if score is None or score != score else f"{score:.0f}"
+
+
+def score_report(score: ArticleScore) -> str:
+    """A readable report: total, each criterion with its explanation and the evidence behind it."""
+    lines = [
+        f"{score.title or score.id or 'Article'}",
+        f"Rubric: {score.rubric}    Words: {score.word_count:,}    Total: {fmt(score.total)}/100",
+        "",
+    ]
+    for criterion in score.criteria.values():
+        lines.append(
+            f"{criterion.label}: {fmt(criterion.score)}/100 (weight {criterion.weight:g})"
+        )
+        lines.extend(textwrap.wrap(criterion.explanation, WIDTH, initial_indent="  ",
+                                   subsequent_indent="  "))
+        for finding in criterion.findings[:12]:
+            voice = "quoted" if finding.quoted else "author"
+            lines.append(
+                f"    [{finding.kind}] \"{finding.text}\" at {finding.start} ({voice}; "
+                f"{finding.rule}, {finding.origin})"
+            )
+        if len(criterion.findings) > 12:
+            lines.append(f"    ... and {len(criterion.findings) - 12} more (see --format json)")
+        lines.append("")
+    if score.claims:
+        lines.append("Numeric claims:")
+        lines.extend(claim_line(c) for c in score.claims)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def claim_line(claim: Claim) -> str:
+    quote = claim.sentence.strip().replace("\n", " ")
+    if len(quote) > 70:
+        quote = quote[:67] + "..."
+    source = claim.source or "no peer-reviewed source in the ledger"
+    note = f" ({claim.note})" if claim.note else ""
+    return f"  \"{claim.text}\" in \"{quote}\"\n      {claim.verdict.upper():<17} {source}{note}"
+
+
+def ranking_table(frame: pd.DataFrame, criteria: Iterable[str]) -> str:
+    """A plain-text ranking: rank, total, the criterion scores, and the title."""
+    criteria = list(criteria)
+    ordered = frame.sort_values("total", ascending=False, na_position="last")
+    header = ["rank", "total", *[c[:12] for c in criteria], "id"]  # id is left-aligned, last
+    widths = [4, 5, *[max(5, len(c[:12])) for c in criteria]]
+    out = ["  ".join(h.rjust(w) for h, w in zip(header[:-1], widths, strict=True)) + "  id"]
+    for position, (_, row) in enumerate(ordered.iterrows(), start=1):
+        cells = [str(position), fmt(row["total"]), *[fmt(row[c]) for c in criteria]]
+        out.append("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=False)) + f"  {row['id']}")
+    return "\n".join(out) + "\n"
+
+
+def to_json(score: ArticleScore) -> dict[str, Any]:
+    return score.to_dict()
+
+
+def jsonl_row(score: ArticleScore, extra: Mapping[str, Any] | None = None) -> str:
+    """One JSONL line: the input's fields (but its text), plus id, total and scores."""
+    row: dict[str, Any] = dict(extra or {})
+    row.update(
+        {
+            "id": score.id,
+            "total": None if score.total is None else round(score.total, 1),
+            "scores": {
+                cid: None if c.score is None else round(c.score, 1)
+                for cid, c in score.criteria.items()
+            },
+        }
+    )
+    return json.dumps(row, ensure_ascii=False, default=str)
+
+
+def flat_row(score: ArticleScore, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A CSV/Parquet row: id, title, total, one column per criterion, then the input's fields."""
+    row: dict[str, Any] = {"id": score.id, "title": score.title, "total": _round(score.total)}
+    row.update({cid: _round(c.score) for cid, c in score.criteria.items()})
+    row["words"] = score.word_count
+    for key, value in (extra or {}).items():
+        if key not in row and isinstance(value, str | int | float | bool | type(None)):
+            row[key] = value
+    return row
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

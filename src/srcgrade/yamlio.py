@@ -1,0 +1,180 @@
+"""Safe YAML reading that remembers line numbers, and schema checks that report ``file:line``.
+
+Problems are collected, never raised: one broken file must not cost the user the others. Only
+PyYAML's ``SafeLoader`` is used, so a tag such as ``!!python/object`` is an error, not code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from srcgrade.model import Problem
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""YAML and article texts above this are refused: a rubric or an article is never that large."""
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file with the line (1-based) of every key and list item in it."""
+
+    path: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, keys: PathKey = ()) -> int | None:
+        """The line of the deepest node on ``keys`` that the file has."""
+        for depth in range(len(keys), -1, -1):
+            line = self.lines.get(tuple(keys[:depth]))
+            if line is not None:
+                return line
+        return None
+
+    def problem(self, message: str, keys: PathKey = ()) -> Problem:
+        return Problem(self.path, self.line_of(keys), message)
+
+
+def read_text_file(path: Path, display: str | None = None) -> tuple[str | None, Problem | None]:
+    """Read a UTF-8 text file within the size limit, or say what is wrong and what to do."""
+    shown = display or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None, Problem(shown, None, "file not found; check the path")
+    except OSError as error:
+        return None, Problem(shown, None, f"cannot read: {error.strerror}")
+    if size > MAX_FILE_BYTES:
+        return None, Problem(
+            shown,
+            None,
+            f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit; "
+            "split it or trim it",
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, Problem(
+            shown, line, f"not valid UTF-8 (byte {error.start}); save the file as UTF-8"
+        )
+
+
+def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]:
+    """Parse YAML text safely into data plus a map of line numbers."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader only
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        what = error.problem or "malformed YAML"
+        if "could not determine a constructor" in (error.problem or ""):
+            what = f"{what} (YAML tags are not allowed; srcgrade reads plain data only)"
+        return None, Problem(display, line, f"{what}; fix the YAML syntax")
+    except yaml.YAMLError as error:
+        return None, Problem(display, None, f"malformed YAML: {error}")
+    data = _string_keys(data)
+    lines: dict[PathKey, int] = {}
+    if node is not None:
+        _collect_lines(node, (), lines)
+    return YamlDoc(display, data, lines), None
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDoc | None, Problem | None]:
+    text, problem = read_text_file(path, display)
+    if problem:
+        return None, problem
+    assert text is not None
+    return parse_yaml(text, display or str(path))
+
+
+def _string_keys(data: Any) -> Any:
+    """Mapping keys as strings, as JSON has them: YAML reads `1:` as an integer key."""
+    if isinstance(data, dict):
+        return {
+            (str(k) if isinstance(k, int | float) and not isinstance(k, bool) else k): _string_keys(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_string_keys(v) for v in data]
+    return data
+
+
+def _collect_lines(node: yaml.Node, keys: PathKey, lines: dict[PathKey, int]) -> None:
+    lines.setdefault(keys, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*keys, key)
+            lines[child] = key_node.start_mark.line + 1
+            _collect_lines(value_node, child, lines)
+            lines[child] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, (*keys, index), lines)
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One of the JSON Schemas published with the package (rubric, lexicon, article, facts, ...)."""
+    text = resources.files("srcgrade").joinpath("schemas", f"{name}.schema.json").read_text()
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    spec = schema(name)
+    cls = jsonschema.validators.validator_for(spec)
+    return cls(spec, format_checker=cls.FORMAT_CHECKER)
+
+
+def check_schema(doc: YamlDoc, name: str) -> list[Problem]:
+    """Every schema violation of ``doc``, each at the line of the offending key."""
+    return [problem for _, problem in schema_errors(doc, name)]
+
+
+def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
+    """Schema violations with the key path of each, so a loader can drop only the broken part."""
+    problems: list[tuple[PathKey, Problem]] = []
+    errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    for error in errors:
+        keys = tuple(error.absolute_path)
+        message = _friendly(error, keys)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for extra in sorted(set(error.instance) - allowed, key=str):
+                where = f" in {_dotted(keys)}" if keys else ""
+                text = f"unknown key '{extra}'{where}; allowed keys: {', '.join(sorted(allowed))}"
+                problems.append((keys, doc.problem(text, (*keys, extra))))
+            continue
+        problems.append((keys, doc.problem(message, keys)))
+    return problems
+
+
+def _dotted(keys: PathKey) -> str:
+    return ".".join(str(k) for k in keys)
+
+
+def _friendly(error: jsonschema.ValidationError, keys: PathKey) -> str:
+    where = _dotted(keys) or "the file"
+    if error.validator == "required":
+        return f"{where}: {error.message}"
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return f"{where} must be {wanted}, not {type(error.instance).__name__} {error.instance!r}"
+    if error.validator == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return f"{where} is {error.instance!r}; expected one of: {options}"
+    return f"{where}: {error.message}"
