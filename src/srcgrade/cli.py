@@ -10,9 +10,9 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from srcgrade import engine, report
+from srcgrade import batch, engine, report
 from srcgrade.corpus import Ratings, load_ratings, read_weights_file
-from srcgrade.ingest import IngestError, fetch_url, iter_jsonl, text_from_path
+from srcgrade.ingest import IngestError, fetch_url, text_from_path
 from srcgrade.lexicon import example_problems
 from srcgrade.model import Problem
 from srcgrade.output import open_atomic
@@ -82,7 +82,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_rate(args: argparse.Namespace) -> int:
     source = Path(args.path)
+    dask = args.engine == "dask"
     if source.is_dir():
+        if dask:
+            raise UsageError("the dask engine rates JSONL or Parquet shards, not a ratings folder")
         ratings = _load(source)
         if args.ratings:
             raise UsageError("give either a ratings folder to rate or --ratings, not both")
@@ -91,21 +94,37 @@ def cmd_rate(args: argparse.Namespace) -> int:
         scorer = engine.make_scorer(ratings, args.rubric)
         scores = [(a.meta, engine.score_article(scorer, a, weights)) for a in ratings.articles]
         return _write_scores(args, scores, scorer.rubric.criteria)
-    if not source.exists():
+    if not dask and not source.exists():
         raise UsageError(f"{source}: no such file or folder")
+    if dask and (args.format or "parquet") != "parquet":
+        raise UsageError("the dask engine writes Parquet shards: drop --format or use parquet")
+    if dask and not args.output:
+        raise UsageError("the dask engine writes a folder of Parquet shards: give -o DIR")
+    if args.scheduler and not dask:
+        raise UsageError("--scheduler is for --engine dask")
     ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
     weights = _weights(args, ratings)
     scorer = engine.make_scorer(ratings, args.rubric)
     problems: list[Problem] = []
-    records = iter_jsonl(source, problems)
-    pairs = ((r.extra, s) for r, s in engine.score_records(scorer, records, weights))
-    code = _write_scores(args, pairs, scorer.rubric.criteria)
-    _warn(problems)
-    return code
+    try:
+        if dask:
+            batch.rate_dask(args.path, scorer, output=args.output, weights=weights,
+                            scheduler=args.scheduler, jobs=args.jobs, progress=args.progress,
+                            problems=problems)
+        else:
+            batch.rate_jsonl(source, scorer, output=args.output, fmt=args.format or "table",
+                             weights=weights, jobs=args.jobs or 1, progress=args.progress,
+                             problems=problems)
+    except batch.BatchError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        _warn(problems)
+    return EXIT_OK
 
 
 def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]], criteria) -> int:
-    fmt = args.format
+    """A ratings folder's few articles, all at once (a JSONL corpus streams through batch)."""
+    fmt = args.format or "table"
     with open_atomic(args.output, binary=fmt == "parquet") as out:
         if fmt == "jsonl":
             for extra, score in pairs:
@@ -120,7 +139,8 @@ def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]]
             elif fmt == "parquet":
                 frame.to_parquet(out, index=False)
             else:
-                out.write(report.ranking_table(frame, criteria) if not frame.empty else "no articles\n")
+                empty = frame.empty
+                out.write("no articles\n" if empty else report.ranking_table(frame, criteria))
     return EXIT_OK
 
 
@@ -137,7 +157,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
     weights = _weights(args, ratings)
     try:
-        if args.input.startswith(("http://", "https://")):
+        if "://" in args.input:  # a URL: only public http(s) is fetched, anything else refused
             text = fetch_url(args.input)
         else:
             text = text_from_path(args.input)
@@ -181,8 +201,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rate", help="rate a ratings folder's articles or a JSONL corpus")
     p.add_argument("path", help="a ratings folder, or a JSONL file with id and text per line")
     _common(p)
-    p.add_argument("--format", choices=["table", "csv", "json", "jsonl", "parquet"], default="table")
-    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    p.add_argument("--format", choices=["table", "csv", "json", "jsonl", "parquet"],
+                   help="output format (default: table; parquet for --engine dask)")
+    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output; "
+                   "a folder of Parquet shards for --engine dask")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="processes rating a JSONL corpus (default 1; 0 = one per core); "
+                   "with --engine dask, workers of the local cluster")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="dask: rate JSONL or Parquet shards (a path or a glob) on a Dask cluster; "
+                   "needs pip install 'srcgrade[dask]'")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: an existing cluster's scheduler, e.g. tcp://host:8786 "
+                   "(default: a local cluster)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar with rate and ETA on standard error (default: when it is a "
+                   "terminal)")
     p.set_defaults(run=cmd_rate)
 
     p = sub.add_parser("score", help="score one article: a file (.txt .md .html), - or a URL")

@@ -1,9 +1,682 @@
-"""Agreement with outside experts (placeholder until the validity work lands)."""
+"""Agreement with outside experts: ``srcgrade evaluate`` and ``srcgrade fit-weights``.
+
+The metrics and the weight fitting are pure functions over arrays (tested alone); the IO around them
+reads a JSONL file of expert-rated texts (``text``, ``stars``, optional ``criteria``), rates every
+text with the one scorer the rest of srcgrade uses, and writes a report or a weight preset.
+
+- Spearman's rho between the rubric total and the experts' stars, with a percentile bootstrap 95%
+  interval; the AUC of the total for telling stars >= 3 from below.
+- For each criterion with a HealthNewsReview counterpart, the AUC of its score against that
+  criterion's Satisfactory / Not Satisfactory answers (Not Applicable left out).
+- The same figures for article length alone, the baseline a rubric has to beat.
+- ``fit-weights``: non-negative criterion weights that maximise the correlation of the weighted
+  total with the stars, with the cross-validated (out-of-fold) rho reported, not the in-sample one.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from srcgrade.model import Problem
+
+HNR_CRITERIA: dict[str, str] = {
+    "hype": "sensational_language",
+    "benefits_quantified": "benefits",
+    "benefits": "benefits",
+    "harms": "harms",
+    "costs": "costs",
+    "evidence_quality": "evidence_quality",
+    "independent_sources": "funding_coi",
+    "funding": "funding_coi",
+    "alternatives": "alternatives",
+    "availability": "availability",
+    "novelty": "novelty",
+    "disease_mongering": "disease_mongering",
+}
+"""srcgrade criterion id -> HealthNewsReview criterion key; used for criteria the rubric has.
+
+A different mapping can be given with ``--criteria-map FILE`` (YAML: ``criterion: hnr_key``).
+"""
+
+SATISFACTORY, NOT_SATISFACTORY = "Satisfactory", "Not Satisfactory"
+BOOTSTRAP_DRAWS = 1000
+STAR_THRESHOLD = 3
+
+
+# --- pure metrics ------------------------------------------------------------------------------
+
+
+def rankdata(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties given their average rank (as ``scipy.stats.rankdata``)."""
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    if n == 0:
+        return np.empty(0)
+    order = np.argsort(x, kind="mergesort")
+    sorted_x = x[order]
+    boundaries = np.flatnonzero(np.diff(sorted_x) != 0) + 1
+    starts = np.concatenate(([0], boundaries))
+    ends = np.concatenate((boundaries, [n]))
+    average = (starts + ends + 1) / 2.0  # mean of ranks start+1 .. end
+    ranks = np.empty(n)
+    ranks[order] = np.repeat(average, ends - starts)
+    return ranks
+
+
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Pearson's r; NaN when either side is constant or there are fewer than two pairs."""
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if a.size < 2:
+        return math.nan
+    a, b = a - a.mean(), b - b.mean()
+    denominator = math.sqrt(float(a @ a) * float(b @ b))
+    return float(a @ b) / denominator if denominator > 0 else math.nan
+
+
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Spearman's rho: Pearson's r of the (tie-averaged) ranks."""
+    return pearson(rankdata(x), rankdata(y))
+
+
+def bootstrap_ci(
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    statistic=spearman,
+    draws: int = BOOTSTRAP_DRAWS,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``statistic(x, y)`` over resampled pairs (seeded)."""
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if a.size < 3:
+        return math.nan, math.nan
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(draws):
+        pick = rng.integers(0, a.size, a.size)
+        value = statistic(a[pick], b[pick])
+        if not math.isnan(value):
+            values.append(value)
+    if not values:
+        return math.nan, math.nan
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def auc(scores: Sequence[float] | np.ndarray, positive: Sequence[bool] | np.ndarray) -> float:
+    """Area under the ROC curve: the chance a random positive scores above a random negative.
+
+    Ties count one half (the Mann-Whitney U statistic over n_pos x n_neg). NaN without both classes.
+    """
+    s = np.asarray(scores, dtype=float)
+    p = np.asarray(positive, dtype=bool)
+    n_pos, n_neg = int(p.sum()), int((~p).sum())
+    if n_pos == 0 or n_neg == 0:
+        return math.nan
+    ranks = rankdata(s)
+    u = ranks[p].sum() - n_pos * (n_pos + 1) / 2
+    return float(u / (n_pos * n_neg))
+
+
+def id_half(record_id: str) -> str:
+    """'A' or 'B': a stable split of a file by a hash of each record's id."""
+    return "AB"[hashlib.sha256(record_id.encode("utf-8")).digest()[0] % 2]
+
+
+# --- pure weight fitting -----------------------------------------------------------------------
+
+
+def weighted_totals(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Row-wise weighted mean over the non-NaN cells (as ``srcgrade.score.weighted_mean``)."""
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    weight_sums = present @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight_sums > 0, (filled @ weights) / weight_sums, np.nan)
+
+
+def _objective_and_gradient(
+    values: np.ndarray, present: np.ndarray, filled: np.ndarray, target: np.ndarray, w: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Pearson's r between the weighted totals and the target, and its gradient in the weights."""
+    weight_sums = present @ w
+    weight_sums = np.where(weight_sums > 0, weight_sums, np.inf)
+    totals = (filled @ w) / weight_sums
+    tc = totals - totals.mean()
+    yc = target - target.mean()
+    stt, syy = float(tc @ tc), float(yc @ yc)
+    if stt <= 0 or syy <= 0:
+        return 0.0, np.zeros_like(w)
+    r = float(tc @ yc) / math.sqrt(stt * syy)
+    d_totals = yc / math.sqrt(stt * syy) - r * tc / stt
+    # d total_k / d w_i = present_ki * (value_ki - total_k) / weight_sum_k
+    jacobian = present * (filled - totals[:, None]) / weight_sums[:, None]
+    return r, jacobian.T @ d_totals
+
+
+def fit_weights(
+    values: np.ndarray,
+    target: Sequence[float] | np.ndarray,
+    *,
+    iterations: int = 3000,
+    step: float = 2.0,
+    floor: float = 0.0,
+) -> np.ndarray:
+    """Non-negative weights (summing to 1) whose weighted total best correlates with ``target``.
+
+    The objective is Pearson's r of the weighted mean over applicable criteria with the target (a
+    smooth stand-in for Spearman's rho, which is piecewise constant in the weights). It is maximised
+    on the simplex by exponentiated gradient ascent, which keeps every weight non-negative; weights
+    the data do not support shrink towards zero. ``floor`` keeps each weight at least that share.
+
+    Args:
+        values: articles x criteria scores (NaN where a criterion does not apply).
+        target: the experts' rating per article.
+    """
+    x = np.asarray(values, dtype=float)
+    y = np.asarray(target, dtype=float)
+    if x.ndim != 2 or x.shape[0] != y.size:
+        raise ValueError("values must be articles x criteria, with one target per article")
+    k = x.shape[1]
+    if k == 0:
+        raise ValueError("no criteria to weigh")
+    keep = ~np.isnan(y) & ~np.all(np.isnan(x), axis=1)
+    x, y = x[keep], y[keep]
+    present = ~np.isnan(x)
+    filled = np.where(present, x, 0.0) / 100.0
+    informed = present.any(axis=0)
+    if not informed.any():
+        raise ValueError("no criterion applies to any article")
+    w = np.where(informed, 1.0, 0.0) / informed.sum()
+    best_r, best_w = -math.inf, w.copy()
+    for _ in range(iterations):
+        r, gradient = _objective_and_gradient(x, present, filled, y, w)
+        if r > best_r:
+            best_r, best_w = r, w.copy()
+        scale = float(np.max(np.abs(gradient)))
+        if scale <= 1e-12:
+            break
+        w = w * np.exp(step * gradient / scale * 0.05)
+        w = w / w.sum()
+        if floor > 0:
+            w = np.where(informed, np.maximum(w, floor), 0.0)
+            w = w / w.sum()
+    return best_w
+
+
+def fold_of(ids: Sequence[str], folds: int) -> np.ndarray:
+    """A stable fold number for each id (by hash), so a fit is reproducible and order-free."""
+    return np.array(
+        [int.from_bytes(hashlib.sha256(i.encode("utf-8")).digest()[:4], "big") % folds for i in ids]
+    )
+
+
+@dataclass
+class CrossValidation:
+    rho: float  # Spearman's rho of the out-of-fold totals, pooled over folds
+    fold_rhos: list[float]
+    in_sample_rho: float
+    weights: np.ndarray  # fitted on all the data
+    folds: int
+
+
+def cross_validate(
+    values: np.ndarray,
+    target: Sequence[float] | np.ndarray,
+    ids: Sequence[str],
+    folds: int = 5,
+    **fit_options: Any,
+) -> CrossValidation:
+    """Fit on all folds but one, total the held-out fold with those weights, and repeat.
+
+    The reported rho is Spearman's between the out-of-fold totals and the target, pooled over the
+    folds: every article's total comes from weights fitted without it.
+    """
+    x = np.asarray(values, dtype=float)
+    y = np.asarray(target, dtype=float)
+    fold = fold_of(ids, folds)
+    out_of_fold = np.full(y.size, np.nan)
+    fold_rhos = []
+    for f in range(folds):
+        test = fold == f
+        if not test.any() or test.all():
+            continue
+        w = fit_weights(x[~test], y[~test], **fit_options)
+        out_of_fold[test] = weighted_totals(x[test], w)
+        fold_rhos.append(_spearman_valid(out_of_fold[test], y[test]))
+    weights = fit_weights(x, y, **fit_options)
+    return CrossValidation(
+        rho=_spearman_valid(out_of_fold, y),
+        fold_rhos=fold_rhos,
+        in_sample_rho=_spearman_valid(weighted_totals(x, weights), y),
+        weights=weights,
+        folds=folds,
+    )
+
+
+def _spearman_valid(x: np.ndarray, y: np.ndarray) -> float:
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    return spearman(x[ok], y[ok])
+
+
+def preset_weights(
+    names: Sequence[str], weights: np.ndarray, minimum: float = 0.01
+) -> dict[str, float]:
+    """Fitted shares as preset weights: scaled so they average 1 (like a rubric's defaults),
+    rounded, and kept at ``minimum`` or above since a preset's weights must be positive."""
+    scaled = np.asarray(weights, dtype=float) * len(names) / max(float(np.sum(weights)), 1e-12)
+    return {n: max(minimum, round(float(v), 3)) for n, v in zip(names, scaled, strict=True)}
+
+
+# --- the report (pure: from a table of scores to figures) --------------------------------------
+
+
+def _answers(frame: pd.DataFrame, hnr_key: str) -> pd.Series:
+    return frame["criteria"].map(lambda c: (c or {}).get(hnr_key) if isinstance(c, dict) else None)
+
+
+def _figures(frame: pd.DataFrame, column: str, bootstrap: int, seed: int) -> dict[str, Any]:
+    ok = frame[column].notna()
+    x, stars = frame.loc[ok, column].to_numpy(float), frame.loc[ok, "stars"].to_numpy(float)
+    low, high = bootstrap_ci(x, stars, draws=bootstrap, seed=seed)
+    return {
+        "n": int(ok.sum()),
+        "spearman": _r(spearman(x, stars)),
+        "spearman_ci95": [_r(low), _r(high)],
+        "auc_stars_ge_3": _r(auc(x, stars >= STAR_THRESHOLD)),
+    }
+
+
+def _criterion_auc(frame: pd.DataFrame, column: str, hnr_key: str) -> dict[str, Any]:
+    answers = _answers(frame, hnr_key)
+    judged = answers.isin([SATISFACTORY, NOT_SATISFACTORY]) & frame[column].notna()
+    positive = (answers[judged] == SATISFACTORY).to_numpy()
+    return {
+        "n": int(judged.sum()),
+        "n_satisfactory": int(positive.sum()),
+        "auc": _r(auc(frame.loc[judged, column].to_numpy(float), positive)),
+    }
+
+
+MIN_JUDGED = 10
+"""A criterion AUC is reported only with this many judged texts, and both answers among them."""
+
+
+def _enough(answered: Mapping[str, Any], min_judged: int = MIN_JUDGED) -> bool:
+    return answered["n"] >= min_judged and 0 < answered["n_satisfactory"] < answered["n"]
+
+
+def _r(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), 3)
+
+
+def agreement_figures(
+    frame: pd.DataFrame,
+    criteria: Sequence[str],
+    mapping: Mapping[str, str],
+    *,
+    bootstrap: int = BOOTSTRAP_DRAWS,
+    seed: int = 0,
+    min_judged: int = MIN_JUDGED,
+) -> dict[str, Any]:
+    """All the figures for one file, from a table with columns id, stars, criteria (the experts'
+    answers, dict or None), words, total and one column per criterion score."""
+    result: dict[str, Any] = {
+        "n": len(frame),
+        "total": _figures(frame, "total", bootstrap, seed),
+        "length_baseline": _figures(frame, "words", bootstrap, seed),
+        "criteria": [],
+    }
+    for cid in criteria:
+        row: dict[str, Any] = {"criterion": cid, **_figures(frame, cid, 0, seed)}
+        row.pop("spearman_ci95")
+        hnr_key = mapping.get(cid)
+        if hnr_key:
+            answered = _criterion_auc(frame, cid, hnr_key)
+            if _enough(answered, min_judged):
+                length = _criterion_auc(frame, "words", hnr_key)
+                row.update(hnr=hnr_key, hnr_n=answered["n"], hnr_auc=answered["auc"],
+                           length_hnr_auc=length["auc"])
+        result["criteria"].append(row)
+    halves = {}
+    for half in ("A", "B"):
+        part = frame[frame["id"].map(id_half) == half]
+        if len(part) >= 3:
+            halves[half] = {
+                "n": len(part),
+                "spearman": _figures(part, "total", 0, seed)["spearman"],
+                "auc_stars_ge_3": _figures(part, "total", 0, seed)["auc_stars_ge_3"],
+                "hnr_auc": {
+                    cid: answered["auc"]
+                    for cid in criteria
+                    if mapping.get(cid)
+                    for answered in [_criterion_auc(part, cid, mapping[cid])]
+                    if _enough(answered, min_judged)
+                },
+            }
+    result["halves_by_id_hash"] = halves
+    return result
+
+
+# --- IO: reading expert-rated JSONL ------------------------------------------------------------
+
+
+def load_rated(path: Path, problems: list[Problem]) -> tuple[list[Any], int]:
+    """Records with text and numeric stars; junk texts (``text_flag``) counted and left out.
+
+    Bad lines (invalid JSON, no text, stars missing or not a number) go to ``problems`` with their
+    line number and are skipped.
+    """
+    from srcgrade.ingest import iter_jsonl
+
+    records, flagged = [], 0
+    for record in iter_jsonl(path, problems):
+        stars = record.extra.get("stars")
+        numeric = isinstance(stars, int | float) and not isinstance(stars, bool)
+        if not numeric or not math.isfinite(stars):
+            problems.append(
+                Problem(str(path), record.line, f"\"stars\" is {stars!r}, not a number; skipped")
+            )
+            continue
+        if record.extra.get("text_flag"):
+            flagged += 1
+            continue
+        records.append(record)
+    return records, flagged
+
+
+def score_table(scorer: Any, records: Sequence[Any], weights: Mapping[str, float] | None,
+                label: str = "rating") -> pd.DataFrame:
+    """Rate every record (with a progress bar on a terminal) into one row per record."""
+    from tqdm import tqdm
+
+    rows = []
+    bar = tqdm(records, desc=label, unit="text", disable=not sys.stderr.isatty(), file=sys.stderr)
+    for record in bar:
+        score = scorer.score(record.text, article_id=record.id, weights=weights)
+        criteria = record.extra.get("criteria")
+        rows.append(
+            {
+                "id": record.id,
+                "stars": float(record.extra["stars"]),
+                "criteria": criteria if isinstance(criteria, dict) else None,
+                "words": score.word_count,
+                "total": score.total,
+                **score.scores(),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        numeric = ["total", *scorer.rubric.criteria]
+        frame[numeric] = frame[numeric].astype(float)
+    return frame
+
+
+def _mapping(args: argparse.Namespace, criteria: Iterable[str]) -> dict[str, str]:
+    mapping = dict(HNR_CRITERIA)
+    if getattr(args, "criteria_map", None):
+        import yaml
+
+        from srcgrade.cli import UsageError
+
+        try:
+            loaded = yaml.safe_load(Path(args.criteria_map).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise UsageError(f"{args.criteria_map}: {error}") from None
+        if not isinstance(loaded, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in loaded.items()
+        ):
+            raise UsageError(f"{args.criteria_map}: expected a mapping criterion: hnr_key")
+        mapping = loaded
+    return {c: mapping[c] for c in criteria if c in mapping}
+
+
+def _prepare(args: argparse.Namespace):
+    from srcgrade import cli, engine
+
+    ratings = cli._load(Path(args.ratings) if args.ratings else cli.default_ratings_dir())
+    try:
+        scorer = engine.make_scorer(ratings, args.rubric)
+    except KeyError as error:
+        raise cli.UsageError(str(error).strip("'\"")) from None
+    weights = cli._weights(args, ratings)
+    return ratings, scorer, weights
+
+
+def _read(path_text: str, problems: list[Problem]):
+    from srcgrade.cli import UsageError
+
+    path = Path(path_text)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    return load_rated(path, problems)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from srcgrade.cli import EXIT_OK, UsageError, _warn
+    from srcgrade.output import open_atomic
+
+    _, scorer, weights = _prepare(args)
+    criteria = list(scorer.rubric.criteria)
+    mapping = _mapping(args, criteria)
+    datasets = []
+    for path_text in args.paths:
+        problems: list[Problem] = []
+        records, flagged = _read(path_text, problems)
+        _warn(problems)
+        if len(records) < 3:
+            raise UsageError(f"{path_text}: fewer than 3 usable rated texts")
+        frame = score_table(scorer, records, weights, label=Path(path_text).name)
+        figures = agreement_figures(frame, criteria, mapping, bootstrap=args.bootstrap,
+                                    seed=args.seed, min_judged=args.min_judged)
+        datasets.append(
+            {
+                "file": Path(path_text).name,
+                "bad_lines": len(problems),
+                "text_flagged": flagged,
+                **figures,
+            }
+        )
+    report = {
+        "rubric": scorer.rubric.id,
+        "weights": weights,
+        "weights_file": Path(args.weights_file).name if args.weights_file else None,
+        "command": "srcgrade " + " ".join(_shown_argv(args)),
+        "date": dt.date.today().isoformat(),
+        "bootstrap_draws": args.bootstrap,
+        "datasets": datasets,
+    }
+    with open_atomic(args.output) as out:
+        if args.format == "json":
+            json.dump(report, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            out.write(markdown_report(report))
+    return EXIT_OK
+
+
+def _shown_argv(args: argparse.Namespace) -> list[str]:
+    argv = ["evaluate", *(Path(p).name if args.short_paths else p for p in args.paths)]
+    if args.rubric:
+        argv += ["--rubric", args.rubric]
+    if args.weights_file:
+        argv += ["--weights-file", args.weights_file]
+    if args.weights:
+        argv += ["--weights", args.weights]
+    argv += ["--format", args.format]
+    return argv
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def markdown_report(report: Mapping[str, Any]) -> str:
+    """The agreement report as Markdown tables, one section per file."""
+    lines = [f"# Agreement with HealthNewsReview experts: rubric `{report['rubric']}`", ""]
+    for data in report["datasets"]:
+        total, length = data["total"], data["length_baseline"]
+        lines += [
+            f"## {data['file']}",
+            "",
+            f"{data['n']} texts rated ({data['text_flagged']} junk texts left out, "
+            f"{data['bad_lines']} bad lines skipped).",
+            "",
+            "| measure | rubric total | article length |",
+            "|---|---|---|",
+            f"| Spearman rho with stars | {_fmt(total['spearman'])} "
+            f"[{_fmt(total['spearman_ci95'][0])}, {_fmt(total['spearman_ci95'][1])}] "
+            f"| {_fmt(length['spearman'])} "
+            f"[{_fmt(length['spearman_ci95'][0])}, {_fmt(length['spearman_ci95'][1])}] |",
+            f"| AUC, stars >= 3 | {_fmt(total['auc_stars_ge_3'])} "
+            f"| {_fmt(length['auc_stars_ge_3'])} |",
+            "",
+            "| criterion | rho with stars | HNR criterion | n judged | AUC | length AUC |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in data["criteria"]:
+            lines.append(
+                f"| {row['criterion']} | {_fmt(row['spearman'])} | {row.get('hnr', '')} | "
+                f"{row.get('hnr_n', '')} | {_fmt(row.get('hnr_auc'))} | "
+                f"{_fmt(row.get('length_hnr_auc'))} |"
+            )
+        halves = data.get("halves_by_id_hash") or {}
+        if halves:
+            lines += ["", "Halves of the file by id hash (a check that figures are stable):", ""]
+            for name, half in halves.items():
+                aucs = ", ".join(f"{c} {_fmt(v)}" for c, v in half["hnr_auc"].items())
+                lines.append(
+                    f"- half {name} (n={half['n']}): rho {_fmt(half['spearman'])}, "
+                    f"AUC stars>=3 {_fmt(half['auc_stars_ge_3'])}" + (f"; {aucs}" if aucs else "")
+                )
+        lines.append("")
+    lines.append(f"Produced by `{report['command']}` on {report['date']}.")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_fit_weights(args: argparse.Namespace) -> int:
+    import yaml
+
+    from srcgrade.cli import EXIT_OK, UsageError, _warn
+    from srcgrade.output import open_atomic
+
+    _, scorer, _weights = _prepare(args)
+    problems: list[Problem] = []
+    records, flagged = _read(args.path, problems)
+    _warn(problems)
+    if len(records) < 2 * args.folds:
+        raise UsageError(f"{args.path}: too few usable rated texts to cross-validate")
+    frame = score_table(scorer, records, None, label=Path(args.path).name)
+    names = list(scorer.rubric.criteria)
+    values = frame[names].to_numpy(float)
+    stars = frame["stars"].to_numpy(float)
+    cv = cross_validate(values, stars, list(frame["id"]), folds=args.folds)
+    defaults = scorer.rubric.default_weights()
+    untested = [n for n in names if frame[n].isna().all()]
+    weights = preset_weights(names, cv.weights)
+    for n in untested:  # the data say nothing about these: keep the rubric's default
+        weights[n] = defaults[n]
+    default_rho = spearman(weighted_totals(values, np.array([defaults[n] for n in names])), stars)
+    preset = {
+        "name": args.name or f"{scorer.rubric.id}-fitted",
+        "rubric": scorer.rubric.id,
+        "description": (
+            f"Non-negative weights maximising the correlation of the total with "
+            f"HealthNewsReview stars; {cv.folds}-fold cross-validated Spearman rho "
+            f"{cv.rho:.3f} (in-sample {cv.in_sample_rho:.3f}; rubric defaults {default_rho:.3f}). "
+            f"Weights of 0.01 mean the data gave the criterion no weight."
+            + (
+                " Not applicable to any text, so kept at the rubric default: "
+                + ", ".join(untested) + "."
+                if untested
+                else ""
+            )
+        ),
+        "fitted_on": f"{Path(args.path).name} ({len(records)} texts, {flagged} junk left out)",
+        "cross_validated_rho": round(cv.rho, 3),
+        "weights": weights,
+    }
+    print(
+        f"srcgrade: cross-validated rho {cv.rho:.3f} (folds: "
+        + ", ".join(f"{r:.2f}" for r in cv.fold_rhos)
+        + f"); in-sample {cv.in_sample_rho:.3f}; default weights {default_rho:.3f}",
+        file=sys.stderr,
+    )
+    with open_atomic(args.output) as out:
+        out.write(f"# srcgrade fit-weights {Path(args.path).name} --rubric {scorer.rubric.id}\n")
+        yaml.safe_dump(preset, out, sort_keys=False, allow_unicode=True, width=100)
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """No subcommands yet."""
+    """Add ``evaluate`` and ``fit-weights`` to the ``srcgrade`` command line."""
+    from srcgrade.cli import _common
+
+    p = sub.add_parser(
+        "evaluate",
+        help="agreement with expert ratings in JSONL files (text, stars, optional criteria)",
+    )
+    p.add_argument("paths", nargs="+", metavar="path", help="JSONL file(s) of expert-rated texts")
+    _common(p)
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--criteria-map", help="YAML mapping criterion: HNR criterion key")
+    p.add_argument("--bootstrap", type=int, default=BOOTSTRAP_DRAWS, help="bootstrap draws (1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
+    p.add_argument("--min-judged", type=int, default=MIN_JUDGED,
+                   help=f"report a criterion's AUC only with this many judged texts ({MIN_JUDGED})")
+    p.add_argument("--short-paths", action="store_true",
+                   help="record only file names in the report's command line")
+    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    p.set_defaults(run=cmd_evaluate)
+
+    p = sub.add_parser(
+        "fit-weights",
+        help="fit non-negative criterion weights to expert stars; print a YAML weight preset",
+    )
+    p.add_argument("path", help="JSONL file of expert-rated texts")
+    p.add_argument("--rubric", help="rubric id (default: the one ratings/srcgrade.yaml names)")
+    p.add_argument("--ratings", help="the ratings folder (default: ./ratings)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
+    p.add_argument("--name", help="the preset's name (default: <rubric>-fitted)")
+    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+    p.set_defaults(run=cmd_fit_weights, weights=None, weights_file=None)
+
+
+# --- for the dashboard: a saved report as tables (pure) ----------------------------------------
+
+
+def report_tables(report: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A saved ``evaluate --format json`` report as two tables for display.
+
+    The first has one row per file and measure (Spearman rho with stars, AUC of stars >= 3) with
+    the rubric's figure, its 95% interval where there is one, and article length's figure; the
+    second one row per file and criterion with an HNR counterpart (its AUC and length's AUC).
+    """
+    summary, criteria = [], []
+    for data in report.get("datasets", []):
+        total, length = data["total"], data["length_baseline"]
+        summary.append({"file": data["file"], "measure": "Spearman rho with stars", "n": data["n"],
+                        "rubric": total["spearman"], "ci95_low": total["spearman_ci95"][0],
+                        "ci95_high": total["spearman_ci95"][1], "length": length["spearman"]})
+        summary.append({"file": data["file"], "measure": "AUC, stars >= 3", "n": data["n"],
+                        "rubric": total["auc_stars_ge_3"], "ci95_low": None, "ci95_high": None,
+                        "length": length["auc_stars_ge_3"]})
+        for row in data["criteria"]:
+            if row.get("hnr_auc") is not None:
+                criteria.append({"file": data["file"], "criterion": row["criterion"],
+                                 "hnr": row["hnr"], "n": row["hnr_n"], "auc": row["hnr_auc"],
+                                 "length_auc": row.get("length_hnr_auc")})
+    return pd.DataFrame(summary), pd.DataFrame(criteria)

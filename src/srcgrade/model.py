@@ -88,6 +88,8 @@ class Claim:
     fact_id: str | None = None
     source: str | None = None
     note: str = ""
+    high: float | None = None  # top of a range ("20-30%", "the mid-2000s"); value is the bottom
+    approximate: bool = False  # stated in words ("half", "twice"), so read with some slack
 
     def to_dict(self) -> dict[str, Any]:
         return {

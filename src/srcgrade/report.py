@@ -29,9 +29,8 @@ def score_report(score: ArticleScore) -> str:
         "",
     ]
     for criterion in score.criteria.values():
-        lines.append(
-            f"{criterion.label}: {fmt(criterion.score)}/100 (weight {criterion.weight:g})"
-        )
+        shown = "n/a" if criterion.score is None else f"{fmt(criterion.score)}/100"
+        lines.append(f"{criterion.label}: {shown} (weight {criterion.weight:g})")
         lines.extend(textwrap.wrap(criterion.explanation, WIDTH, initial_indent="  ",
                                    subsequent_indent="  "))
         for finding in criterion.findings[:12]:

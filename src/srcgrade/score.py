@@ -9,6 +9,7 @@ all call :meth:`Scorer.score`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -135,6 +136,32 @@ def presence(
     return MethodResult(score, tuple(contributions), why, _flatten(used, penalty_used))
 
 
+def count(
+    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
+) -> MethodResult:
+    """The more the better, with diminishing returns: ``floor`` with nothing found, 100 at ``full_at``.
+
+    Unlike ``presence``, which is linear up to ``full_at`` (usually one or two findings), the points
+    are put on a log scale, ``score = floor + (100 - floor) * min(1, log(1 + net) / log(1 + full_at))``,
+    so each further finding still counts but less than the one before: the fifth independent voice
+    adds less than the first, the twentieth nothing. ``net`` is rewarded minus penalised points.
+    """
+    reward, used = _points(criterion, findings, "reward")
+    penalty, penalty_used = _points(criterion, findings, "penalise")
+    floor = float(criterion.params.get("floor", 0.0))
+    full_at = float(criterion.params.get("full_at", 10.0))
+    net = max(0.0, sum(reward.values()) - sum(penalty.values()))
+    score = floor + (100.0 - floor) * min(1.0, math.log1p(net) / math.log1p(full_at))
+    contributions = _contributions(reward, used, "raises") + _contributions(
+        penalty, penalty_used, "lowers"
+    )
+    why = (
+        f"{net:.1f} net points found; score = {floor:g} + {100 - floor:g} x log(1 + {net:.1f}) / "
+        f"log(1 + {full_at:g}), full marks from {full_at:g} points."
+    )
+    return MethodResult(score, tuple(contributions), why, _flatten(used, penalty_used))
+
+
 def claims_method(
     criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
 ) -> MethodResult:
@@ -165,6 +192,7 @@ METHODS: dict[str, Method] = {
     "balance": balance,
     "density": density,
     "presence": presence,
+    "count": count,
     "claims": claims_method,
 }
 """The closed set of scoring methods a rubric criterion may name."""

@@ -1,0 +1,146 @@
+"""Does it agree with experts? Precomputed agreement with HealthNewsReview.org's ratings."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from srcgrade.evaluate import report_tables
+from srcgrade.ui.session import apply_weights, context
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+REPORT = DOCS / "agreement.json"
+FITTED_REPORT = DOCS / "agreement-fitted.json"
+FITTED_PRESET = "health-news-review-fitted"
+
+
+@st.cache_data
+def load_report(path: str, modified: float) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read(path: Path) -> dict | None:
+    return load_report(str(path), path.stat().st_mtime) if path.is_file() else None
+
+
+ctx = context()
+labels = ctx.labels()
+st.title("Does it agree with experts?")
+st.markdown(
+    "From 2006 to 2018, HealthNewsReview.org's reviewers rated health news stories and press "
+    "releases on ten criteria (are benefits quantified, harms and costs mentioned, the evidence "
+    "characterised, independent sources quoted...) and gave 0-5 stars. Here srcgrade's scores for "
+    "the same texts are set beside those ratings, and beside the simplest rival: the article's "
+    "length."
+)
+
+report = read(REPORT)
+if report is None:
+    st.info(f"No figures yet: run `srcgrade evaluate ... --format json -o docs/{REPORT.name}`.")
+    st.stop()
+
+summary, criteria = report_tables(report)
+st.caption(
+    f"Figures from `{report['command']}` ({report['date']}, rubric `{report['rubric']}`, "
+    f"default weights, {report['bootstrap_draws']} bootstrap draws), saved in docs/{REPORT.name}. "
+    "The texts and ratings themselves (FakeHealth, Dai et al. 2020; research use only) are not "
+    "shipped with srcgrade. See docs/validity.md."
+)
+
+st.subheader("The total against the experts' stars")
+rho = summary[summary["measure"] == "Spearman rho with stars"]
+fig = go.Figure()
+fig.add_bar(
+    name="srcgrade total", x=rho["file"], y=rho["rubric"],
+    error_y={"type": "data", "symmetric": False,
+             "array": (rho["ci95_high"] - rho["rubric"]).tolist(),
+             "arrayminus": (rho["rubric"] - rho["ci95_low"]).tolist()},
+)
+fig.add_bar(name="article length alone", x=rho["file"], y=rho["length"])
+fig.update_layout(barmode="group", yaxis_title="Spearman rho with stars", yaxis_range=[0, 1],
+                  height=340, margin={"t": 20})
+st.plotly_chart(fig, width="stretch",
+                alt="Bar chart: Spearman correlation of the srcgrade total and of article length "
+                    "with the experts' stars, per file, with 95% bootstrap intervals.")
+shown = summary.rename(columns={"rubric": "srcgrade", "length": "length alone",
+                                "ci95_low": "95% CI low", "ci95_high": "95% CI high"})
+st.dataframe(shown, hide_index=True, width="stretch",
+             alt="Table of agreement measures for the srcgrade total and for article length.")
+
+if not criteria.empty:
+    st.subheader("Each criterion against the experts' verdict on it")
+    st.markdown(
+        "For press releases the reviewers' answer on each criterion is known (Satisfactory or "
+        "not). "
+        "The AUC is the chance that a release the experts found satisfactory scores higher on the "
+        "matching srcgrade criterion than one they did not: 0.5 is a coin toss, 1.0 perfect."
+    )
+    criteria = criteria.assign(label=criteria["criterion"].map(lambda c: labels.get(c, c)))
+    bars = go.Figure()
+    bars.add_bar(name="srcgrade criterion", x=criteria["label"], y=criteria["auc"])
+    bars.add_bar(name="article length alone", x=criteria["label"], y=criteria["length_auc"])
+    bars.add_hline(y=0.5, line_dash="dot", annotation_text="coin toss")
+    bars.update_layout(barmode="group", yaxis_range=[0, 1], yaxis_title="AUC", height=360,
+                       margin={"t": 20})
+    st.plotly_chart(bars, width="stretch",
+                    alt="Bar chart: AUC of each criterion against the experts' Satisfactory "
+                        "answers, beside article length.")
+    st.dataframe(criteria[["file", "label", "hnr", "n", "auc", "length_auc"]].rename(
+        columns={"label": "criterion", "hnr": "HNR criterion", "n": "releases judged",
+                 "length_auc": "length AUC"}),
+        hide_index=True, width="stretch",
+        alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
+
+st.subheader("Weights fitted to the experts, beside yours")
+preset = ctx.ratings.presets.get(FITTED_PRESET)
+if preset is None:
+    st.info("No fitted weight preset in ratings/weights/ (run `srcgrade fit-weights`).")
+else:
+    st.markdown(
+        f"`srcgrade fit-weights` found the non-negative weights that agree best with the stars "
+        f"({preset.description}) A weight the data did not support is shown as 0.01."
+    )
+    if preset.rubric and preset.rubric != ctx.rubric.id:
+        st.caption(
+            f"These weights are for the rubric `{preset.rubric}`; you are viewing "
+            f"`{ctx.rubric.id}`. Choose that rubric in the sidebar to compare them with yours."
+        )
+    names = list(dict.fromkeys([*preset.weights, *ctx.criteria]))
+    table = pd.DataFrame({
+        "criterion": [labels.get(c, c) for c in names],
+        "fitted weight": [preset.weights.get(c) for c in names],
+        "your weight": [ctx.weights.get(c) if preset.rubric in (None, ctx.rubric.id) else None
+                        for c in names],
+    })
+    st.dataframe(table, hide_index=True, width="stretch",
+                 alt="Fitted weights beside the weights currently chosen on the sliders.")
+    if preset.rubric in (None, ctx.rubric.id):
+        st.button("Use the fitted weights", on_click=apply_weights,
+                  args=(ctx, dict(preset.weights)))
+    fitted = read(FITTED_REPORT)
+    if fitted is not None:
+        fitted_summary, _ = report_tables(fitted)
+        rows = fitted_summary[fitted_summary["measure"] == "Spearman rho with stars"]
+        st.caption(
+            "With the fitted weights: " + "; ".join(
+                f"{r.file} rho {r.rubric:.2f}" for r in rows.itertuples()
+            ) + f" (docs/{FITTED_REPORT.name}). The stories figure is in-sample: the weights were "
+            "fitted on that file; the cross-validated figure above is the honest one."
+        )
+
+st.subheader("What these figures do and do not show")
+st.markdown(
+    "- **Experts themselves agree only moderately.** Judging the same health information with "
+    "DISCERN, experts reached a weighted kappa of 0.53, lay readers 0.23 (Charnock et al. 1999). "
+    "No automatic rater should be expected to agree with one reviewer more than reviewers agree "
+    "with each other.\n"
+    "- **A correlation is not a verdict on one article.** A rho of 0.3-0.4 means srcgrade's "
+    "ranking leans the same way as the experts' across hundreds of texts; for any single article "
+    "it can be wrong, which is why every score shows the words that produced it.\n"
+    "- **srcgrade checks what is on the page, not whether it is true.** It sees that harms are "
+    "mentioned, not whether they are described correctly; the experts judged both.\n"
+    "- **One source of labels.** All figures come from HealthNewsReview's reviewers on US health "
+    "news of 2006-2018; other genres and other times may differ."
+)

@@ -1,0 +1,111 @@
+"""Score your own: paste, upload or fetch a text; it is scored at once and shown like an Article."""
+
+import pandas as pd
+import streamlit as st
+
+from srcgrade import export, weigh
+from srcgrade.ingest import (
+    MAX_UPLOAD_BYTES,
+    URL_TIMEOUT_SECONDS,
+    IngestError,
+    fetch_url,
+    text_from_bytes,
+)
+from srcgrade.ui import data, views
+from srcgrade.ui.session import context
+
+LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+
+ctx = context()
+st.title("Score your own article")
+st.markdown(
+    "Give the text of any health or science article. It is rated at once with the same rubric "
+    "and shown against the collection. Nothing is stored."
+)
+
+source = st.radio(
+    "How do you want to give the text?",
+    ["Paste the text", "Upload a file", "Fetch a web address"],
+    horizontal=True,
+    key="own_source",
+)
+text, origin_url, name = None, None, ""
+if source == "Paste the text":
+    pasted = st.text_area("Article text", height=240, key="own_text",
+                          placeholder="Paste the article here…")
+    st.caption(f"Press Ctrl+Enter (or click outside the box) to score it. Up to {LIMIT_MB} MB.")
+    if pasted and len(pasted.encode()) > MAX_UPLOAD_BYTES:
+        st.error(f"That is more than {LIMIT_MB} MB of text; paste one article at a time.")
+    elif pasted and pasted.strip():
+        text, name = pasted, "pasted text"
+elif source == "Upload a file":
+    upload = st.file_uploader(
+        f"A .txt, .md or .html file, up to {LIMIT_MB} MB",
+        type=["txt", "md", "html", "htm"],
+        key="own_upload",
+    )
+    st.caption(f"Size limit: {LIMIT_MB} MB. Web pages (.html) are reduced to their main text; "
+               "scripts and markup are dropped, never run.")
+    if upload is not None:
+        try:
+            text, name = text_from_bytes(upload.getvalue(), upload.name), upload.name
+        except IngestError as error:
+            st.error(f"Cannot use this file: {error}")
+else:
+    st.caption(
+        f"Only public http:// or https:// addresses are fetched (never this computer, a private "
+        f"network or file://), within {URL_TIMEOUT_SECONDS} seconds and {LIMIT_MB} MB."
+    )
+    with st.form("own_url_form"):
+        url = st.text_input("Web address", key="own_url", placeholder="https://…")
+        fetch = st.form_submit_button("Fetch and score")
+    if fetch and url:
+        try:
+            st.session_state["own_fetched"] = (url, fetch_url(url))
+        except IngestError as error:
+            st.session_state.pop("own_fetched", None)
+            st.error(f"Refused: {error}")
+    fetched = st.session_state.get("own_fetched")
+    if fetched:
+        origin_url, text = fetched
+        name = origin_url
+
+if not text:
+    st.stop()
+
+st.divider()
+meta_cols = st.columns([3, 1.2, 1.8], vertical_alignment="bottom")
+default_title = name if name not in ("pasted text", "") else text.strip().splitlines()[0][:90]
+title = meta_cols[0].text_input("Title", value=default_title, key="own_title")
+genre = meta_cols[1].selectbox("Genre", export.GENRES, index=len(export.GENRES) - 1,
+                               key="own_genre")
+peer = meta_cols[2].checkbox("Reports a peer-reviewed study", key="own_peer")
+meta = {"genre": genre, "reports_peer_reviewed_study": peer, "url": origin_url}
+
+score = ctx.corpus.scorer.score(
+    text, article_id=export.slug(title), title=title, weights=ctx.weights, meta=meta
+)
+total = data.total_for(score.scores(), ctx.weights)
+totals = ctx.ranked["total"]
+better_than = int((totals < (total if total is not None else -1)).sum())
+rank = int(weigh.rank(pd.concat([totals, pd.Series([total], index=["__own__"])]))["__own__"])
+st.header(views.md(title), anchor=False)
+st.markdown(
+    f"Against the {len(totals)} articles in the collection it would rank **#{rank}**, above "
+    f"{better_than} of them."
+)
+views.article_view(ctx, score, text, meta, key="own_view", rank=rank, of=len(totals) + 1)
+
+st.subheader("Add it to the collection")
+st.markdown(
+    "Download the article file, unzip it inside `ratings/` (it holds `articles/<id>.yaml` and "
+    "`articles/texts/<id>.txt`), then add the expert ratings by hand. See docs/formats.md."
+)
+files = {"title": title, "genre": genre, "url": origin_url, "reports_peer_reviewed_study": peer}
+c1, c2, _ = st.columns([1.3, 1, 1.2])
+c1.download_button("Download article YAML + text (zip)", data=export.article_zip(text, **files),
+                   file_name=f"{export.slug(title)}.zip", mime="application/zip",
+                   on_click="ignore", key="own_zip")
+c2.download_button("Download the YAML only", data=export.article_yaml(text, **files),
+                   file_name=f"{export.slug(title)}.yaml", mime="application/x-yaml",
+                   on_click="ignore", key="own_yaml")

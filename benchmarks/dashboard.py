@@ -1,0 +1,200 @@
+"""Dashboard timings: a weight change with 1,000 articles, and the cold start of `streamlit run`.
+
+    .venv/bin/python benchmarks/dashboard.py [--articles 1000] [--repeats 21] [--no-browser]
+
+Prints figures, asserts nothing. The corpus is the bundled seed articles repeated under new ids
+(their texts shared), in a temporary copy of ratings/ that the app reads via $SRCGRADE_RATINGS.
+Figures: (1) the pure path the Overview page runs on a slider move (reweight + rank + the two
+charts' figures), (2) a whole server-side rerun of the Overview page under AppTest after moving a
+slider, (3) `streamlit run` from process start to /_stcore/health and to a finished first run in
+headless chromium (the first run includes scoring the corpus once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from srcgrade.ui import charts, data  # noqa: E402
+
+GENRES = ["journalism", "promotional", "summary", "content-farm", "press-release", "other"]
+
+
+def build_corpus(root: Path, n: int) -> Path:
+    """A copy of ratings/ with ``n`` articles (the seeds' texts, new ids and titles)."""
+    target = root / "ratings"
+    shutil.copytree(REPO / "ratings", target, ignore=shutil.ignore_patterns("articles"))
+    articles = target / "articles"
+    (articles / "texts").mkdir(parents=True)
+    seeds = sorted((REPO / "ratings" / "articles").glob("*.yaml"))
+    docs = []
+    for seed in seeds:
+        doc = yaml.safe_load(seed.read_text(encoding="utf-8"))
+        text = REPO / "ratings" / "articles" / doc["text_file"]
+        shutil.copy(text, articles / "texts" / text.name)
+        docs.append(doc)
+    for i in range(n):
+        doc = dict(docs[i % len(docs)])
+        doc["id"] = f"a{i:05d}-{doc['id']}"[:60]
+        doc["title"] = f"{doc['title'][:60]} (copy {i})"
+        doc["genre"] = GENRES[i % len(GENRES)]
+        if isinstance(doc.get("date"), object) and doc.get("date") is not None:
+            doc["date"] = str(doc["date"])
+        (articles / f"{doc['id']}.yaml").write_text(
+            yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+    return target
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:.1f} ms (min {min(samples) * 1000:.1f}, " \
+           f"max {max(samples) * 1000:.1f}, n={len(samples)})"
+
+
+def pure_path(ratings: Path, repeats: int) -> None:
+    started = time.perf_counter()
+    loaded = data.load(ratings)
+    loaded_at = time.perf_counter()
+    corpus = data.score_corpus(loaded, None)
+    scored_at = time.perf_counter()
+    print(f"  load ratings/: {(loaded_at - started):.2f} s; score {len(corpus.scores)} articles "
+          f"once: {(scored_at - loaded_at):.2f} s")
+    defaults = corpus.rubric.default_weights()
+    criterion = corpus.criteria[0]
+    reweigh, figures = [], []
+    for i in range(repeats):
+        weights = {**defaults, criterion: 0.5 + (i % 5) * 0.5}
+        t0 = time.perf_counter()
+        ranked = data.ranked(corpus.table, weights)
+        t1 = time.perf_counter()
+        top = ranked.head(30)
+        charts.totals_bar(top[["title", "total", "genre"]])
+        charts.evidence_tone(data.axes(top, corpus.criteria))
+        t2 = time.perf_counter()
+        reweigh.append(t1 - t0)
+        figures.append(t2 - t0)
+    print(f"  reweight + rank {len(ranked)} rows: {median_ms(reweigh)}")
+    print(f"  reweight + rank + build both Overview figures: {median_ms(figures)}")
+
+
+def apptest_rerun(ratings: Path, repeats: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ[data.ENV_RATINGS] = str(ratings)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
+    t0 = time.perf_counter()
+    at.run()
+    print(f"  first run (loads and scores the corpus): {time.perf_counter() - t0:.2f} s")
+    if at.exception:
+        print("  the app raised:", [e.value for e in at.exception])
+        return
+    key = next(s.key for s in at.slider if s.key and s.key.startswith("w_"))
+    samples = []
+    for i in range(repeats):
+        at.slider(key=key).set_value(0.5 + (i % 5) * 0.5)
+        t0 = time.perf_counter()
+        at.run()
+        samples.append(time.perf_counter() - t0)
+    print(f"  Overview rerun after a weight change ({key}): {median_ms(samples)}")
+    fingerprints = []
+    from srcgrade.corpus import fingerprint
+
+    for _ in range(5):
+        t0 = time.perf_counter()
+        fingerprint(ratings)
+        fingerprints.append(time.perf_counter() - t0)
+    print(f"    of which the corpus fingerprint (the cache key, every rerun): "
+          f"{median_ms(fingerprints)}")
+
+
+def cold_start(ratings: Path, browser: bool) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, data.ENV_RATINGS: str(ratings)}
+    t0 = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+            if time.perf_counter() - t0 > 60:
+                print("  no health answer within 60 s")
+                return
+        healthy = time.perf_counter() - t0
+        print(f"  process start to /_stcore/health: {healthy:.2f} s")
+        if not browser or not Path("/usr/bin/chromium").exists():
+            print("  (no browser: first-run time not measured)")
+            return
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"],
+            )
+            page = chromium.new_page()
+            t1 = time.perf_counter()
+            page.goto(url)
+            page.wait_for_selector("[data-testid='stSidebar'] input[type='range']",
+                                   timeout=300_000)  # drawn by the first run, after scoring
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000
+            )
+            finished = time.perf_counter()
+            page.wait_for_selector("[data-testid='stPlotlyChart'] .ytick text", timeout=300_000)
+            drawn = time.perf_counter()
+            chromium.close()
+        print(f"  page open to the first run finished (server side): {finished - t1:.2f} s")
+        print(f"  page open to the charts drawn (plotly.js loaded in the browser): "
+              f"{drawn - t1:.2f} s")
+        print(f"  process start to the first run finished: {finished - t0:.2f} s")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        big = build_corpus(Path(tmp), args.articles)
+        print(f"corpus: {args.articles} articles in {big}")
+        print("pure path (what a slider move runs):")
+        pure_path(big, args.repeats)
+        print("AppTest (server side, whole Overview page):")
+        apptest_rerun(big, args.repeats)
+        print(f"cold start, {args.articles} articles:")
+        cold_start(big, not args.no_browser)
+        print("cold start, bundled ratings/:")
+        cold_start(REPO / "ratings", not args.no_browser)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,749 @@
+"""The fact ledger, and checking an article's numeric claims against it.
+
+Issue 3 ("numeric accuracy") makes SIFT's "trace the claim to its source" (Caulfield 2019)
+mechanical: every number an article states is looked up in a ledger of facts taken from
+peer-reviewed papers (``ratings/facts/<topic>.yaml``, one topic per file, schema
+``facts.schema.json``), and gets one verdict:
+
+- ``supported``: a fact with the same identifying words and unit agrees, within its tolerance and
+  respecting the claim's qualifier ("over 50%" is not supported by 45%);
+- ``contradicted``: the claim states the same measure with another value, or gives the fact's value
+  a time frame it was not measured at ("one year later" for an 18-week figure);
+- ``retracted_source``: the matching figure comes from a retracted paper;
+- ``outdated``: the matching fact has been overtaken by a later one (``superseded_by``);
+- ``unverifiable``: anything else.
+
+A false accusation is the worst error (issue 3: "prefer unverifiable to a wrong contradicted"), so
+only a *verified* fact marked ``exclusive`` may contradict a claim, only when the claim's study arm
+and time frame do not point elsewhere, and a number that a different fact supports is never called
+wrong. Adding a topic is a new YAML file and no code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from srcgrade.detect.numbers import durations as _durations
+from srcgrade.detect.numbers import previous_sentence, time_points
+from srcgrade.model import Claim, Origin, Problem
+from srcgrade.yamlio import YamlDoc, check_schema, load_yaml
+
+STATUSES = ("verified", "secondary", "retracted")
+_STATUS_RANK = {"verified": 2, "secondary": 1, "retracted": 0}
+_PERCENT_UNITS = ("percent", "percentage_points")
+_NO_SOURCE = "no peer-reviewed source in the ledger"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A paper or document that facts cite."""
+
+    key: str
+    authors: tuple[str, ...]
+    title: str
+    year: int
+    journal: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    retraction: str | None = None
+
+    def citation(self) -> str:
+        """A short citation to follow: "Mitchell et al. 2021, Nat Med, doi:10.1038/..." """
+        who = _who(self.authors)
+        where = self.journal or (self.publisher if self.publisher != who else None)
+        parts = [f"{who} {self.year}", *([where] if where else [])]
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        elif self.url:
+            parts.append(self.url)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One checkable number from one source (see ``ratings/facts/*.yaml``)."""
+
+    id: str
+    topic: str
+    statement: str
+    value: float
+    unit: str
+    tolerance: float
+    endpoint: str
+    cues: tuple[tuple[str, ...], ...]
+    source: Source
+    status: str
+    population: str | None = None
+    arm: str | None = None
+    time_frame: str | None = None
+    time_frame_words: tuple[str, ...] = ()
+    exclusive: bool = False
+    superseded_by: str | None = None
+    summary: str | None = None
+    origin: Origin | None = None
+    weeks: tuple[float, ...] = field(init=False, default=())
+    """The durations in the time frame, in weeks ("18 weeks" -> 18.0), read once."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weeks", tuple(_durations(self.time_frame or "")))
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A ledger file's header: which articles it applies to, and its study arms."""
+
+    id: str
+    label: str
+    cues: tuple[tuple[str, ...], ...] = ()
+    arms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    origin: Origin | None = None
+
+
+@dataclass
+class Ledger:
+    """Facts by id, indexed by unit for matching; built once, then only read."""
+
+    facts: dict[str, Fact] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    _by_unit: dict[str, tuple[Fact, ...]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_unit: dict[str, list[Fact]] = {}
+        for fact in self.facts.values():
+            by_unit.setdefault(fact.unit, []).append(fact)
+        self._by_unit = {unit: tuple(facts) for unit, facts in by_unit.items()}
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts.values())
+
+    def with_unit(self, unit: str) -> tuple[Fact, ...]:
+        return self._by_unit.get(unit, ())
+
+
+# --- checking claims ---------------------------------------------------------------------------
+
+
+def check_claims(
+    claims: list[Claim],
+    text: str,
+    ledger: Ledger,
+    article_date: dt.date | None = None,
+) -> list[Claim]:
+    """The claims with verdict, fact_id, source and note filled in, in text order.
+
+    Year claims ("a 2016 meta-analysis", "initiated in 2018") that no fact's cues match are left
+    out of the result: a date-ish mention with nothing to check it against is context, not a
+    statistic, and counting it as unverifiable would lower the score of every article that gives
+    some history. Every other claim is returned, unverifiable when nothing matches. "This year" and
+    "next year" are read against ``article_date``.
+    """
+    if not claims:
+        return []
+    active = {t.id for t in ledger.topics.values() if _all_cues(t.cues, text)}
+    state = _State(text, ledger, active, article_date, sorted(claims, key=lambda c: c.start))
+    checked = []
+    for claim in state.claims:
+        result = _check(claim, state)
+        if result is not None:
+            checked.append(result)
+            state.remember(result)
+    return checked
+
+
+@dataclass
+class _State:
+    """What checking one article needs to remember from claim to claim."""
+
+    text: str
+    ledger: Ledger
+    active: set[str]
+    article_date: dt.date | None
+    claims: list[Claim]
+    sources_by_sentence: dict[int, set[str]] = field(default_factory=dict)
+    article_sources: set[str] = field(default_factory=set)
+    by_sentence: dict[int, list[Claim]] = field(default_factory=dict)
+    previous: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+    cue_memo: dict[tuple[tuple[int, int], tuple[str, ...]], bool] = field(default_factory=dict)
+    points: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for claim in self.claims:
+            self.by_sentence.setdefault(claim.sentence_start, []).append(claim)
+
+    def cues_in(self, groups: tuple[tuple[str, ...], ...], span: tuple[int, int]) -> bool:
+        """Whether every cue group has a phrase in ``text[span]``; remembered per span, since the
+        claims of one sentence are checked against the same facts."""
+        for group in groups:
+            key = (span, group)
+            found = self.cue_memo.get(key)
+            if found is None:
+                found = self.cue_memo[key] = bool(_phrase_pattern(group).search(self.text, *span))
+            if not found:
+                return False
+        return True
+
+    def time_points(self, claim: Claim) -> list[tuple[str, float]]:
+        if claim.sentence_start not in self.points:
+            self.points[claim.sentence_start] = time_points(claim.sentence)
+        return self.points[claim.sentence_start]
+
+    def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
+        if sentence_start not in self.previous:
+            self.previous[sentence_start] = previous_sentence(self.text, sentence_start)
+        return self.previous[sentence_start]
+
+    def neighbours(self, claim: Claim) -> tuple[Claim | None, Claim | None]:
+        """The claims just before and after ``claim`` in its sentence."""
+        same = self.by_sentence.get(claim.sentence_start, [])
+        i = bisect_left([c.start for c in same], claim.start) if len(same) > 1 else 0
+        return (same[i - 1] if i > 0 else None), (same[i + 1] if i + 1 < len(same) else None)
+
+    def remember(self, claim: Claim) -> None:
+        if claim.verdict == "supported" and claim.fact_id:
+            key = self.ledger.facts[claim.fact_id].source.key
+            self.sources_by_sentence.setdefault(claim.sentence_start, set()).add(key)
+            self.article_sources.add(key)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A fact whose cues and unit match a claim, with how well the rest agrees."""
+
+    fact: Fact
+    value_ok: bool
+    time: str  # "ok", "none" (nothing to compare) or "conflict"
+    time_said: str | None
+    arm: int  # 2 agrees, 1 unknown, 0 disagrees
+    own_sentence: bool
+    coherence: int  # 2: a neighbouring claim cites the same source; 1: the article does
+
+    def rank(self) -> tuple[Any, ...]:
+        return (
+            self.time != "conflict",
+            self.arm,
+            len(self.fact.cues),
+            self.own_sentence,
+            self.coherence,
+            _STATUS_RANK[self.fact.status],
+        )
+
+
+def _check(claim: Claim, state: _State) -> Claim | None:
+    claim, year_note = _resolve_relative_year(claim, state.article_date)
+    unit = "year" if claim.unit == "relative_year" else claim.unit
+    own = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
+    previous = state.previous_sentence(claim.sentence_start)
+    window = (previous[0], own[1]) if previous else own
+    facts = [
+        f
+        for f in state.ledger.with_unit(unit)
+        if f.topic in state.active and state.cues_in(f.cues, window)
+    ]
+    if not facts:
+        return None if unit == "year" else _verdict(claim, "unverifiable", None, _NO_SOURCE)
+    if claim.unit == "relative_year":
+        note = f"'{claim.text}' cannot be dated: the article has no date"
+        return _verdict(claim, "unverifiable", None, note)
+    context = _Context(claim, state, previous)
+    candidates = [context.candidate(f) for f in facts]
+    hits = [c for c in candidates if c.value_ok]
+    result = _judge_hit(claim, hits, state) if hits else _judge_miss(claim, candidates)
+    if year_note:
+        result = dataclasses.replace(result, note=f"{result.note}; {year_note}".strip("; "))
+    return result
+
+
+def _judge_hit(claim: Claim, hits: list[_Candidate], state: _State) -> Claim:
+    """The claim's value matches at least one fact: the best-matching fact decides."""
+    best = max(hits, key=_Candidate.rank)
+    fact = best.fact
+    if best.arm == 0:
+        note = f"{_fmt(fact.value, fact.unit)} is the ledger's figure for the {fact.arm} group"
+        return _verdict(claim, "unverifiable", None, note)
+    if fact.status == "retracted":
+        why = fact.source.retraction or "retracted"
+        return _verdict(claim, "retracted_source", fact, f"from a {why} paper: {_about(fact)}")
+    if best.time == "conflict":
+        note = f"ledger says {fact.time_frame}, article says {best.time_said}"
+        if fact.status != "verified":
+            return _verdict(claim, "unverifiable", None, f"{note} (secondary source)")
+        return _verdict(claim, "contradicted", fact, f"{note}; {_about(fact)}")
+    if fact.superseded_by and (later := state.ledger.facts.get(fact.superseded_by)):
+        note = f"overtaken by a later fact: {_about(later)} ({later.source.citation()})"
+        return _verdict(claim, "outdated", fact, note)
+    note = _about(fact) + ("; secondary source" if fact.status == "secondary" else "")
+    return _verdict(claim, "supported", fact, note)
+
+
+def _judge_miss(claim: Claim, candidates: list[_Candidate]) -> Claim:
+    """No fact has the claim's value: contradicted only by a fact that leaves no doubt."""
+    accusers = [
+        c
+        for c in candidates
+        if c.fact.exclusive
+        and c.fact.status == "verified"
+        and c.time != "conflict"
+        and (c.arm == 2 or c.fact.arm is None)
+    ]
+    if accusers:
+        fact = max(accusers, key=_Candidate.rank).fact
+        said = _fmt(fact.value, fact.unit)
+        note = f"article says {claim.text}, ledger says {said} ({_measure(fact)})"
+        return _verdict(claim, "contradicted", fact, note)
+    return _verdict(claim, "unverifiable", None, _miss_note(claim, candidates))
+
+
+def _miss_note(claim: Claim, candidates: list[_Candidate]) -> str:
+    """What the ledger does know about the measure, so the reader can look further."""
+    same_arm = [c for c in candidates if c.arm != 0]
+    if not same_arm:
+        arms = sorted({c.fact.arm or "whole" for c in candidates})
+        return f"{_NO_SOURCE}: it has this measure only for the {' and '.join(arms)} group"
+    nearest = min(same_arm, key=lambda c: abs(c.fact.value - claim.value)).fact
+    said = _fmt(nearest.value, nearest.unit)
+    return f"{_NO_SOURCE} for this figure; nearest: {said} ({nearest.id})"
+
+
+class _Context:
+    """One claim's surroundings, worked out once and shared by all the facts it is compared with."""
+
+    def __init__(self, claim: Claim, state: _State, previous: tuple[int, int] | None):
+        self.claim = claim
+        self.state = state
+        self.own = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
+        self.neighbours = set(state.sources_by_sentence.get(claim.sentence_start, ()))
+        if previous:
+            self.neighbours |= state.sources_by_sentence.get(previous[0], set())
+        self.arms: dict[str, str | None] = {}
+
+    def arm(self, topic_id: str) -> str | None:
+        if topic_id not in self.arms:
+            self.arms[topic_id] = _claim_arm(self.claim, self.state, topic_id)
+        return self.arms[topic_id]
+
+    def candidate(self, fact: Fact) -> _Candidate:
+        claim, key = self.claim, fact.source.key
+        time, said = _time_agreement(self.state.time_points(claim), fact)
+        arm = self.arm(fact.topic)
+        return _Candidate(
+            fact=fact,
+            value_ok=_value_ok(claim, fact),
+            time=time,
+            time_said=said,
+            arm=1 if arm is None or fact.arm is None else 2 * (arm == fact.arm),
+            own_sentence=self.state.cues_in(fact.cues, self.own),
+            coherence=2 if key in self.neighbours else int(key in self.state.article_sources),
+        )
+
+
+def _value_ok(claim: Claim, fact: Fact) -> bool:
+    """Whether the fact's value makes the claim true, reading its qualifier and rounding.
+
+    "over 50%" needs more than 50% (less the fact's tolerance); "nearly 70%" and "up to 70%" allow
+    up to 10% below; "about", "roughly" and numbers in words ("half", "twice") 10% either way.
+    """
+    v, tol = fact.value, fact.tolerance
+    low, high = claim.value, claim.high if claim.high is not None else claim.value
+    if fact.unit == "points":  # "fell 24 points" and "-24.4" are the same change
+        v, low, high = abs(v), abs(low), abs(high)
+    slack = max(tol, 0.1 * abs(low))
+    q = claim.qualifier
+    if claim.high is not None:
+        return low - tol <= v <= high + tol
+    if q == "over":
+        return v > low - tol
+    if q == "at least":
+        return v >= low - tol
+    if q == "under":
+        return v < low + tol
+    if q in ("nearly", "up to"):
+        return low - slack <= v <= low + tol
+    if q == "about" or claim.approximate:
+        return abs(v - low) <= slack
+    return abs(v - low) <= tol
+
+
+def _time_agreement(points: list[tuple[str, float]], fact: Fact) -> tuple[str, str | None]:
+    """Does a time point the claim's sentence states fit the fact's time frame?
+
+    Only a fact with a duration in its time frame can be contradicted on time; a time point that
+    names one of the fact's ``time_frame_words`` or lies within 25% of its duration agrees.
+    """
+    weeks = fact.weeks
+    if not points or not (weeks or fact.time_frame_words):
+        return "none", None
+    words = [w.lower() for w in fact.time_frame_words]
+    for said, said_weeks in points:
+        if any(w in said.lower() for w in words):
+            return "ok", said
+        if any(abs(said_weeks - w) <= 0.25 * w for w in weeks):
+            return "ok", said
+    return ("conflict", points[0][0]) if weeks else ("none", None)
+
+
+_SEPARATOR = re.compile(
+    r"(?i)\b(?:compared\s+(?:to|with)|versus|vs\b\.?|as\s+against|whereas|while|than)\b|;"
+)
+
+
+def _claim_arm(claim: Claim, state: _State, topic_id: str) -> str | None:
+    """The study arm the claim's own clause names ("60% with placebo"), if exactly one.
+
+    The clause is bounded by the neighbouring claims and comparison words ("compared to", "vs",
+    "while"). The words after the number (up to a comma) are read first, since they usually say
+    whose number it is ("half received therapy with a placebo"); the words before it only when
+    those name no arm ("in the MDMA group, 67%"). Two arms named at once leave it unknown.
+    """
+    topic = state.ledger.topics.get(topic_id)
+    if topic is None or not topic.arms:
+        return None
+    text = state.text
+    left, right = claim.sentence_start, claim.sentence_start + len(claim.sentence)
+    claim_before, claim_after = state.neighbours(claim)
+    if claim_before is not None:
+        left = max(left, claim_before.end)
+    if claim_after is not None:
+        right = min(right, claim_after.start)
+    for m in _SEPARATOR.finditer(text, left, claim.start):
+        left = m.end()
+    if m := _SEPARATOR.search(text, claim.end, right):
+        right = m.start()
+    after = re.split(r"[,;:]", text[claim.end : right], maxsplit=1)[0]
+    named = [arm for arm, words in topic.arms if _phrase_pattern(words).search(after)]
+    if not named:
+        before = text[left : claim.start]
+        named = [arm for arm, words in topic.arms if _phrase_pattern(words).search(before)]
+    return named[0] if len(named) == 1 else None
+
+
+def _resolve_relative_year(claim: Claim, article_date: dt.date | None) -> tuple[Claim, str]:
+    """ "Expected this year" in an article of 2024 is a claim about 2024."""
+    if claim.unit != "relative_year" or article_date is None:
+        return claim, ""
+    year = article_date.year + int(claim.value)
+    note = f"'{claim.text}' read as {year}, from the article's date {article_date.isoformat()}"
+    return dataclasses.replace(claim, value=float(year), unit="year"), note
+
+
+def _verdict(claim: Claim, verdict: str, fact: Fact | None, note: str) -> Claim:
+    return dataclasses.replace(
+        claim,
+        verdict=verdict,
+        fact_id=fact.id if fact else None,
+        source=fact.source.citation() if fact else None,
+        note=note,
+        measure=fact.endpoint if fact else claim.measure,
+    )
+
+
+def _about(fact: Fact) -> str:
+    if fact.summary:
+        return fact.summary
+    when = f", {fact.time_frame}" if fact.time_frame else ""
+    return f"{_fmt(fact.value, fact.unit)}, {fact.endpoint}{when}"
+
+
+def _measure(fact: Fact) -> str:
+    """ "no longer met PTSD diagnostic criteria, mdma group, 18 weeks" """
+    arm = f"{fact.arm} group" if fact.arm else None
+    return ", ".join(x for x in (fact.endpoint, arm, fact.time_frame) if x)
+
+
+def _fmt(value: float, unit: str) -> str:
+    number = f"{value:g}"
+    return {
+        "percent": f"{number}%",
+        "percentage_points": f"{number} percentage points",
+        "people": f"{number} people",
+        "ratio": f"{number}x",
+        "points": f"{number} points",
+        "weeks": f"{number} weeks",
+    }.get(unit, number)
+
+
+def _who(authors: Sequence[str]) -> str:
+    """ "Mitchell et al.", "Amoroso & Workman", "MAPS": the way a citation names its authors."""
+    names = [a for a in authors if a.strip().lower() != "et al."]
+    surnames = [_surname(a) for a in names]
+    if len(surnames) > 2 or len(names) < len(authors):
+        return f"{surnames[0]} et al."
+    return " & ".join(surnames)
+
+
+def _surname(author: str) -> str:
+    parts = author.split()
+    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}", parts[-1]):
+        return " ".join(parts[:-1])
+    return author
+
+
+# --- cue phrases -------------------------------------------------------------------------------
+
+
+def _all_cues(groups: Iterable[tuple[str, ...]], text: str) -> bool:
+    return all(_phrase_pattern(group).search(text) for group in groups)
+
+
+@cache
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a group of cue phrases: case-insensitive whole words, a space or hyphen
+    matching any run of spaces and hyphens, a trailing ``*`` matching the rest of a word."""
+    alternatives = sorted((_phrase_regex(p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?i)(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])")
+
+
+def _phrase_regex(phrase: str) -> str:
+    stem = phrase.strip()
+    wildcard = stem.endswith("*")
+    words = re.split(r"[\s-]+", stem.rstrip("*").strip())
+    body = r"[\s-]+".join(re.escape(w) for w in words if w)
+    return body + (r"\w*" if wildcard else "")
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_ledger(directory: Path, display_root: Path | None = None) -> tuple[Ledger, list[Problem]]:
+    """Every ``*.yaml`` ledger in ``directory``, and every problem found, as ``file:line``.
+
+    A broken fact (missing source, a value that is not a number, an unknown status, an unknown
+    key) is reported and left out; the other facts of its file still load, and a file that cannot
+    be read does not stop the others. Never raises.
+    """
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        shown = _display(directory, display_root)
+        return Ledger(), [Problem(shown, None, "fact directory not found; check the path")]
+    topics: dict[str, Topic] = {}
+    facts: dict[str, Fact] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        topic, file_facts, file_problems = _load_file(path, _display(path, display_root))
+        problems.extend(file_problems)
+        if topic is None:
+            continue
+        topics[topic.id] = topic
+        for fact in file_facts:
+            if fact.id in facts:
+                where = facts[fact.id].origin
+                message = f"fact id '{fact.id}' is already used by {where}; rename one of them"
+                problems.append(_fact_problem(fact, message))
+                continue
+            facts[fact.id] = fact
+    facts = _drop_dangling(facts, problems)
+    return Ledger(facts, topics), problems
+
+
+def _load_file(path: Path, display: str) -> tuple[Topic | None, list[Fact], list[Problem]]:
+    doc, problem = load_yaml(path, display)
+    if problem:
+        return None, [], [problem]
+    assert doc is not None
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
+        return (
+            None,
+            [],
+            check_schema(doc, "facts") or [doc.problem("expected a mapping with facts")],
+        )
+    problems = check_schema(doc, "facts")
+    broken = _broken_entries(doc, problems)
+    if data.get("id") != path.stem and isinstance(data.get("id"), str):
+        problems.append(
+            doc.problem(f"id '{data['id']}' must equal the file name '{path.stem}'", ("id",))
+        )
+    topic = _topic(doc, path.stem)
+    sources = _sources(doc, broken)
+    facts = []
+    for index, entry in enumerate(data["facts"]):
+        if index in broken or not isinstance(entry, dict):
+            continue
+        try:
+            fact, fact_problems = _fact(doc, index, entry, topic, sources)
+        except (KeyError, TypeError, ValueError) as error:  # a shape the schema let through
+            fact, fact_problems = (
+                None,
+                [doc.problem(f"fact cannot be read: {error!r}", ("facts", index))],
+            )
+        problems.extend(fact_problems)
+        if fact is not None:
+            facts.append(fact)
+    return topic, facts, problems
+
+
+def _broken_entries(doc: YamlDoc, problems: list[Problem]) -> set[int | str]:
+    """Which facts (by index) and sources (by key) a schema problem falls inside, by line.
+
+    The schema checks the whole file at once, so each problem is assigned to the fact or source
+    whose lines contain it; that entry is dropped and the rest of the file still loads.
+    """
+    data = doc.data
+    spans = [(doc.line_of(("facts", i)), i) for i in range(len(data["facts"]))]
+    if isinstance(data.get("sources"), dict):
+        spans += [(doc.line_of(("sources", k)), k) for k in data["sources"]]
+    top_lines = sorted(doc.line_of((k,)) or 0 for k in data)
+    starts = sorted((line, key) for line, key in spans if line is not None)
+    broken: set[int | str] = set()
+    for problem in problems:
+        if problem.line is None:
+            continue
+        for n, (line, key) in enumerate(starts):
+            following = [x for x, _ in starts[n + 1 :]] + [t for t in top_lines if t > line]
+            if line <= problem.line < min(following, default=10**9):
+                broken.add(key)
+    return broken
+
+
+def _topic(doc: YamlDoc, stem: str) -> Topic:
+    data = doc.data
+    arms = data.get("arms") if isinstance(data.get("arms"), dict) else {}
+    return Topic(
+        id=stem,
+        label=str(data.get("topic", stem)),
+        cues=_groups(data.get("topic_cues")),
+        arms=tuple((str(k), _strings(v)) for k, v in arms.items() if _strings(v)),
+        origin=Origin(doc.path, doc.line_of(())),
+    )
+
+
+def _sources(doc: YamlDoc, broken: set[int | str]) -> dict[str, Source]:
+    raw = doc.data.get("sources")
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        key: Source(
+            key=key,
+            authors=tuple(s["authors"]),
+            title=s["title"],
+            year=s["year"],
+            journal=s.get("journal"),
+            doi=s.get("doi"),
+            url=s.get("url"),
+            publisher=s.get("publisher"),
+            retraction=s.get("retraction"),
+        )
+        for key, s in raw.items()
+        if key not in broken and isinstance(s, dict)
+    }
+
+
+def _fact(
+    doc: YamlDoc, index: int, entry: dict[str, Any], topic: Topic, sources: dict[str, Source]
+) -> tuple[Fact | None, list[Problem]]:
+    """One schema-valid entry as a Fact, or the reason it cannot be one."""
+    where = ("facts", index)
+    source = sources.get(entry["source"])
+    if source is None:
+        message = (
+            f"fact '{entry['id']}' cites source '{entry['source']}', which is not a valid "
+            "entry of `sources`; add it there or fix the key"
+        )
+        return None, [doc.problem(message, (*where, "source"))]
+    measure, quantity = entry["measure"], entry["quantity"]
+    arm = measure.get("arm")
+    if arm is not None and arm not in dict(topic.arms):
+        known = ", ".join(k for k, _ in topic.arms) or "none defined"
+        message = (
+            f"fact '{entry['id']}': arm '{arm}' is not a key of `arms` ({known}); use one or null"
+        )
+        return None, [doc.problem(message, (*where, "measure", "arm"))]
+    problems = _sanity(doc, where, entry, source)
+    if problems:
+        return None, problems
+    fact = Fact(
+        id=entry["id"],
+        topic=topic.id,
+        statement=entry["statement"],
+        value=float(quantity["value"]),
+        unit=quantity["unit"],
+        tolerance=float(quantity["tolerance"]),
+        endpoint=measure["endpoint"],
+        cues=_groups(entry["cues"]),
+        source=source,
+        status=entry["status"],
+        population=measure.get("population"),
+        arm=arm,
+        time_frame=measure.get("time_frame"),
+        time_frame_words=_strings(entry.get("time_frame_words")),
+        exclusive=bool(entry.get("exclusive", False)),
+        superseded_by=entry.get("superseded_by"),
+        summary=entry.get("summary"),
+        origin=Origin(doc.path, doc.line_of(where)),
+    )
+    return fact, []
+
+
+def _sanity(
+    doc: YamlDoc, where: tuple[str | int, ...], entry: dict[str, Any], source: Source
+) -> list[Problem]:
+    """Checks a schema cannot express: a percentage within 0-100, retraction consistency."""
+    quantity, fid = entry["quantity"], entry["id"]
+    checks = [
+        (
+            quantity["unit"] == "percent" and not 0 <= quantity["value"] <= 100,
+            f"a percentage must be within 0-100, not {quantity['value']}",
+            ("quantity", "value"),
+        ),
+        (
+            bool(source.retraction) and entry["status"] != "retracted",
+            f"it cites a retracted paper ('{source.key}'), so its status must be retracted",
+            ("status",),
+        ),
+        (
+            bool(entry.get("exclusive")) and entry["status"] != "verified",
+            "only a verified fact may be exclusive (it can call a claim wrong)",
+            ("exclusive",),
+        ),
+    ]
+    return [
+        doc.problem(f"fact '{fid}': {msg}", (*where, *keys)) for bad, msg, keys in checks if bad
+    ]
+
+
+def _drop_dangling(facts: dict[str, Fact], problems: list[Problem]) -> dict[str, Fact]:
+    """Facts whose ``superseded_by`` names no loaded fact are reported and left out."""
+    kept = {}
+    for fid, fact in facts.items():
+        if fact.superseded_by and fact.superseded_by not in facts:
+            message = f"fact '{fid}': superseded_by '{fact.superseded_by}' is not a loaded fact"
+            problems.append(_fact_problem(fact, message))
+            continue
+        kept[fid] = fact
+    return kept
+
+
+def _fact_problem(fact: Fact, message: str) -> Problem:
+    origin = fact.origin or Origin("?")
+    return Problem(origin.path, origin.line, message)
+
+
+def _groups(raw: Any) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(g for group in raw if (g := _strings(group)))
+
+
+def _strings(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(str(x) for x in raw if isinstance(x, str | int | float) and str(x).strip())
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,180 @@
+"""Article text with its evidence highlighted, as an HTML string: a pure function, no Streamlit.
+
+The article text is escaped with :func:`html.escape` *before* any markup is added, so nothing an
+article contains can reach the page as live HTML or script. The only markup emitted is built here:
+``<mark>`` spans (one per stretch of text covered by the same set of findings, so overlapping
+findings never produce broken nesting), a legend, and a wrapping ``<div>``. Every mark carries a
+``title`` (the browser's tooltip) naming each rule behind it and the YAML ``file:line`` it lives at.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from srcgrade.model import Claim, Finding
+
+# Colours: light tints a projector still shows, with dark text; kinds that mean "good evidence"
+# get a solid underline, kinds that mean "warning sign" a double one, so colour is never the only
+# cue (WCAG 1.4.1). Hues follow the Okabe-Ito palette.
+KIND_STYLE: dict[str, tuple[str, str, str]] = {
+    # kind: (plain-language label, background, underline colour)
+    "hype": ("Hype / promotional word", "#f9c89b", "#d55e00"),
+    "overclaim": ("Overclaim (certainty the evidence does not give)", "#f4b6c2", "#cc79a7"),
+    "hedge": ("Calibrated hedge", "#bfe3f5", "#0072b2"),
+    "limitation": ("Stated limitation", "#a8d8ea", "#005a8c"),
+    "ritual_hedge": ("Ritual hedge ('more research is needed')", "#e2e2e2", "#666666"),
+    "specific_citation": ("Specific, checkable source", "#b8e6c9", "#009e73"),
+    "vague_citation": ("Vague attribution ('studies show')", "#f6e7a1", "#b59a00"),
+    "number_supported": ("Number: matches the source", "#b8e6c9", "#009e73"),
+    "number_contradicted": ("Number: contradicts the source", "#f4a6a6", "#b00020"),
+    "number_unverifiable": ("Number: cannot be checked", "#e6dcf0", "#7a5195"),
+    "number_retracted_source": ("Number: from a retracted paper", "#f4a6a6", "#b00020"),
+    "number_outdated": ("Number: out of date", "#f6e7a1", "#b59a00"),
+}
+GOOD_KINDS = {"hedge", "limitation", "specific_citation", "number_supported"}
+# Kinds a rubric adds (e.g. the HealthNewsReview ones) get one of these, chosen by name.
+_SPARE_STYLES = [
+    ("#d9ecf7", "#56b4e9"), ("#fbf3b5", "#c9b800"), ("#f2dcea", "#a3527e"),
+    ("#dff0e8", "#2e8b57"), ("#fde5cc", "#b36b00"), ("#e4e4f4", "#4b4b9b"),
+]
+
+
+def _style(kind: str) -> tuple[str, str, str]:
+    if kind in KIND_STYLE:
+        return KIND_STYLE[kind]
+    background, line = _SPARE_STYLES[sum(map(ord, kind)) % len(_SPARE_STYLES)]
+    return ("", background, line)
+
+
+def kind_label(kind: str) -> str:
+    """The plain-language name of a highlight kind (finding kinds and ``number_<verdict>``)."""
+    label = _style(kind)[0]
+    return label or kind.replace("_", " ").capitalize()
+
+
+def claim_kind(claim: Claim) -> str:
+    return f"number_{claim.verdict}"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One highlight: a stretch of the text, its kind, and the tooltip line that explains it."""
+
+    start: int
+    end: int
+    kind: str
+    note: str
+
+
+def spans_of(findings: Iterable[Finding] = (), claims: Iterable[Claim] = ()) -> list[Span]:
+    """Findings and numeric claims as highlight spans, each with its rule and YAML file:line."""
+    spans = []
+    for f in findings:
+        where = str(f.origin) if f.origin else "no file"
+        quoted = " (inside a quotation)" if f.quoted else ""
+        note = f"{kind_label(f.kind)}{quoted} - rule {f.rule or '?'} ({where}): {f.message}"
+        spans.append(Span(f.start, f.end, f.kind, note))
+    for c in claims:
+        note = f"Number '{c.text}': {c.verdict.replace('_', ' ')}"
+        if c.fact_id:
+            note += f" - fact {c.fact_id}"
+        if c.source:
+            note += f" ({c.source})"
+        if c.note:
+            note += f": {c.note}"
+        spans.append(Span(c.start, c.end, claim_kind(c), note))
+    return spans
+
+
+def _priority(kind: str) -> int:
+    """Which kind's colour shows where spans overlap: the narrower, more specific signals win."""
+    order = list(KIND_STYLE)
+    return order.index(kind) if kind in order else len(order)
+
+
+def _mark_style(kinds: Sequence[str]) -> str:
+    _, background, line = _style(kinds[0])
+    decoration = "solid" if kinds[0] in GOOD_KINDS else "double"
+    style = (
+        f"background:{background};color:#111;border-bottom:3px {decoration} {line};"
+        "padding:0 1px;border-radius:2px"
+    )
+    if len(kinds) > 1:  # overlapping evidence: an outline in the second kind's colour
+        style += f";outline:2px dashed {_style(kinds[1])[2]}"
+    return style
+
+
+def render(
+    text: str,
+    findings: Iterable[Finding] = (),
+    claims: Iterable[Claim] = (),
+    *,
+    show: Collection[str] | None = None,
+    legend: bool = True,
+    max_height: int | None = None,
+) -> str:
+    """The text as escaped HTML with ``<mark>`` spans over the findings and claims.
+
+    ``show`` limits the kinds highlighted (``None`` shows all; an empty collection shows none), so
+    a page can offer a toggle per kind. Spans outside the text are clipped; empty spans are ignored.
+    Overlapping spans are split into stretches covered by the same set of spans, each one ``<mark>``
+    whose tooltip lists every rule covering it.
+    """
+    spans = [
+        Span(max(0, s.start), min(len(text), s.end), s.kind, s.note)
+        for s in spans_of(findings, claims)
+        if show is None or s.kind in show
+    ]
+    spans = [s for s in spans if s.end > s.start]
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    pieces: list[str] = []
+    for left, right in itertools.pairwise(cuts):
+        chunk = html.escape(text[left:right], quote=True)
+        covering = [s for s in spans if s.start <= left and right <= s.end]
+        if not covering:
+            pieces.append(chunk)
+            continue
+        kinds = sorted({s.kind for s in covering}, key=_priority)
+        notes = list(dict.fromkeys(s.note for s in covering))
+        title = html.escape("\n".join(notes), quote=True)
+        classes = " ".join(f"sg-{k}" for k in kinds)
+        pieces.append(
+            f'<mark class="{html.escape(classes, quote=True)}" '
+            f'data-kinds="{html.escape(",".join(kinds), quote=True)}" '
+            f'style="{_mark_style(kinds)}" title="{title}">{chunk}</mark>'
+        )
+    box = "white-space:pre-wrap;line-height:1.7;font-size:1.05rem;max-width:75ch"
+    if max_height:
+        box += f";max-height:{int(max_height)}px;overflow-y:auto;padding-right:0.5rem"
+    body = f'<div class="sg-text" style="{box}">{"".join(pieces)}</div>'
+    if not legend:
+        return body
+    counts = Counter(s.kind for s in spans)
+    return legend_html(counts) + body
+
+
+def legend_html(counts: Counter[str] | dict[str, int]) -> str:
+    """A legend of the kinds shown, with a swatch styled like the marks and how many there are."""
+    if not counts:
+        return (
+            '<p class="sg-legend" style="margin:0 0 0.5rem 0">'
+            "No highlighted evidence is shown for this text.</p>"
+        )
+    items = []
+    for kind in sorted(counts, key=_priority):
+        swatch = f'<mark style="{_mark_style([kind])}">{html.escape(kind_label(kind))}</mark>'
+        items.append(f'<li style="display:inline-block;margin:0 1rem 0.3rem 0">{swatch} '
+                     f"&times;{int(counts[kind])}</li>")
+    return (
+        '<ul class="sg-legend" aria-label="Legend" '
+        'style="list-style:none;padding:0;margin:0 0 0.75rem 0">' + "".join(items) + "</ul>"
+    )
+
+
+def kinds_present(findings: Iterable[Finding] = (), claims: Iterable[Claim] = ()) -> list[str]:
+    """The highlight kinds that occur, in legend order: the toggles a page offers."""
+    return sorted({s.kind for s in spans_of(findings, claims)}, key=_priority)

@@ -1,0 +1,143 @@
+"""Pure data helpers for the dashboard: where ratings/ is, the loaded corpus, derived frames.
+
+Everything here is plain Python over the core's records; caching (keyed on the corpus fingerprint)
+is applied in :mod:`srcgrade.ui.session`, so these functions stay testable without Streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from srcgrade import engine, weigh
+from srcgrade.corpus import Ratings, load_ratings
+from srcgrade.model import ArticleScore, Problem
+from srcgrade.rubric import Rubric
+from srcgrade.score import Scorer
+
+ENV_RATINGS = "SRCGRADE_RATINGS"
+REPO_RATINGS = Path(__file__).resolve().parents[3] / "ratings"
+
+# The two axes of the evidence-and-tone chart (in the spirit of the Ad Fontes media chart). Both
+# are plain means of criterion scores (higher is better); criteria a rubric lacks are left out.
+EVIDENCE = ("citations", "numeric_accuracy")
+TONE = ("hedging", "hype")
+
+
+def ratings_dir() -> Path:
+    """``$SRCGRADE_RATINGS`` (as the CLI), else ``./ratings``, else the repository's ratings/."""
+    env = os.environ.get(ENV_RATINGS)
+    if env:
+        return Path(env)
+    here = Path("ratings")
+    return here if here.is_dir() else REPO_RATINGS
+
+
+@dataclass
+class Corpus:
+    """One rubric's scores for every article of a loaded ratings/ folder (read-only, cached)."""
+
+    ratings: Ratings
+    rubric: Rubric
+    scorer: Scorer | None
+    scores: list[ArticleScore] = field(default_factory=list)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_id: dict[str, ArticleScore] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def criteria(self) -> list[str]:
+        return list(self.rubric.criteria)
+
+    def article(self, article_id: str):
+        return next((a for a in self.ratings.articles if a.id == article_id), None)
+
+
+def load(root: Path) -> Ratings:
+    """``load_ratings``, which collects problems rather than raising; should it raise all the same
+    (a half-installed module, a bug), the app still starts and shows why in the problems panel."""
+    try:
+        return load_ratings(root)
+    except Exception as error:
+        ratings = Ratings(root=Path(root))
+        ratings.problems.append(
+            Problem(str(root), None, f"could not load the folder: {type(error).__name__}: {error}")
+        )
+        return ratings
+
+
+def score_corpus(ratings: Ratings, rubric_id: str | None) -> Corpus:
+    """Score every article once with the rubric's default weights; sliders only reweight later."""
+    rubric = ratings.rubric(rubric_id)
+    scorer = engine.make_scorer(ratings, rubric.id)
+    scores = engine.score_articles(scorer, ratings.articles)
+    table = engine.scores_table(scores)
+    if table.empty:
+        table = pd.DataFrame(columns=["id", "title", "total", *rubric.criteria, "genre", "words"])
+    for column in ("genre", "publisher", "reports_peer_reviewed_study"):
+        if column not in table.columns:
+            table[column] = None
+    table["genre"] = table["genre"].fillna("other").astype(str)
+    return Corpus(ratings, rubric, scorer, scores, table, {s.id: s for s in scores})
+
+
+def ranked(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """The table with totals for these weights and a rank column, best first (vectorised)."""
+    totals = weigh.weighted_totals(table, weights)
+    frame = table.assign(total=totals, rank=weigh.rank(totals))
+    return frame.sort_values(["rank", "title"], kind="stable")
+
+
+def axes(frame: pd.DataFrame, criteria: list[str]) -> pd.DataFrame:
+    """Evidence (x) and tone (y) per article: means of the criteria on each axis that apply."""
+    evidence = [c for c in EVIDENCE if c in criteria]
+    tone = [c for c in TONE if c in criteria]
+    out = frame[["id", "title", "genre", "total"]].copy()
+    out["evidence"] = frame[evidence].mean(axis=1, skipna=True) if evidence else np.nan
+    out["tone"] = frame[tone].mean(axis=1, skipna=True) if tone else np.nan
+    return out
+
+
+def long_scores(frame: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """One row per (article, criterion) with the criterion's label: for strip and box plots."""
+    criteria = list(rubric.criteria)
+    long = frame.melt(
+        id_vars=["id", "title", "genre"], value_vars=criteria, var_name="criterion",
+        value_name="score",
+    )
+    long["label"] = long["criterion"].map({c: rubric.criteria[c].label for c in criteria})
+    return long.dropna(subset=["score"])
+
+
+def corpus_mean(frame: pd.DataFrame, criteria: list[str]) -> dict[str, float | None]:
+    means = frame[criteria].mean(axis=0, skipna=True)
+    return {c: (None if pd.isna(means[c]) else float(means[c])) for c in criteria}
+
+
+def total_for(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
+    """One article's total for these weights, through the same vectorised path as the table."""
+    row = pd.DataFrame([{c: (np.nan if v is None else v) for c, v in scores.items()}])
+    value = weigh.weighted_totals(row, weights).iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>,;)]+)")
+
+
+def doi_link(text: str | None) -> str | None:
+    """An https://doi.org/ link for the first DOI in a source string, else None."""
+    match = _DOI.search(text or "")
+    return f"https://doi.org/{match.group(1).rstrip('.')}" if match else None
+
+
+def safe_url(url: object) -> str | None:
+    """Only http(s) URLs become links; anything else (javascript:, data:) is shown as text."""
+    if isinstance(url, str) and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None

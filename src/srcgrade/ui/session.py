@@ -1,0 +1,237 @@
+"""Streamlit session glue: cached loading keyed on the corpus fingerprint, the sidebar, the context.
+
+``app.py`` calls :func:`start` once per run (load or reuse the cached corpus, draw the rubric picker
+and the weight sliders), then the page calls :func:`context` to get what it needs. Scoring happens
+once per corpus change; moving a slider only re-runs :func:`srcgrade.ui.data.ranked`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from srcgrade.corpus import Ratings, fingerprint
+from srcgrade.rubric import Rubric, WeightError, resolve_weights
+from srcgrade.ui import data
+
+CTX_KEY = "_srcgrade_context"
+RUBRIC_KEY = "rubric"
+SLIDER_MAX = 3.0
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the ratings folder…")
+def cached_ratings(root: str, corpus_fingerprint: str) -> Ratings:
+    """The loaded ratings/ folder; a new fingerprint (any file edited) loads it again."""
+    return data.load(Path(root))
+
+
+@st.cache_resource(max_entries=8, show_spinner="Scoring every article (once per change)…")
+def cached_corpus(root: str, corpus_fingerprint: str, rubric_id: str) -> data.Corpus:
+    """Every article scored with one rubric. Shared read-only between sessions: never mutate."""
+    return data.score_corpus(cached_ratings(root, corpus_fingerprint), rubric_id)
+
+
+@dataclass
+class Context:
+    """What every page reads: the corpus, the rubric, the weights chosen and the ranking."""
+
+    root: Path
+    ratings: Ratings
+    corpus: data.Corpus | None
+    weights: dict[str, float] = field(default_factory=dict)
+    ranked: pd.DataFrame = field(default_factory=pd.DataFrame)
+    weight_note: str | None = None
+
+    @property
+    def rubric(self) -> Rubric:
+        assert self.corpus is not None
+        return self.corpus.rubric
+
+    @property
+    def criteria(self) -> list[str]:
+        return list(self.rubric.criteria)
+
+    def labels(self) -> dict[str, str]:
+        return {c: self.rubric.criteria[c].label for c in self.criteria}
+
+
+def slider_key(rubric: Rubric, criterion: str, default_rubric: str | None) -> str:
+    """The slider's key, which is also its URL parameter: ``w_citations`` (``w_<rubric>_<c>``)."""
+    if rubric.id == default_rubric:
+        return f"w_{criterion}"
+    return f"w_{rubric.id}_{criterion}"
+
+
+def _reset(keys: dict[str, str], defaults: dict[str, float]) -> None:
+    for criterion, key in keys.items():
+        st.session_state[key] = defaults[criterion]
+
+
+def apply_weights(ctx: Context, weights: dict[str, float]) -> None:
+    """Set the sliders (for a preset button's on_click): the URL follows."""
+    for criterion, key in weight_keys(ctx).items():
+        if criterion in weights:
+            st.session_state[key] = float(min(SLIDER_MAX, max(0.0, weights[criterion])))
+
+
+def weight_keys(ctx: Context) -> dict[str, str]:
+    return {c: slider_key(ctx.rubric, c, ctx.ratings.default_rubric) for c in ctx.criteria}
+
+
+def url_selectbox(container, label: str, options: list[str], param: str, *, index: int = 0,
+                  **kwargs) -> str:
+    """A selectbox whose choice is the URL parameter ``param`` as a plain id.
+
+    ``bind="query-params"`` would put the *formatted* option (a whole title) in the URL, so ids are
+    kept in the URL by hand: read on the first run, written back after every choice.
+    """
+    wanted = st.query_params.get(param)
+    if wanted in options:
+        index = options.index(wanted)
+    chosen = container.selectbox(label, options, index=index, key=f"pick_{param}", **kwargs)
+    if chosen is not None and st.query_params.get(param) != chosen:
+        st.query_params[param] = chosen
+    return chosen
+
+
+def _pick_rubric(ratings: Ratings) -> str | None:
+    names = sorted(ratings.rubrics)
+    if not names:
+        return None
+    if len(names) == 1:
+        return names[0]
+    default = ratings.default_rubric if ratings.default_rubric in names else names[0]
+    return url_selectbox(
+        st.sidebar,
+        "Rubric",
+        names,
+        RUBRIC_KEY,
+        index=names.index(default),
+        format_func=lambda r: f"{ratings.rubrics[r].label} ({r})",
+        help="ratings/rubrics/ holds more than one rubric; pick the one to rate with.",
+    )
+
+
+def _sliders(rubric: Rubric, default_rubric: str | None) -> tuple[dict[str, float], str | None]:
+    st.sidebar.markdown("### Weights")
+    st.sidebar.caption(
+        "How much each criterion counts in the total. 0 leaves it out. "
+        "The weights are part of the page address, so you can share this weighting as a link."
+    )
+    defaults = rubric.default_weights()
+    keys = {c: slider_key(rubric, c, default_rubric) for c in rubric.criteria}
+    chosen = {}
+    for cid, criterion in rubric.criteria.items():
+        chosen[cid] = st.sidebar.slider(
+            criterion.label,
+            min_value=0.0,
+            max_value=max(SLIDER_MAX, float(criterion.weight)),
+            value=float(criterion.weight),
+            step=0.1,
+            format="%.1f",
+            key=keys[cid],
+            bind="query-params",
+            help=criterion.question,
+        )
+    st.sidebar.button(
+        "Reset to the rubric's weights",
+        on_click=_reset,
+        args=(keys, defaults),
+        disabled=chosen == defaults,
+        width="stretch",
+    )
+    try:
+        return resolve_weights(rubric, chosen, allow_zero=True), None
+    except WeightError as error:
+        note = f"{error}. Using the rubric's own weights until one is above 0."
+        st.sidebar.warning(note)
+        return defaults, note
+
+
+def start() -> Context:
+    """Load (or reuse) the corpus, draw the rubric picker and weight sliders; store the context."""
+    root = data.ratings_dir()
+    key = fingerprint(root) if root.is_dir() else "missing"
+    ratings = cached_ratings(str(root), key)
+    rubric_id = _pick_rubric(ratings)
+    if rubric_id is None:
+        ctx = Context(root, ratings, None)
+    else:
+        corpus = cached_corpus(str(root), key, rubric_id)
+        weights, note = _sliders(corpus.rubric, ratings.default_rubric)
+        ranked = data.ranked(corpus.table, weights)
+        ctx = Context(root, ratings, corpus, weights, ranked, note)
+    st.session_state[CTX_KEY] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The context ``app.py`` stored this run; stops the page with a message if there is none."""
+    ctx = st.session_state.get(CTX_KEY)
+    if ctx is None or ctx.corpus is None:
+        st.error("No rubric could be loaded, so nothing can be rated. See the problems above.")
+        st.stop()
+    return ctx
+
+
+def problems_panel(ctx: Context) -> None:
+    """Every load problem with its file and line; the articles that loaded are still shown."""
+    problems = ctx.ratings.problems
+    if not problems:
+        return
+    n = len(problems)
+    with st.expander(
+        f"{n} problem{'s' if n != 1 else ''} in the ratings files — "
+        f"{len(ctx.ratings.articles)} articles loaded anyway",
+        expanded=ctx.corpus is None,
+        icon=":material/warning:",
+    ):
+        st.caption(
+            f"Folder: {ctx.root}. Fix the file at the line shown; the page updates on the next "
+            "rerun."
+        )
+        frame = pd.DataFrame(
+            {
+                "file": [p.path for p in problems],
+                "line": [p.line if p.line else None for p in problems],
+                "problem": [p.message for p in problems],
+            }
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={"line": st.column_config.NumberColumn(format="%d", width="small")},
+            alt="Problems found while loading the ratings folder: file, line and message.",
+        )
+
+
+def chart(fig: go.Figure, alt: str, key: str | None = None) -> None:
+    """Every chart with alt text (read by screen readers) and the viewer toolbar only."""
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        alt=alt,
+        key=key,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        theme=None,  # the figures carry their own template, fonts and Okabe-Ito colours
+    )
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+_NO_AUTOLINK = "\u2060"  # WORD JOINER: invisible, but stops GFM from turning a URL into a link
+
+
+def md(text: object) -> str:
+    """Text from an article or a YAML file made inert for ``st.markdown`` and ``st.table``: every
+    markup character escaped, so ``[x](javascript:...)`` or ``<b>`` is shown as typed, and URLs
+    are not turned into live links."""
+    escaped = str(text).translate(_MD_SPECIAL).replace("\n", " ")
+    escaped = escaped.replace("//", f"/{_NO_AUTOLINK}/")
+    return escaped.replace("www\\.", f"www{_NO_AUTOLINK}\\.")

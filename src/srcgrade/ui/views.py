@@ -1,0 +1,208 @@
+"""Views several pages share: an article's highlighted text, its scores explained, its claims.
+
+The only HTML these views put on the page comes from :func:`srcgrade.highlight.render`, which
+escapes the article text with ``html.escape`` before adding ``<mark>`` spans; everything else goes
+through Streamlit elements that show text as text (markdown is escaped with ``session.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from srcgrade import highlight
+from srcgrade.corpus import ExpertRating
+from srcgrade.model import ArticleScore
+from srcgrade.rubric import Rubric
+from srcgrade.ui import charts, data
+from srcgrade.ui.session import Context, chart, md
+
+
+def fmt(score: float | None) -> str:
+    return "n/a" if score is None or pd.isna(score) else f"{score:.0f}"
+
+
+def highlighted_text(
+    text: str, score: ArticleScore, key: str, *, toggles: bool = True, max_height: int | None = 640
+) -> None:
+    """The text with its evidence marked, a legend, and a toggle per kind of evidence."""
+    findings = [f for c in score.criteria.values() for f in c.findings]
+    findings = list(dict.fromkeys(findings))  # a finding may feed several criteria
+    kinds = highlight.kinds_present(findings, score.claims)
+    shown: list[str] | None = None
+    if toggles and kinds:
+        shown = st.pills(
+            "Show these kinds of evidence (click to hide or show)",
+            kinds,
+            selection_mode="multi",
+            default=kinds,
+            format_func=highlight.kind_label,
+            key=f"{key}_kinds_{score.id}",  # per article: each has its own kinds
+        )
+    markup = highlight.render(text, findings, score.claims, show=shown, max_height=max_height)
+    # Safe: highlight.render escapes the article text with html.escape before adding its own
+    # <mark> markup, and st.html sanitises the result again (no scripts, no event handlers).
+    st.html(markup)
+    st.caption("Hover over a highlighted word to see the rule behind it and its YAML file:line.")
+
+
+def criterion_details(
+    rubric: Rubric,
+    score: ArticleScore,
+    expert: Mapping[str, ExpertRating] | None = None,
+    *,
+    key: str = "",
+) -> None:
+    """Per criterion: the question, the score and its level sentence, the explanation, the
+    findings with their YAML file:line, and the expert's rating beside the machine's."""
+    for cid, criterion in rubric.criteria.items():
+        result = score.criteria.get(cid)
+        if result is None:
+            continue
+        with st.container(border=True):
+            level = result.level
+            head = f"#### {md(criterion.label)}: "
+            head += f"{fmt(result.score)}/100 · level {level} of 5" if level else "does not apply"
+            st.markdown(head)
+            st.markdown(f"**The question:** {md(criterion.question)}")
+            if level:
+                st.markdown(f"**Level {level} means:** {md(criterion.levels.get(level, ''))}")
+            st.markdown(f"**Why this score:** {md(result.explanation)}")
+            rating = (expert or {}).get(cid)
+            if rating:
+                st.markdown(
+                    f"**Expert rating: level {rating.level}** "
+                    f"(machine: {'level ' + str(level) if level else 'n/a'}). "
+                    f"Their reason: “{md(rating.rationale)}”"
+                )
+            if result.findings:
+                n = len(result.findings)
+                with st.expander(f"The evidence found ({n}): the words, why they count, and the "
+                                 "rule and YAML file:line behind each", icon=":material/search:"):
+                    # st.table renders Markdown in cells: every cell is escaped with md().
+                    st.table(
+                        findings_frame(result.findings).map(md),
+                        hide_index=True,
+                        border="horizontal",
+                        alt=f"Findings behind the {criterion.label} score: the words, their "
+                        "kind, why they count, and the rule and YAML file:line behind them.",
+                    )
+            with st.expander(f"All five levels of '{criterion.label}' and their sources"):
+                for n in sorted(criterion.levels):
+                    st.markdown(f"**{n}.** {md(criterion.levels[n])}")
+                for source in criterion.sources:
+                    st.caption(source)
+                st.caption(f"Defined at {criterion.origin}")
+
+
+def findings_frame(findings) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "words": [f.text for f in findings],
+            "kind": [highlight.kind_label(f.kind) + (" (in a quote)" if f.quoted else "")
+                     for f in findings],
+            "why it counts": [f.message for f in findings],
+            "rule, and where it is defined": [
+                f"{f.rule} — {f.origin}" if f.origin else f.rule for f in findings
+            ],
+        }
+    )
+
+
+def claims_table(score: ArticleScore, key: str) -> None:
+    """The numbers the article states, each with its verdict against the fact ledger."""
+    st.markdown("#### Numbers in the text, checked against the fact ledger")
+    if not score.claims:
+        st.caption(
+            "No numeric claims were checked (the text states none, or ratings/facts/ has no facts "
+            "yet)."
+        )
+        return
+    frame = pd.DataFrame(
+        {
+            "number": [c.text for c in score.claims],
+            "verdict": [c.verdict.replace("_", " ") for c in score.claims],
+            "about": [c.measure or "" for c in score.claims],
+            "fact": [c.fact_id or "" for c in score.claims],
+            "source": [c.source or "" for c in score.claims],
+            "DOI": [data.doi_link(c.source) for c in score.claims],
+            "note": [c.note for c in score.claims],
+            "sentence": [c.sentence for c in score.claims],
+        }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=f"{key}_claims",
+        column_config={"DOI": st.column_config.LinkColumn("DOI", display_text="open source")},
+        alt="Numeric claims of the article with their verdicts, sources and DOI links.",
+    )
+
+
+def summary_line(ctx: Context, score: ArticleScore, meta: Mapping[str, Any], total: float | None,
+                 rank: int | None = None, of: int | None = None) -> None:
+    cols = st.columns(4)
+    cols[0].metric("Total (current weights)", fmt(total))
+    cols[1].metric("Rank", f"{rank} of {of}" if rank else "—")
+    cols[2].metric("Genre", str(meta.get("genre") or "unknown"))
+    peer = meta.get("reports_peer_reviewed_study")
+    cols[3].metric("Reports a peer-reviewed study", {True: "yes", False: "no"}.get(peer, "—"))
+    bits = [str(meta[k]) for k in ("publisher", "author", "date") if meta.get(k)]
+    if bits:
+        st.caption(" · ".join(bits))
+    link = data.safe_url(meta.get("url"))
+    if link:
+        st.link_button("Open the original", link)
+
+
+def radar_against_corpus(ctx: Context, score: ArticleScore, key: str, name: str = "This article"):
+    mean = data.corpus_mean(ctx.corpus.table, ctx.criteria)
+    fig = charts.radar([(name, score.scores()), ("Corpus average", mean)], ctx.labels())
+    values = ", ".join(f"{ctx.labels()[c]} {fmt(score.scores().get(c))} (average "
+                       f"{fmt(mean.get(c))})" for c in ctx.criteria)
+    chart(fig, alt=f"Radar chart of this article's criterion scores against the corpus average: "
+                   f"{values}.", key=key)
+
+
+def article_view(
+    ctx: Context,
+    score: ArticleScore,
+    text: str,
+    meta: Mapping[str, Any],
+    *,
+    key: str,
+    expert: Mapping[str, ExpertRating] | None = None,
+    rank: int | None = None,
+    of: int | None = None,
+) -> None:
+    """Everything about one article: totals, highlighted text, radar, criteria, claims."""
+    total = data.total_for(score.scores(), ctx.weights)
+    summary_line(ctx, score, meta, total, rank, of)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("#### The text, with its evidence highlighted")
+        highlighted_text(text, score, key)
+    with right:
+        st.markdown("#### Against the corpus average")
+        radar_against_corpus(ctx, score, key=f"{key}_radar")
+        st.markdown("#### Scores at a glance")
+        glance = pd.DataFrame(
+            {
+                "criterion": [ctx.labels()[c] for c in ctx.criteria],
+                "machine": [fmt(score.criteria[c].score) for c in ctx.criteria],
+                "level": [str(score.criteria[c].level or "n/a") for c in ctx.criteria],
+                "expert level": [
+                    str(expert[c].level) if expert and c in expert else "—" for c in ctx.criteria
+                ],
+                "weight now": [ctx.weights.get(c) for c in ctx.criteria],
+            }
+        )
+        st.dataframe(glance, hide_index=True, width="stretch", key=f"{key}_glance",
+                     alt="Each criterion's machine score and level, the expert level and weight.")
+    st.markdown("### Each criterion explained")
+    criterion_details(ctx.rubric, score, expert, key=key)
+    claims_table(score, key)

@@ -1,0 +1,304 @@
+"""The dashboard through streamlit.testing.v1.AppTest: every page, the sliders, the highlights,
+hostile uploads, broken YAML and refused URLs."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from app_helpers import PAGES, html_bodies, no_exceptions, parse_marked, ranking
+
+from srcgrade import cli
+from srcgrade.ui import data
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(make_app, page):
+    at = make_app(page)
+    no_exceptions(at)
+    assert at.title, f"page {page} shows no title"
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_sidebar_has_a_slider_per_criterion_bound_to_the_url(make_app, app_ratings):
+    at = make_app()
+    rubric = data.load(app_ratings).rubric()
+    for cid, criterion in rubric.criteria.items():
+        slider = at.slider(key=f"w_{cid}")
+        assert slider.value == pytest.approx(criterion.weight)
+        assert slider.proto.query_param_key == f"w_{cid}"  # bind="query-params"
+
+
+def _a_ranking_change(app_ratings: Path) -> tuple[dict[str, float], list[str]]:
+    """One or two slider moves (to 0 or to the maximum) that reorder the ranking, and the order
+    they should give, worked out with the core's own functions."""
+    ratings = data.load(app_ratings)
+    corpus = data.score_corpus(ratings, None)
+    defaults = corpus.rubric.default_weights()
+    before = list(data.ranked(corpus.table, defaults)["title"])
+    moves = [{c: v} for c in corpus.criteria for v in (3.0, 0.0)]
+    moves += [{a: va, b: vb} for a, b in itertools.permutations(corpus.criteria, 2)
+              for va, vb in ((3.0, 0.0), (0.0, 0.0))]
+    for move in moves:
+        after = list(data.ranked(corpus.table, {**defaults, **move})["title"])
+        if after != before:
+            return move, after
+    pytest.fail("no move of one or two weights changes the ranking: are the scores all tied?")
+
+
+def test_moving_weight_sliders_changes_the_ranking(make_app, app_ratings):
+    move, expected = _a_ranking_change(app_ratings)
+    at = make_app()
+    before = ranking(at)
+    for criterion, value in move.items():
+        at.slider(key=f"w_{criterion}").set_value(value).run()
+        no_exceptions(at)
+    after = ranking(at)
+    assert after != before
+    assert after == expected
+
+
+def test_weights_in_the_url_set_the_sliders_and_the_ranking(make_app, app_ratings):
+    move, expected = _a_ranking_change(app_ratings)
+    at = make_app(**{f"w_{c}": str(v) for c, v in move.items()})
+    for criterion, value in move.items():
+        assert at.slider(key=f"w_{criterion}").value == pytest.approx(value)
+    assert ranking(at) == expected
+
+
+def test_reset_restores_the_rubrics_weights(make_app, app_ratings):
+    move, _ = _a_ranking_change(app_ratings)
+    at = make_app()
+    before = ranking(at)
+    for criterion, value in move.items():
+        at.slider(key=f"w_{criterion}").set_value(value).run()
+    at.button[[b.label for b in at.button].index("Reset to the rubric's weights")].click().run()
+    no_exceptions(at)
+    for criterion in move:
+        assert at.slider(key=f"w_{criterion}").value == pytest.approx(1.0)
+    assert ranking(at) == before
+
+
+def test_all_weights_zero_warns_and_keeps_working(make_app, app_ratings):
+    at = make_app()
+    for slider in at.slider:
+        if slider.key and slider.key.startswith("w_"):
+            slider.set_value(0.0)
+    at.run()
+    no_exceptions(at)
+    assert any("at least one weight" in w.value for w in at.warning)
+    assert len(ranking(at)) == len(data.load(app_ratings).articles)
+
+
+def test_article_highlights_cover_every_finding(make_app, app_ratings):
+    ratings = data.load(app_ratings)
+    corpus = data.score_corpus(ratings, None)
+    at = make_app("article")
+    checked = 0
+    for article in ratings.articles:
+        at.selectbox(key="pick_article").set_value(article.id).run()
+        no_exceptions(at)
+        [body] = [b for b in html_bodies(at) if "sg-text" in b]
+        marked = parse_marked(body)
+        assert "".join(marked.chars) == article.text  # escaping round-trips the text exactly
+        score = corpus.by_id[article.id]
+        for result in score.criteria.values():
+            for finding in result.findings:
+                for i in range(finding.start, finding.end):
+                    title = marked.titles[i]
+                    assert title is not None, f"{article.id}: '{finding.text}' is not highlighted"
+                    assert finding.rule in title and str(finding.origin) in title
+                checked += 1
+        for claim in score.claims:
+            assert all(marked.titles[i] for i in range(claim.start, claim.end))
+    assert checked > 0, "no findings at all: the test would prove nothing"
+
+
+def test_kind_toggle_hides_that_kind(make_app, app_ratings):
+    at = make_app("article")
+    [pills] = [p for p in at.button_group if p.key.startswith("article_view_kinds")]
+    kinds = list(pills.value)
+    assert kinds
+    pills.set_value(kinds[1:]).run()
+    [body] = [b for b in html_bodies(at) if "sg-text" in b]
+    assert f"sg-{kinds[0]}" not in body.split('class="sg-text"', 1)[1]
+
+
+def test_article_page_shows_questions_levels_explanations_and_expert_ratings(make_app, app_ratings):
+    ratings = data.load(app_ratings)
+    article = next(a for a in ratings.articles if a.expert)
+    at = make_app("article", article=article.id)
+    text = "\n".join(m.value for m in at.markdown)
+    rubric = ratings.rubric()
+    for criterion in rubric.criteria.values():
+        assert criterion.question.replace("?", "") in text.replace("\\", "").replace("?", "")
+    assert "Why this score" in text
+    assert "Expert rating" in text
+
+
+HOSTILE_HTML = b"""<!doctype html><html><head><title>Hostile</title>
+<script>alert('from a script element')</script></head><body>
+<article><h1>Miracle cure</h1>
+<p>This breakthrough treatment may help. <img src=x onerror="alert('img element')"></p>
+<p>Readers wrote: &lt;script&gt;alert(1)&lt;/script&gt; and &lt;img src=x onerror=alert(2)&gt;
+in the comments, which we quote here as plain text for a long enough paragraph to keep.</p>
+<p>Studies show the new therapy is a game-changer, experts say, and more research is needed.</p>
+</article></body></html>"""
+
+
+def _all_output(at) -> str:
+    """Everything the page renders as markup: st.html bodies, Markdown, captions, st.table cells
+    (which Streamlit renders as Markdown). A backslash-escaped tag (\\<img) is inert text."""
+    parts = [*html_bodies(at), *(m.value for m in at.markdown), *(c.value for c in at.caption)]
+    parts += [t.value.to_csv() for t in at.table]
+    return re.sub(r"\\<", "&lt;", "\n".join(parts))
+
+
+def test_uploaded_html_with_script_and_onerror_renders_as_inert_text(make_app):
+    at = make_app("score_your_own")
+    at.radio(key="own_source").set_value("Upload a file").run()
+    at.file_uploader(key="own_upload").upload("hostile.html", HOSTILE_HTML, "text/html").run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    bodies = [b for b in html_bodies(at) if "sg-text" in b]
+    assert bodies, "the uploaded article was not shown"
+    output = _all_output(at).lower()
+    assert "<script" not in output and "<img" not in output and "onerror=\"" not in output
+    # the quoted tags are there, as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in bodies[0]
+    assert "&lt;img src=x onerror=alert(2)&gt;" in bodies[0]
+    assert at.download_button(key="own_yaml")
+
+
+def test_uploaded_text_file_with_raw_tags_is_escaped(make_app):
+    at = make_app("score_your_own")
+    at.radio(key="own_source").set_value("Upload a file").run()
+    raw = b"A breakthrough! <script>alert(1)</script> <img src=x onerror=alert(2)> may help."
+    at.file_uploader(key="own_upload").upload("note.txt", raw * 20, "text/plain").run()
+    no_exceptions(at)
+    output = _all_output(at).lower()
+    assert "<script" not in output and "<img" not in output
+    assert "&lt;script&gt;" in output
+
+
+def test_pasted_text_is_scored_against_the_corpus(make_app):
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(
+        "A new study in PLOS ONE suggests the therapy may help, but the trial was small. " * 10
+    ).run()
+    no_exceptions(at)
+    assert any("would rank" in m.value for m in at.markdown)
+    assert [b for b in html_bodies(at) if "sg-text" in b]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8501/", "http://localhost/", "file:///etc/passwd",
+            "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"]
+)
+def test_a_url_to_a_local_or_private_address_is_refused(make_app, url):
+    at = make_app("score_your_own")
+    at.radio(key="own_source").set_value("Fetch a web address").run()
+    at.text_input(key="own_url").set_value(url)
+    at.button[[b.label for b in at.button].index("Fetch and score")].click().run()
+    no_exceptions(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Refused" in errors, errors
+    assert not [b for b in html_bodies(at) if "sg-text" in b]
+
+
+def test_broken_yaml_shows_the_problems_panel_and_the_other_articles(make_app, app_ratings):
+    articles = sorted((app_ratings / "articles").glob("*.yaml"))
+    broken = articles[0]
+    broken.write_text("id: broken\ntitle: [unclosed\ngenre: journalism\n", encoding="utf-8")
+    at = make_app()
+    no_exceptions(at)
+    [panel] = [e for e in at.expander if "problem" in e.label]
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    row = problems[problems["file"].str.endswith(broken.name)]
+    assert len(row) == 1 and row["line"].notna().all(), problems
+    assert len(ranking(at)) == len(articles) - 1
+    assert panel
+
+
+def test_editing_a_file_shows_up_on_the_next_rerun(make_app, app_ratings):
+    at = make_app()
+    path = sorted((app_ratings / "articles").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    old_title = next(line for line in text.splitlines() if line.startswith("title:"))
+    path.write_text(text.replace(old_title, 'title: "An edited title"'), encoding="utf-8")
+    at.run()
+    assert "An edited title" in ranking(at)
+
+
+def test_hostile_title_and_text_in_ratings_stay_text(make_app, app_ratings):
+    path = sorted((app_ratings / "articles").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    old_title = next(line for line in text.splitlines() if line.startswith("title:"))
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(2)) **bold**"
+    path.write_text(text.replace(old_title, f"title: '{hostile}'"), encoding="utf-8")
+    article_id = next(line for line in text.splitlines() if line.startswith("id:")).split()[1]
+    at = make_app("article", article=article_id)
+    no_exceptions(at)
+    output = _all_output(at)
+    assert "<img" not in output
+    assert "](javascript:" not in output
+    headers = [h.value for h in at.header]
+    assert any("\\<img" in h for h in headers), headers
+
+
+def test_rubric_picker_appears_only_with_more_than_one_rubric(make_app, app_ratings):
+    rubrics = sorted((app_ratings / "rubrics").glob("*.yaml"))
+    if len(rubrics) < 2:
+        extra = app_ratings / "rubrics" / "second.yaml"
+        extra.write_text(rubrics[0].read_text().replace("id: core", "id: second", 1))
+    at = make_app()
+    picker = at.selectbox(key="pick_rubric")
+    others = [o for o in picker.options if o != picker.value]
+    at.selectbox(key="pick_rubric").select(others[0]).run()
+    no_exceptions(at)
+    assert ranking(at)
+    for path in sorted((app_ratings / "rubrics").glob("*.yaml"))[1:]:
+        if path.stem != "core":
+            path.unlink()
+    at2 = make_app()
+    assert not [s for s in at2.selectbox if s.key == "pick_rubric"]
+
+
+def test_classroom_hides_scores_until_reveal(make_app, app_ratings):
+    at = make_app("classroom")
+    assert not [d for d in at.dataframe if "machine" in d.value.columns]
+    radios = [r for r in at.radio if r.key and r.key.startswith("class_")]
+    for radio in radios:
+        radio.set_value(radio.options[2] if isinstance(radio.options[2], int) else 3)
+    at.button[[b.label for b in at.button].index(
+        "Reveal the machine's and the experts' ratings")].click().run()
+    no_exceptions(at)
+    [table] = [d.value for d in at.dataframe if "machine" in d.value.columns]
+    assert list(table["you"]) == [3] * len(radios)
+    assert "expert" in table.columns
+    assert at.download_button(key="class_csv")
+
+
+def test_the_cli_honours_the_same_environment_variable(app_ratings):
+    assert cli.default_ratings_dir() == app_ratings
+    assert data.ratings_dir() == app_ratings
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "**bold** _it_ `code`",
+     "# heading", "see https://example.org and www.example.org", "| a | b |", "$x^2$"],
+)
+def test_md_makes_article_and_yaml_text_inert(text):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        f"import streamlit as st\nfrom srcgrade.ui.session import md\nst.markdown(md({text!r}))"
+    ).run()
+    shown = at.markdown[0].value
+    assert "<img" not in shown.replace("\\<", "")
+    assert "](" not in shown.replace("\\]\\(", "")
+    assert "https://" not in shown and "www." not in shown  # no autolinks
+    assert shown.replace("\\", "").replace("\u2060", "") == text

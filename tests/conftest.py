@@ -1,0 +1,27 @@
+"""Shared fixtures: the bundled ratings folder, and throwaway copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from srcgrade.corpus import Ratings, load_ratings
+
+from helpers import RATINGS
+
+
+@pytest.fixture(scope="session")
+def ratings() -> Ratings:
+    loaded = load_ratings(RATINGS)
+    return loaded
+
+
+@pytest.fixture
+def ratings_copy(tmp_path: Path) -> Path:
+    """A writable copy of ratings/ that a test may break."""
+    target = tmp_path / "ratings"
+    shutil.copytree(RATINGS, target)
+    return target
+

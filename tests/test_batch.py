@@ -1,0 +1,259 @@
+"""Batch rating: --jobs N and the Dask engine give the single-process rows, in order, and an
+interrupted run leaves no half-written output."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from srcgrade import batch, engine, report
+from srcgrade.cli import main
+from srcgrade.corpus import load_ratings
+from srcgrade.ingest import iter_jsonl
+
+RATINGS = Path(__file__).resolve().parents[1] / "ratings"
+N_ARTICLES = 240
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return engine.make_scorer(load_ratings(RATINGS))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A few hundred varied articles cut from the bundled seeds, plus two broken lines."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((RATINGS / "articles" / "texts").glob("*.txt"))]
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(N_ARTICLES):
+            paragraphs = seeds[i % len(seeds)].split("\n\n")
+            cut = i % len(paragraphs)
+            text = "\n\n".join(paragraphs[cut:] + paragraphs[:cut][: i % 7])
+            record = {"id": f"a{i:04d}", "title": f"Article {i}", "text": text,
+                      "publisher": ["vox", "blog", None][i % 3], "stars": i % 6}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if i == 17:
+                out.write("{not json\n")
+            if i == 101:
+                out.write('{"id": "no-text"}\n')
+    return path
+
+
+def plain_rows(scorer, path: Path) -> list[dict]:
+    """The single-process reference: engine.score_records over ingest.iter_jsonl."""
+    records = iter_jsonl(path, [])
+    return [report.flat_row(s, r.extra) for r, s in engine.score_records(scorer, records)]
+
+
+def test_corpus_scores_vary(scorer, corpus):
+    # Equality tests below mean little if every article got the same score.
+    totals = {row["total"] for row in plain_rows(scorer, corpus)}
+    assert len(totals) > 5
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_jobs_2_gives_the_plain_rows_in_order(capsys, tmp_path, corpus, scorer, fmt):
+    expected = plain_rows(scorer, corpus)
+    outputs = {}
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.{fmt}"
+        code = main(["rate", str(corpus), "--ratings", str(RATINGS), "--format", fmt,
+                     "--jobs", jobs, "-o", str(target)])
+        err = capsys.readouterr().err
+        assert code == 0
+        assert f"{corpus}:19: invalid JSON" in err and f"{corpus}:104: no \"text\"" in err
+        outputs[jobs] = target.read_bytes()
+    assert outputs["1"] == outputs["2"]
+    target = tmp_path / f"out2.{fmt}"
+    if fmt == "jsonl":
+        got = [json.loads(line) for line in target.read_text().splitlines()]
+        assert [r["id"] for r in got] == [r["id"] for r in expected]
+        assert [r["total"] for r in got] == [r["total"] for r in expected]
+        assert [r["scores"]["hype"] for r in got] == [r["hype"] for r in expected]
+    else:
+        frame = pd.read_csv(target) if fmt == "csv" else pd.read_parquet(target)
+        _assert_frame_matches(frame, expected)
+
+
+def _assert_frame_matches(frame: pd.DataFrame, expected: list[dict]) -> None:
+    reference = pd.DataFrame(expected)
+    assert list(frame["id"]) == list(reference["id"])
+    for column in ["total", "citations", "hedging", "hype", "numeric_accuracy", "words", "stars"]:
+        pd.testing.assert_series_equal(frame[column].astype(float), reference[column].astype(float),
+                                       check_names=False)
+    assert list(frame["publisher"].fillna("-")) == list(reference["publisher"].fillna("-"))
+
+
+def test_jsonl_output_equals_the_plain_jsonl_rows(tmp_path, corpus, scorer):
+    records = iter_jsonl(corpus, [])
+    expected = [report.jsonl_row(s, r.extra) for r, s in engine.score_records(scorer, records)]
+    target = tmp_path / "out.jsonl"
+    written = batch.rate_jsonl(corpus, scorer, output=str(target), fmt="jsonl", jobs=2)
+    assert written == N_ARTICLES
+    assert target.read_text().splitlines() == expected
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as local:
+        yield local
+
+
+def test_dask_engine_gives_the_plain_rows(capsys, monkeypatch, tmp_path, corpus, scorer, cluster):
+    monkeypatch.setattr(batch, "DASK_PIECE_BYTES", 64 * 1024)  # several pieces per file
+    assert len(batch.plan_pieces([corpus], batch.DASK_PIECE_BYTES)) > 3
+    out = tmp_path / "shards"
+    code = main(["rate", str(corpus), "--ratings", str(RATINGS), "--engine", "dask",
+                 "--scheduler", cluster.scheduler_address, "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"{corpus}:19: invalid JSON" in err and f"{corpus}:104: no \"text\"" in err
+    shards = sorted(p.name for p in out.iterdir())
+    assert len(shards) > 3 and shards[0] == "part-00000.parquet"
+    frame = pd.read_parquet(out)
+    _assert_frame_matches(frame, plain_rows(scorer, corpus))
+    single = tmp_path / "single.parquet"
+    batch.rate_jsonl(corpus, scorer, output=str(single), fmt="parquet")
+    pd.testing.assert_frame_equal(frame, pd.read_parquet(single))
+
+
+def test_dask_engine_reads_a_glob_of_jsonl_and_parquet_shards(tmp_path, corpus, scorer, cluster):
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "in-0.jsonl", tmp_path / "in-1.parquet"
+    first.write_text("".join(lines[:100]), encoding="utf-8")
+    rest = [json.loads(line) for line in lines[100:] if line.startswith('{"id": "a')]
+    pd.DataFrame(rest).to_parquet(second, row_group_size=50)
+    out = tmp_path / "shards"
+    with pytest.importorskip("distributed").Client(cluster) as client:
+        written = batch.rate_dask(str(tmp_path / "in-*"), scorer, output=str(out), client=client)
+    assert written == N_ARTICLES
+    frame = pd.read_parquet(out)
+    _assert_frame_matches(frame, plain_rows(scorer, corpus))
+
+
+def test_dask_missing_says_how_to_install(monkeypatch, tmp_path, corpus, scorer, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    code = main(["rate", str(corpus), "--ratings", str(RATINGS), "--engine", "dask",
+                 "-o", str(tmp_path / "out")])
+    assert code == 2
+    assert "pip install 'srcgrade[dask]'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+# --- interrupted runs --------------------------------------------------------------------------
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_interrupted_batch_leaves_no_half_written_file(monkeypatch, tmp_path, corpus, scorer,
+                                                       jobs, fmt):
+    target = tmp_path / f"scores.{fmt}"
+    target.write_text("the previous run\n")
+    writer_class = batch.JsonlWriter if fmt == "jsonl" else batch.ParquetWriter
+    original = writer_class.write
+    calls = []
+
+    def interrupted(self, row):
+        calls.append(row)
+        if len(calls) == 150:
+            raise KeyboardInterrupt
+        original(self, row)
+
+    monkeypatch.setattr(batch, "ROW_GROUP_ROWS", 40)  # some row groups are on disk already
+    monkeypatch.setattr(writer_class, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        batch.rate_jsonl(corpus, scorer, output=str(target), fmt=fmt, jobs=jobs)
+    assert len(calls) == 150
+    assert target.read_text() == "the previous run\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_record_that_breaks_the_writer_leaves_no_file(monkeypatch, tmp_path, corpus, scorer):
+    real = batch.rows_to_table
+
+    def broken(rows, schema, warn):
+        if any(row["id"] == "a0130" for row in rows):
+            raise OSError("disk full")
+        return real(rows, schema, warn)
+
+    monkeypatch.setattr(batch, "ROW_GROUP_ROWS", 25)
+    monkeypatch.setattr(batch, "rows_to_table", broken)
+    target = tmp_path / "scores.parquet"
+    with pytest.raises(OSError, match="disk full"):
+        batch.rate_jsonl(corpus, scorer, output=str(target), fmt="parquet", jobs=2)
+    assert not target.exists() and _leftovers(tmp_path) == []
+
+
+def test_failed_dask_run_leaves_no_shards(monkeypatch, tmp_path, corpus, scorer, cluster):
+    real = batch.rate_piece
+
+    def failing(scorer, piece, index, *args):
+        if index == 2:
+            raise RuntimeError("worker lost")
+        return real(scorer, piece, index, *args)
+
+    monkeypatch.setattr(batch, "rate_piece", failing)  # threads of this process: patch applies
+    out = tmp_path / "shards"
+    with (pytest.importorskip("distributed").Client(cluster) as client,
+          pytest.raises(RuntimeError, match="worker lost")):
+        batch.rate_dask(str(corpus), scorer, output=str(out), client=client, piece_bytes=64 * 1024)
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+# --- progress bar ------------------------------------------------------------------------------
+
+
+def _rate_command(corpus: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "srcgrade.cli", "rate", str(corpus), "--ratings", str(RATINGS),
+            "--format", "csv", "--jobs", "2", *extra]
+
+
+def test_progress_bar_is_quiet_when_piped(corpus):
+    done = subprocess.run(_rate_command(corpus), capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("id,title,total")
+    assert "articles" not in done.stderr and "\r" not in done.stderr
+    forced = subprocess.run(_rate_command(corpus, "--progress"), capture_output=True, text=True,
+                            check=True)
+    assert f"{N_ARTICLES} articles" in forced.stderr and "/s" in forced.stderr
+
+
+def test_progress_bar_shows_on_a_terminal(corpus, tmp_path):
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        done = subprocess.run(_rate_command(corpus, "-o", str(tmp_path / "o.csv")),
+                              stderr=follower, stdout=subprocess.DEVNULL, check=True, timeout=120)
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            shown += data
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"rating" in shown and f"{N_ARTICLES} articles".encode() in shown

@@ -1,0 +1,124 @@
+"""The command line as a researcher uses it: validate, rate in every format, score files and stdin."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from helpers import RATINGS, seed_text
+
+from srcgrade.cli import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_validate_the_bundled_ratings(capsys):
+    code, out, err = run(capsys, "validate", str(RATINGS))
+    assert code == 0, out
+    assert "ok" in err and "5 articles" in err
+
+
+def test_rate_prints_a_ranking_table(capsys):
+    code, out, _ = run(capsys, "rate", str(RATINGS))
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[:2] == ["rank", "total"]
+    assert len(lines) == 6 and lines[1].split()[0] == "1"
+
+
+def test_rate_csv_with_weights_changes_totals(capsys):
+    _, plain, _ = run(capsys, "rate", str(RATINGS), "--format", "csv")
+    _, tilted, _ = run(capsys, "rate", str(RATINGS), "--format", "csv", "--weights",
+                       "citations=2,hedging=1,hype=1,numeric_accuracy=1")
+    plain_rows = {r["id"]: r for r in csv.DictReader(io.StringIO(plain))}
+    tilted_rows = {r["id"]: r for r in csv.DictReader(io.StringIO(tilted))}
+    assert set(plain_rows) == set(tilted_rows) and len(plain_rows) == 5
+    assert {"id", "title", "total", "citations", "hedging", "hype", "numeric_accuracy"} <= set(
+        next(iter(plain_rows.values()))
+    )
+    assert any(plain_rows[i]["total"] != tilted_rows[i]["total"] for i in plain_rows)
+
+
+def test_rate_json_follows_the_contract(capsys):
+    _, out, _ = run(capsys, "rate", str(RATINGS), "--format", "json")
+    data = json.loads(out)
+    assert len(data) == 5
+    for item in data:
+        assert {"id", "title", "total", "rubric", "criteria"} <= set(item)
+        for criterion in item["criteria"].values():
+            assert {"score", "weight", "explanation", "findings"} <= set(criterion)
+            for finding in criterion["findings"]:
+                assert {"start", "end", "text", "kind", "quoted", "message"} <= set(finding)
+
+
+def test_score_a_file_prints_a_readable_report(capsys, tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(seed_text("004"))
+    code, out, _ = run(capsys, "score", str(path), "--ratings", str(RATINGS))
+    assert code == 0
+    for label in ("Citations", "Hedging", "Hype language", "Total"):
+        assert label in out
+    assert "[hype]" in out
+
+
+def test_score_html_strips_markup(capsys, tmp_path):
+    path = tmp_path / "page.html"
+    body = "<p>" + "</p><p>".join(seed_text("001").split("\n\n")[:12]) + "</p>"
+    path.write_text(f"<html><head><script>alert(1)</script></head><body>{body}</body></html>")
+    code, out, _ = run(capsys, "score", str(path), "--ratings", str(RATINGS), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["word_count"] > 100
+    texts = [f["text"] for c in data["criteria"].values() for f in c["findings"]]
+    assert not any("<" in t or "alert" in t for t in texts)
+
+
+def test_score_from_standard_input_as_json(capsys, monkeypatch):
+    text = seed_text("000")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    code, out, _ = run(capsys, "score", "-", "--format", "json", "--ratings", str(RATINGS))
+    data = json.loads(out)
+    assert code == 0 and 0 <= data["total"] <= 100
+    for criterion in data["criteria"].values():
+        for finding in criterion["findings"]:
+            assert text[finding["start"] : finding["end"]] == finding["text"]
+
+
+def test_rate_jsonl_streams_lines_and_keeps_input_fields(capsys, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": seed_text("000"), "source": "vox"}),
+        "{not json",
+        json.dumps({"id": "b", "text": seed_text("004"), "stars": 1}),
+        json.dumps({"id": "c"}),
+    ]
+    corpus.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "rate", str(corpus), "--format", "jsonl", "--ratings", str(RATINGS))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["source"] == "vox" and rows[1]["stars"] == 1 and "text" not in rows[0]
+    assert set(rows[0]["scores"]) == {"citations", "hedging", "hype", "numeric_accuracy"}
+    assert "corpus.jsonl:2: invalid JSON" in err and "corpus.jsonl:4: no \"text\"" in err
+
+
+def test_missing_input_file_is_a_clear_error(capsys, tmp_path):
+    code, _, err = run(capsys, "score", str(tmp_path / "nope.txt"), "--ratings", str(RATINGS))
+    assert code == 2 and "nope.txt: file not found" in err
+
+
+def test_output_file_is_written_whole(capsys, tmp_path):
+    target = tmp_path / "scores.csv"
+    code, _, _ = run(capsys, "rate", str(RATINGS), "--format", "csv", "-o", str(target))
+    assert code == 0 and len(target.read_text().splitlines()) == 6
+    assert not list(Path(tmp_path).glob(".scores.csv.*"))
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/x", "file:///etc/passwd", "http://10.0.0.1/"])
+def test_score_refuses_non_public_urls(capsys, url):
+    code, _, err = run(capsys, "score", url, "--ratings", str(RATINGS))
+    assert code == 2 and ("only http" in err or "private, local or reserved" in err)

@@ -1,0 +1,268 @@
+"""Agreement with experts: metrics by hand, bad lines, weight recovery, the HNR rubric's YAML."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from srcgrade import evaluate
+from srcgrade.cli import main
+from srcgrade.corpus import load_ratings, read_weights_file
+from srcgrade.lexicon import example_problems
+from srcgrade.yamlio import schema_errors
+
+REPO = Path(__file__).resolve().parents[1]
+
+# --- pure metrics ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "ranks"),
+    [([], []), ([3.0], [1.0]), ([10, 20, 20, 5], [2, 3.5, 3.5, 1]), ([1, 1, 1], [2, 2, 2])],
+)
+def test_rankdata_averages_ties(values, ranks):
+    assert evaluate.rankdata(values).tolist() == ranks
+
+
+def test_spearman_and_auc_by_hand():
+    # ranks of x: 5 4 2 3 1; of y: 5 4 3 2 1; sum d^2 = 2; rho = 1 - 6*2 / (5*24) = 0.9
+    assert evaluate.spearman([100, 75, 25, 50, 0], [5, 4, 3, 2, 1]) == pytest.approx(0.9)
+    # positives 3 and 1 against negatives 2 and 0: 3>2, 3>0, 1<2, 1>0 -> 3 of 4 pairs
+    assert evaluate.auc([3, 2, 1, 0], [True, False, True, False]) == pytest.approx(0.75)
+    assert evaluate.auc([1, 1], [True, False]) == pytest.approx(0.5)  # a tie counts one half
+    assert math.isnan(evaluate.auc([1, 2], [True, True]))  # one class only
+    assert math.isnan(evaluate.spearman([1, 1, 1], [1, 2, 3]))  # constant side
+
+
+def test_bootstrap_interval_brackets_the_estimate_and_is_seeded():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=200)
+    y = x + rng.normal(size=200)
+    low, high = evaluate.bootstrap_ci(x, y, draws=300, seed=3)
+    assert low < evaluate.spearman(x, y) < high
+    assert (low, high) == evaluate.bootstrap_ci(x, y, draws=300, seed=3)
+
+
+# --- evaluate on a small JSONL with a tiny rubric ----------------------------------------------
+
+LEXICON = """\
+id: mini
+label: Mini lexicon for tests
+kind: harm_mention
+sources:
+  test: {citation: "Written for the tests."}
+entries:
+  - id: side_effects
+    terms: [side effects]
+    strength: 1
+    source: test
+    message: "Mentions side effects."
+    examples: {fire: ["It has side effects."], quiet: ["It has effects."]}
+  - id: price
+    kind: cost_mention
+    terms: [price]
+    strength: 1
+    source: test
+    message: "Mentions the price."
+    examples: {fire: ["The price is high."]}
+"""
+
+RUBRIC = """\
+id: mini
+label: Mini rubric
+lexicons: [mini]
+criteria:
+  harms:
+    label: Harms
+    question: Harms?
+    weight: 1
+    method: presence
+    reward: {harm_mention: 1}
+    full_at: 2
+    levels: {1: a, 2: b, 3: c, 4: d, 5: e}
+    sources: [test]
+  costs:
+    label: Costs
+    question: Costs?
+    weight: 1
+    method: presence
+    reward: {cost_mention: 1}
+    full_at: 1
+    levels: {1: a, 2: b, 3: c, 4: d, 5: e}
+    sources: [test]
+"""
+
+SAT, NOT = "Satisfactory", "Not Satisfactory"
+# harms = 50 per mention (full at 2), costs = 0 or 100; total = their mean
+ROWS = [
+    ("a", "side effects, side effects and the price.", 5, SAT),  # 100, 100 -> 100
+    ("b", "side effects and the price.", 4, SAT),  # 50, 100 -> 75
+    ("c", "side effects only.", 3, NOT),  # 50, 0 -> 25
+    ("d", "only the price.", 2, NOT),  # 0, 100 -> 50
+    ("e", "nothing to see.", 1, NOT),  # 0, 0 -> 0
+]
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> tuple[Path, Path]:
+    ratings = tmp_path / "ratings"
+    (ratings / "lexicons").mkdir(parents=True)
+    (ratings / "rubrics").mkdir()
+    (ratings / "lexicons" / "mini.yaml").write_text(LEXICON, encoding="utf-8")
+    (ratings / "rubrics" / "mini.yaml").write_text(RUBRIC, encoding="utf-8")
+    lines = [
+        json.dumps({"id": i, "text": t, "stars": s, "criteria": {"harms": h}})
+        for i, t, s, h in ROWS
+    ]
+    lines += [
+        "{not json",  # line 6
+        json.dumps({"id": "x", "stars": 3}),  # line 7: no text
+        json.dumps({"id": "y", "text": "side effects", "stars": "three"}),  # line 8
+        json.dumps({"id": "z", "text": "captcha", "stars": 2, "text_flag": "captcha page"}),
+    ]
+    data = tmp_path / "rated.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ratings, data
+
+
+def test_evaluate_gives_the_figures_computed_by_hand(mini, capsys):
+    ratings, data = mini
+    code = main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
+                 "--bootstrap", "50", "--min-judged", "5"])
+    captured = capsys.readouterr()
+    assert code == 0
+    report = json.loads(captured.out)["datasets"][0]
+    assert report["n"] == 5
+    assert report["text_flagged"] == 1
+    assert report["bad_lines"] == 3
+    assert report["total"]["spearman"] == pytest.approx(0.9)
+    # stars >= 3 (totals 100, 75, 25) against below (50, 0): 5 of 6 pairs ordered right
+    assert report["total"]["auc_stars_ge_3"] == pytest.approx(5 / 6, abs=1e-3)
+    harms = next(r for r in report["criteria"] if r["criterion"] == "harms")
+    # Satisfactory (100, 50) against Not (50, 0, 0): 3 + (0.5 + 1 + 1) = 5.5 of 6 pairs
+    assert harms["hnr"] == "harms"
+    assert harms["hnr_auc"] == pytest.approx(5.5 / 6, abs=1e-3)
+    assert report["length_baseline"]["n"] == 5
+    for line in (6, 7, 8):
+        assert f"{data}:{line}:" in captured.err
+    assert "not a number" in captured.err and "invalid JSON" in captured.err
+
+
+def test_evaluate_markdown_names_the_baseline(mini, capsys):
+    ratings, data = mini
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--bootstrap", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "| Spearman rho with stars | 0.90" in out
+    assert "article length" in out
+
+
+def test_evaluate_refuses_a_missing_file(mini, capsys):
+    ratings, _ = mini
+    assert main(["evaluate", "nowhere.jsonl", "--ratings", str(ratings)]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+# --- fit-weights -------------------------------------------------------------------------------
+
+
+def test_fit_weights_recovers_known_weights():
+    rng = np.random.default_rng(7)
+    values = rng.uniform(0, 100, size=(400, 4))
+    values[rng.random(values.shape) < 0.1] = np.nan  # some criteria do not apply
+    true = np.array([0.5, 0.3, 0.2, 0.0])
+    target = evaluate.weighted_totals(values, true)
+    fitted = evaluate.fit_weights(values, target)
+    assert fitted == pytest.approx(true, abs=0.03)
+    assert (fitted >= 0).all() and fitted.sum() == pytest.approx(1.0)
+
+
+def test_cross_validation_reports_out_of_fold_rho():
+    rng = np.random.default_rng(8)
+    values = rng.uniform(0, 100, size=(300, 3))
+    target = evaluate.weighted_totals(values, np.array([0.6, 0.4, 0.0]))
+    target = target + rng.normal(0, 10, size=target.size)
+    ids = [f"id{i}" for i in range(300)]
+    cv = evaluate.cross_validate(values, target, ids, folds=5)
+    assert len(cv.fold_rhos) == 5
+    assert 0.5 < cv.rho <= cv.in_sample_rho + 0.05
+
+
+def test_fit_weights_prints_a_valid_loadable_preset(mini, tmp_path, capsys):
+    ratings, data = mini
+    # enough rated texts for five folds: the five rows repeated under new ids
+    rows = [json.loads(line) for line in data.read_text().splitlines()[:5]]
+    many = [dict(r, id=f"{r['id']}{k}") for k in range(4) for r in rows]
+    big = tmp_path / "many.jsonl"
+    big.write_text("\n".join(json.dumps(r) for r in many) + "\n", encoding="utf-8")
+    out = tmp_path / "weights.yaml"
+    assert main(["fit-weights", str(big), "--ratings", str(ratings), "-o", str(out)]) == 0
+    assert "cross-validated rho" in capsys.readouterr().err
+    preset = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert set(preset) == {"name", "rubric", "description", "fitted_on", "cross_validated_rho",
+                           "weights"}
+    assert not list(schema_errors(_doc(out), "weights"))
+    weights = read_weights_file(out)
+    assert set(weights) == {"harms", "costs"} and all(w > 0 for w in weights.values())
+    assert main(["rate", str(big), "--ratings", str(ratings), "--weights-file", str(out),
+                 "--format", "csv"]) == 0
+
+
+def _doc(path: Path):
+    from srcgrade.yamlio import load_yaml
+
+    doc, problem = load_yaml(path)
+    assert problem is None
+    return doc
+
+
+# --- the health-news-review rubric -------------------------------------------------------------
+
+
+def test_health_news_review_rubric_and_its_lexicons_validate():
+    ratings = load_ratings(REPO / "ratings")
+    assert "health-news-review" in ratings.rubrics
+    rubric = ratings.rubrics["health-news-review"]
+    own = [name for name in rubric.lexicons if name.startswith("hnr_")]
+    assert own, "the rubric should draw on its own lexicons"
+    mine = [p for p in ratings.problems
+            if "health-news-review" in p.path or any(f"{n}.yaml" in p.path for n in own)]
+    # another lexicon the rubric names may still be missing while it is being written
+    mine = [p for p in mine if "is not in lexicons/" not in p.message]
+    assert not mine, "\n".join(map(str, mine))
+    for name in own:
+        assert name in ratings.lexicons, f"{name} failed to load"
+        problems = example_problems(ratings.lexicons[name].entries)
+        assert not problems, "\n".join(map(str, problems))
+
+
+def test_health_news_review_examples_hold_with_all_its_lexicons_together():
+    """Each entry's examples hold in the rubric's full matcher, beside every other lexicon."""
+    ratings = load_ratings(REPO / "ratings")
+    rubric = ratings.rubrics["health-news-review"]
+    loaded = [ratings.lexicons[n] for n in rubric.lexicons if n in ratings.lexicons]
+    entries = [e for lexicon in loaded for e in lexicon.entries]
+    own = [e for e in entries if e.rule.startswith("hnr_")]
+    from srcgrade.lexicon import Matcher
+
+    matcher = Matcher(entries)
+    for entry in own:
+        for example in entry.fire:
+            assert any(m.entry is entry for m in matcher.scan(example)), (entry.rule, example)
+        for example in entry.quiet:
+            assert not any(m.entry is entry for m in matcher.scan(example)), (entry.rule, example)
+
+
+def test_every_hnr_criterion_draws_on_kinds_some_lexicon_produces():
+    ratings = load_ratings(REPO / "ratings")
+    rubric = ratings.rubrics["health-news-review"]
+    kinds = {e.kind for n in rubric.lexicons if n in ratings.lexicons
+             for e in ratings.lexicons[n].entries}
+    for cid, criterion in rubric.criteria.items():
+        if criterion.method == "claims":
+            continue
+        assert criterion.kinds() & kinds, f"{cid} names no kind any lexicon produces"

@@ -1,0 +1,163 @@
+"""Every bad input gets a clear message naming the file (and line), and costs nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import RATINGS
+
+from srcgrade.cli import main
+from srcgrade.corpus import load_ratings
+
+ARTICLE = """\
+id: {id}
+title: A test article
+genre: journalism
+text_file: texts/{id}.txt
+"""
+
+
+def add_article(root: Path, article_id: str, text: str | bytes, yaml_text: str | None = None) -> Path:
+    texts = root / "articles" / "texts"
+    data = text.encode() if isinstance(text, str) else text
+    (texts / f"{article_id}.txt").write_bytes(data)
+    path = root / "articles" / f"{article_id}.yaml"
+    path.write_text(yaml_text if yaml_text is not None else ARTICLE.format(id=article_id))
+    return path
+
+
+def problems_for(root: Path, name: str) -> list[str]:
+    ratings = load_ratings(root)
+    return [str(p) for p in ratings.problems if name in p.path]
+
+
+def test_the_bundled_ratings_have_no_problems(ratings):
+    assert [str(p) for p in ratings.problems] == []
+    assert len(ratings.articles) == 5
+
+
+def test_malformed_yaml_names_file_and_line_and_others_still_load(ratings_copy):
+    add_article(ratings_copy, "broken", "Some text.", "id: broken\ntitle: [unclosed\ngenre: x\n")
+    loaded = load_ratings(ratings_copy)
+    [message] = [str(p) for p in loaded.problems]
+    assert "articles/broken.yaml:" in message and "fix the YAML syntax" in message
+    assert len(loaded.articles) == 5
+
+
+def test_wrong_type_is_reported_at_its_line(ratings_copy):
+    yaml_text = ARTICLE.format(id="typed") + "reports_peer_reviewed_study: sometimes\n"
+    add_article(ratings_copy, "typed", "Some text here.", yaml_text)
+    [message] = problems_for(ratings_copy, "typed.yaml")
+    assert message.startswith(str(ratings_copy / "articles" / "typed.yaml") + ":5:")
+    assert "reports_peer_reviewed_study must be boolean" in message
+
+
+def test_unknown_key_is_refused_so_a_typo_is_not_ignored(ratings_copy):
+    yaml_text = ARTICLE.format(id="typo") + "publsher: Vox\n"
+    add_article(ratings_copy, "typo", "Some text here.", yaml_text)
+    [message] = problems_for(ratings_copy, "typo.yaml")
+    assert ":5: unknown key 'publsher'" in message and "publisher" in message
+
+
+def test_missing_text_file(ratings_copy):
+    path = ratings_copy / "articles" / "ghost.yaml"
+    path.write_text(ARTICLE.format(id="ghost"))
+    [message] = problems_for(ratings_copy, "ghost.yaml")
+    assert ":4: text_file 'texts/ghost.txt'" in message and "file not found" in message
+
+
+def test_two_articles_with_one_id(ratings_copy):
+    add_article(ratings_copy, "twin", "First text.")
+    second = ratings_copy / "articles" / "zz-twin.yaml"
+    second.write_text(ARTICLE.format(id="twin"))
+    [message] = problems_for(ratings_copy, "zz-twin.yaml")
+    assert "article id 'twin' is already used by" in message
+    assert sum(a.id == "twin" for a in load_ratings(ratings_copy).articles) == 1
+
+
+def test_empty_article(ratings_copy):
+    add_article(ratings_copy, "empty", "  \n\n ")
+    [message] = problems_for(ratings_copy, "empty.yaml")
+    assert "is empty" in message
+
+
+def test_invalid_utf8_names_the_text_file(ratings_copy):
+    add_article(ratings_copy, "latin1", "Caf\xe9 au lait".encode("latin-1"))
+    [message] = problems_for(ratings_copy, "latin1.yaml")
+    assert "not valid UTF-8" in message and "texts/latin1.txt" in message
+
+
+def test_a_50_mb_file_is_refused_without_reading_it_all(ratings_copy):
+    path = add_article(ratings_copy, "huge", "x")
+    with (path.parent / "texts" / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    [message] = problems_for(ratings_copy, "huge.yaml")
+    assert "52.4 MB, over the 10 MB limit" in message
+
+
+def test_yaml_tags_are_refused_not_executed(ratings_copy, tmp_path):
+    marker = tmp_path / "pwned"
+    evil = f"!!python/object/apply:os.system ['touch {marker}']\n"
+    add_article(ratings_copy, "evil", "Text.", evil)
+    [message] = problems_for(ratings_copy, "evil.yaml")
+    assert "evil.yaml:1:" in message and "tags are not allowed" in message
+    assert not marker.exists()
+
+
+def test_broken_lexicon_entry_costs_only_that_entry(ratings_copy):
+    path = ratings_copy / "lexicons" / "hype.yaml"
+    before = len(load_ratings(ratings_copy).lexicons["hype"].entries)
+    text = path.read_text()
+    text = text.replace("strength:", "strength: [oops]  #", 1)
+    path.write_text(text)
+    loaded = load_ratings(ratings_copy)
+    [message] = [str(p) for p in loaded.problems]
+    assert "lexicons/hype.yaml:" in message and "strength must be number" in message
+    assert len(loaded.lexicons["hype"].entries) == before - 1
+
+
+def test_bad_regex_in_a_lexicon_is_reported(ratings_copy):
+    path = ratings_copy / "lexicons" / "hype.yaml"
+    path.write_text(path.read_text().replace("entries:\n", """entries:
+  - id: broken-regex
+    pattern: '(unclosed'
+    strength: 1
+    source: srcgrade-editors
+    message: m
+    examples: {fire: [x]}
+""", 1))
+    messages = [str(p) for p in load_ratings(ratings_copy).problems]
+    assert any("broken-regex" in m and "not a valid regular expression" in m for m in messages)
+
+
+def test_validate_lists_all_problems_and_exits_1(ratings_copy, capsys):
+    add_article(ratings_copy, "typo", "Text.", ARTICLE.format(id="typo") + "colour: red\n")
+    add_article(ratings_copy, "empty", " ")
+    assert main(["validate", str(ratings_copy)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and any("typo.yaml:5" in line for line in out)
+
+
+def test_rate_skips_broken_articles_says_which_and_rates_the_rest(ratings_copy, capsys):
+    add_article(ratings_copy, "empty", " ")
+    assert main(["rate", str(ratings_copy), "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert "skipped" in captured.err and "empty.yaml" in captured.err
+    assert len(captured.out.strip().splitlines()) == 1 + 5
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("citations=0", "weights must be greater than zero"),
+        ("citations=-1", "weights must be greater than zero"),
+        ("citations=lots", "not a number"),
+        ("citation=2", "unknown criterion 'citation'"),
+        ("citations", "not of the form criterion=number"),
+    ],
+)
+def test_bad_weights_are_refused_with_a_clear_message(spec, message, capsys):
+    assert main(["rate", str(RATINGS), "--weights", spec]) == 2
+    assert message in capsys.readouterr().err

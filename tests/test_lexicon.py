@@ -1,0 +1,128 @@
+"""Lexicon semantics and every entry's own examples (Vale-style rule tests).
+
+Each entry carries texts that must fire and texts that must not; an entry that no example makes
+fire is a silent bug, so the whole set runs here, one test per entry.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from helpers import RATINGS
+
+from srcgrade.corpus import load_ratings
+from srcgrade.lexicon import LexiconEntry, Matcher, example_problems
+from srcgrade.model import Origin
+
+ALL = load_ratings(RATINGS)
+ENTRIES = [e for lexicon in ALL.lexicons.values() for e in lexicon.entries]
+
+
+def entry(terms=(), pattern=None, *, after=None, before=None, case=False, rule="t.x") -> LexiconEntry:
+    import re
+
+    return LexiconEntry(
+        rule=rule, kind="hype", strength=1.0, message="m", source="s", source_url=None,
+        terms=tuple(terms), pattern=pattern, case_sensitive=case,
+        unless_followed_by=re.compile(after, re.I) if after else None,
+        unless_preceded_by=re.compile(before, re.I) if before else None,
+        compiled=re.compile(pattern, 0 if case else re.I) if pattern else None,
+        fire=("x",), quiet=(), origin=Origin("test.yaml", 1),
+    )
+
+
+def spans(matcher: Matcher, text: str) -> list[str]:
+    return [text[m.start : m.end] for m in matcher.scan(text)]
+
+
+def test_the_bundled_lexicons_are_not_empty():
+    kinds = {e.kind for e in ENTRIES}
+    expected = {"hype", "hedge", "ritual_hedge", "overclaim", "limitation"}
+    assert expected | {"specific_citation", "vague_citation"} <= kinds
+
+
+@functools.cache
+def _example_problems(lexicon_id: str) -> list:
+    return example_problems(ALL.lexicons[lexicon_id].entries)
+
+
+@pytest.mark.parametrize("lexicon_entry", ENTRIES, ids=lambda e: e.rule)
+def test_every_entry_fires_on_its_examples_and_stays_quiet_on_its_counterexamples(lexicon_entry):
+    problems = [p for p in _example_problems(lexicon_entry.rule.split(".")[0])
+                if p.message.startswith(lexicon_entry.rule + ":")]
+    assert problems == [], "\n".join(str(p) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("", []),
+        ("A Breakthrough!", ["Breakthrough"]),
+        ("breakthroughs", []),  # whole words only: the plural is its own term
+        ("a game-changer and a game changer and a gamechanger", ["game-changer", "game changer", "gamechanger"]),
+        ("the miracle\n  drug", ["miracle\n  drug"]),
+        ("it’s a miracle drug", ["miracle drug"]),
+        ("unbreakthroughable", []),
+    ],
+)
+def test_terms_match_whole_words_folding_case_space_hyphen(text, found):
+    matcher = Matcher([entry(["breakthrough", "game-changer", "miracle drug"])])
+    assert spans(matcher, text) == found
+
+
+def test_one_entry_counts_its_longest_term_once():
+    matcher = Matcher([entry(["more research", "more research is needed"], rule="a.ritual")])
+    [match] = matcher.scan("Still, more research is needed.")
+    assert "Still, more research is needed."[match.start : match.end] == "more research is needed"
+
+
+def test_shorter_terms_inside_a_longer_one_fire_for_their_own_entries():
+    matcher = Matcher([
+        entry(["serious adverse events"], rule="a.serious"),
+        entry(["adverse events", "serious adverse"], rule="b.adverse"),
+        entry(["serious"], rule="c.serious"),
+    ])
+    found = sorted((m.entry.rule, "x serious adverse events"[m.start : m.end])
+                   for m in matcher.scan("x serious adverse events"))
+    assert found == [
+        ("a.serious", "serious adverse events"),
+        ("b.adverse", "serious adverse"),  # the entry's second term overlaps its first: counted once
+        ("c.serious", "serious"),
+    ]
+
+
+def test_context_vetoes_rule_out_a_match():
+    matcher = Matcher([entry(["breakthrough"], after=r"\s+therapy\s+designation", before=r"\bno\s+$")])
+    assert spans(matcher, "It got Breakthrough Therapy designation.") == []
+    assert spans(matcher, "This is no breakthrough.") == []
+    assert spans(matcher, "A true breakthrough.") == ["breakthrough"]
+
+
+def test_case_sensitive_patterns_keep_case():
+    matcher = Matcher([entry(pattern=r"\bScience\b", case=True)])
+    assert spans(matcher, "Published in Science. science says") == ["Science"]
+
+
+def test_overlapping_patterns_all_fire():
+    matcher = Matcher([
+        entry(pattern=r"\bcould\s+help\b", rule="a.hedge"),
+        entry(pattern=r"\bcould\s+help\s+millions\b", rule="b.hype"),
+        entry(pattern=r"\bpublished\s+in\s+Nature\b", rule="c.pub"),
+        entry(pattern=r"\bNature\s+Medicine\b", rule="d.journal"),
+    ])
+    text = "It could help millions, as published in Nature Medicine."
+    assert sorted(m.entry.rule for m in matcher.scan(text)) == ["a.hedge", "b.hype", "c.pub", "d.journal"]
+
+
+def test_a_term_shared_by_two_entries_fires_for_both():
+    matcher = Matcher([entry(["cure"], rule="a.one"), entry(["cure"], rule="b.two")])
+    assert sorted(m.entry.rule for m in matcher.scan("a cure")) == ["a.one", "b.two"]
+
+
+def test_seeds_do_not_fire_known_false_friends():
+    """'May' the month, 'novel' and FDA designations are not hype or hedges."""
+    matcher = Matcher(ENTRIES)
+    text = "In May 2024 the FDA granted Breakthrough Therapy designation to a novel compound."
+    fired = {(m.entry.kind, text[m.start : m.end].lower()) for m in matcher.scan(text)}
+    assert not {k for k, _ in fired} & {"hype", "hedge", "overclaim"}, fired

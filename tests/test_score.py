@@ -1,0 +1,119 @@
+"""Scoring methods, totals and explanations, on real text from the bundled lexicons."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from helpers import RATINGS
+
+from srcgrade.corpus import load_ratings
+from srcgrade.engine import make_scorer, scores_table, score_articles
+from srcgrade.rubric import WeightError, resolve_weights
+from srcgrade.score import weighted_mean
+from srcgrade.weigh import rank, top_n, weighted_totals
+
+RATINGS_LOADED = load_ratings(RATINGS)
+SCORER = make_scorer(RATINGS_LOADED)
+
+FILLER = " ".join(["The trial enrolled adults with chronic pain at two clinics."] * 60)
+
+
+def score(text: str, criterion: str) -> float:
+    value = SCORER.score(text).criteria[criterion].score
+    assert value is not None
+    return value
+
+
+def test_every_criterion_of_the_core_rubric_is_scored_or_not_applicable():
+    result = SCORER.score(FILLER)
+    assert set(result.criteria) == {"citations", "hedging", "hype", "numeric_accuracy"}
+    for criterion in result.criteria.values():
+        assert criterion.score is None or 0 <= criterion.score <= 100
+        assert criterion.explanation
+
+
+def test_author_hype_costs_more_than_the_same_words_quoted():
+    own = FILLER + " This miracle cure is a breakthrough."
+    quoted = FILLER + ' "This miracle cure is a breakthrough," a patient said.'
+    assert score(FILLER, "hype") > score(quoted, "hype") > score(own, "hype")
+
+
+def test_hype_explanation_says_quoted_words_weigh_less():
+    text = FILLER + ' "This is a revolutionary breakthrough for patients," the founder said.'
+    explanation = SCORER.score(text).criteria["hype"].explanation
+    assert "inside quotations" in explanation and "breakthrough" in explanation
+
+
+def test_hype_is_relative_to_length():
+    short = "A breakthrough. " + " ".join(["Patients took the drug."] * 100)
+    long = "A breakthrough. " + " ".join(["Patients took the drug."] * 600)
+    assert score(long, "hype") > score(short, "hype")
+
+
+def test_specific_sources_raise_citations_and_vague_ones_lower_it():
+    specific = FILLER + " The results were published in Nature Medicine (doi:10.1038/s41591-021-01336-3)."
+    vague = FILLER + " Studies show it works, and experts say it is safe."
+    assert score(specific, "citations") > score(FILLER, "citations") > score(vague, "citations")
+
+
+def test_a_ritual_hedge_beside_a_breakthrough_does_not_earn_full_marks():
+    ritual = FILLER + " It is a breakthrough that cures PTSD. More research is needed."
+    calibrated = (
+        FILLER + " The results suggest a benefit, but the study was small and had no control"
+        " group; it is preliminary."
+    )
+    assert score(ritual, "hedging") < 50 < score(calibrated, "hedging")
+
+
+def test_numeric_accuracy_is_not_applicable_without_numbers_and_the_total_ignores_it():
+    result = SCORER.score("Doctors say the therapy works well for many people with trauma.")
+    assert result.criteria["numeric_accuracy"].score is None
+    applicable = [c.score for c in result.criteria.values() if c.score is not None]
+    assert result.total == pytest.approx(sum(applicable) / len(applicable))
+
+
+def test_total_is_the_weighted_mean_and_weights_move_it():
+    text = FILLER + " Studies show it is a breakthrough."
+    equal = SCORER.score(text)
+    tilted = SCORER.score(text, weights={"citations": 3})
+    scores = {c: s.score for c, s in equal.criteria.items()}
+    expected = weighted_mean(scores, {**resolve_weights(SCORER.rubric), "citations": 3})
+    assert tilted.total == pytest.approx(expected)
+    assert tilted.total != pytest.approx(equal.total)
+
+
+def test_vectorised_totals_equal_the_per_article_totals():
+    scores = score_articles(SCORER, RATINGS_LOADED.articles, {"hype": 2.5})
+    table = scores_table(scores)
+    weights = resolve_weights(SCORER.rubric, {"hype": 2.5})
+    totals = weighted_totals(table, weights)
+    for article in scores:
+        assert totals[article.id] == pytest.approx(article.total)
+
+
+def test_rank_and_top_n_agree():
+    totals = pd.Series([50.0, math.nan, 90.0, 70.0, 70.0], index=list("abcde"))
+    assert rank(totals).to_dict() == {"a": 4, "b": 5, "c": 1, "d": 2, "e": 2}
+    assert list(top_n(totals, 3)) == ["c", "d", "e"]
+
+
+@pytest.mark.parametrize("bad", [{"hype": 0}, {"hype": -2}, {"hype": float("nan")}, {"nope": 1}])
+def test_resolve_weights_refuses_bad_values(bad):
+    with pytest.raises(WeightError):
+        resolve_weights(SCORER.rubric, bad)
+
+
+def test_every_finding_points_at_its_yaml_line():
+    text = FILLER + " Studies show this miracle cure works; the results suggest a benefit."
+    for criterion in SCORER.score(text).criteria.values():
+        for finding in criterion.findings:
+            assert finding.origin is not None and finding.origin.line
+            assert finding.origin.path.endswith(".yaml")
+            assert text[finding.start : finding.end] == finding.text
+
+
+def test_same_input_same_output():
+    text = FILLER + " A breakthrough, studies show."
+    assert SCORER.score(text).to_dict() == SCORER.score(text).to_dict()
