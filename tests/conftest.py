@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import RATINGS
 
 from srcgrade.corpus import Ratings, load_ratings
-
-from helpers import RATINGS
 
 
 @pytest.fixture(scope="session")
@@ -24,4 +23,3 @@ def ratings_copy(tmp_path: Path) -> Path:
     target = tmp_path / "ratings"
     shutil.copytree(RATINGS, target)
     return target
-

@@ -33,7 +33,8 @@ def scorer():
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """A few hundred varied articles cut from the bundled seeds, plus two broken lines."""
-    seeds = [p.read_text(encoding="utf-8") for p in sorted((RATINGS / "articles" / "texts").glob("*.txt"))]
+    folder = RATINGS / "articles" / "texts"
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
     path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for i in range(N_ARTICLES):

@@ -1,4 +1,4 @@
-"""The command line as a researcher uses it: validate, rate in every format, score files and stdin."""
+"""The command line as a researcher uses it: validate, rate in every format, score files."""
 
 from __future__ import annotations
 
@@ -34,8 +34,15 @@ def test_rate_prints_a_ranking_table(capsys):
 
 def test_rate_csv_with_weights_changes_totals(capsys):
     _, plain, _ = run(capsys, "rate", str(RATINGS), "--format", "csv")
-    _, tilted, _ = run(capsys, "rate", str(RATINGS), "--format", "csv", "--weights",
-                       "citations=2,hedging=1,hype=1,numeric_accuracy=1")
+    _, tilted, _ = run(
+        capsys,
+        "rate",
+        str(RATINGS),
+        "--format",
+        "csv",
+        "--weights",
+        "citations=2,hedging=1,hype=1,numeric_accuracy=1",
+    )
     plain_rows = {r["id"]: r for r in csv.DictReader(io.StringIO(plain))}
     tilted_rows = {r["id"]: r for r in csv.DictReader(io.StringIO(tilted))}
     assert set(plain_rows) == set(tilted_rows) and len(plain_rows) == 5
@@ -98,12 +105,14 @@ def test_rate_jsonl_streams_lines_and_keeps_input_fields(capsys, tmp_path):
         json.dumps({"id": "c"}),
     ]
     corpus.write_text("\n".join(lines) + "\n")
-    code, out, err = run(capsys, "rate", str(corpus), "--format", "jsonl", "--ratings", str(RATINGS))
+    code, out, err = run(
+        capsys, "rate", str(corpus), "--format", "jsonl", "--ratings", str(RATINGS)
+    )
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["source"] == "vox" and rows[1]["stars"] == 1 and "text" not in rows[0]
     assert set(rows[0]["scores"]) == {"citations", "hedging", "hype", "numeric_accuracy"}
-    assert "corpus.jsonl:2: invalid JSON" in err and "corpus.jsonl:4: no \"text\"" in err
+    assert "corpus.jsonl:2: invalid JSON" in err and 'corpus.jsonl:4: no "text"' in err
 
 
 def test_missing_input_file_is_a_clear_error(capsys, tmp_path):

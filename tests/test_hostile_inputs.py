@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import RATINGS
 
 from srcgrade.cli import main
@@ -19,7 +18,9 @@ text_file: texts/{id}.txt
 """
 
 
-def add_article(root: Path, article_id: str, text: str | bytes, yaml_text: str | None = None) -> Path:
+def add_article(
+    root: Path, article_id: str, text: str | bytes, yaml_text: str | None = None
+) -> Path:
     texts = root / "articles" / "texts"
     data = text.encode() if isinstance(text, str) else text
     (texts / f"{article_id}.txt").write_bytes(data)
@@ -120,14 +121,20 @@ def test_broken_lexicon_entry_costs_only_that_entry(ratings_copy):
 
 def test_bad_regex_in_a_lexicon_is_reported(ratings_copy):
     path = ratings_copy / "lexicons" / "hype.yaml"
-    path.write_text(path.read_text().replace("entries:\n", """entries:
+    path.write_text(
+        path.read_text().replace(
+            "entries:\n",
+            """entries:
   - id: broken-regex
     pattern: '(unclosed'
     strength: 1
     source: srcgrade-editors
     message: m
     examples: {fire: [x]}
-""", 1))
+""",
+            1,
+        )
+    )
     messages = [str(p) for p in load_ratings(ratings_copy).problems]
     assert any("broken-regex" in m and "not a valid regular expression" in m for m in messages)
 

@@ -19,16 +19,27 @@ ALL = load_ratings(RATINGS)
 ENTRIES = [e for lexicon in ALL.lexicons.values() for e in lexicon.entries]
 
 
-def entry(terms=(), pattern=None, *, after=None, before=None, case=False, rule="t.x") -> LexiconEntry:
+def entry(
+    terms=(), pattern=None, *, after=None, before=None, case=False, rule="t.x"
+) -> LexiconEntry:
     import re
 
     return LexiconEntry(
-        rule=rule, kind="hype", strength=1.0, message="m", source="s", source_url=None,
-        terms=tuple(terms), pattern=pattern, case_sensitive=case,
+        rule=rule,
+        kind="hype",
+        strength=1.0,
+        message="m",
+        source="s",
+        source_url=None,
+        terms=tuple(terms),
+        pattern=pattern,
+        case_sensitive=case,
         unless_followed_by=re.compile(after, re.I) if after else None,
         unless_preceded_by=re.compile(before, re.I) if before else None,
         compiled=re.compile(pattern, 0 if case else re.I) if pattern else None,
-        fire=("x",), quiet=(), origin=Origin("test.yaml", 1),
+        fire=("x",),
+        quiet=(),
+        origin=Origin("test.yaml", 1),
     )
 
 
@@ -49,8 +60,11 @@ def _example_problems(lexicon_id: str) -> list:
 
 @pytest.mark.parametrize("lexicon_entry", ENTRIES, ids=lambda e: e.rule)
 def test_every_entry_fires_on_its_examples_and_stays_quiet_on_its_counterexamples(lexicon_entry):
-    problems = [p for p in _example_problems(lexicon_entry.rule.split(".")[0])
-                if p.message.startswith(lexicon_entry.rule + ":")]
+    problems = [
+        p
+        for p in _example_problems(lexicon_entry.rule.split(".")[0])
+        if p.message.startswith(lexicon_entry.rule + ":")
+    ]
     assert problems == [], "\n".join(str(p) for p in problems)
 
 
@@ -60,7 +74,10 @@ def test_every_entry_fires_on_its_examples_and_stays_quiet_on_its_counterexample
         ("", []),
         ("A Breakthrough!", ["Breakthrough"]),
         ("breakthroughs", []),  # whole words only: the plural is its own term
-        ("a game-changer and a game changer and a gamechanger", ["game-changer", "game changer", "gamechanger"]),
+        (
+            "a game-changer and a game changer and a gamechanger",
+            ["game-changer", "game changer", "gamechanger"],
+        ),
         ("the miracle\n  drug", ["miracle\n  drug"]),
         ("it’s a miracle drug", ["miracle drug"]),
         ("unbreakthroughable", []),
@@ -78,22 +95,31 @@ def test_one_entry_counts_its_longest_term_once():
 
 
 def test_shorter_terms_inside_a_longer_one_fire_for_their_own_entries():
-    matcher = Matcher([
-        entry(["serious adverse events"], rule="a.serious"),
-        entry(["adverse events", "serious adverse"], rule="b.adverse"),
-        entry(["serious"], rule="c.serious"),
-    ])
-    found = sorted((m.entry.rule, "x serious adverse events"[m.start : m.end])
-                   for m in matcher.scan("x serious adverse events"))
+    matcher = Matcher(
+        [
+            entry(["serious adverse events"], rule="a.serious"),
+            entry(["adverse events", "serious adverse"], rule="b.adverse"),
+            entry(["serious"], rule="c.serious"),
+        ]
+    )
+    found = sorted(
+        (m.entry.rule, "x serious adverse events"[m.start : m.end])
+        for m in matcher.scan("x serious adverse events")
+    )
     assert found == [
         ("a.serious", "serious adverse events"),
-        ("b.adverse", "serious adverse"),  # the entry's second term overlaps its first: counted once
+        (
+            "b.adverse",
+            "serious adverse",
+        ),  # the entry's second term overlaps its first: counted once
         ("c.serious", "serious"),
     ]
 
 
 def test_context_vetoes_rule_out_a_match():
-    matcher = Matcher([entry(["breakthrough"], after=r"\s+therapy\s+designation", before=r"\bno\s+$")])
+    matcher = Matcher(
+        [entry(["breakthrough"], after=r"\s+therapy\s+designation", before=r"\bno\s+$")]
+    )
     assert spans(matcher, "It got Breakthrough Therapy designation.") == []
     assert spans(matcher, "This is no breakthrough.") == []
     assert spans(matcher, "A true breakthrough.") == ["breakthrough"]
@@ -105,14 +131,21 @@ def test_case_sensitive_patterns_keep_case():
 
 
 def test_overlapping_patterns_all_fire():
-    matcher = Matcher([
-        entry(pattern=r"\bcould\s+help\b", rule="a.hedge"),
-        entry(pattern=r"\bcould\s+help\s+millions\b", rule="b.hype"),
-        entry(pattern=r"\bpublished\s+in\s+Nature\b", rule="c.pub"),
-        entry(pattern=r"\bNature\s+Medicine\b", rule="d.journal"),
-    ])
+    matcher = Matcher(
+        [
+            entry(pattern=r"\bcould\s+help\b", rule="a.hedge"),
+            entry(pattern=r"\bcould\s+help\s+millions\b", rule="b.hype"),
+            entry(pattern=r"\bpublished\s+in\s+Nature\b", rule="c.pub"),
+            entry(pattern=r"\bNature\s+Medicine\b", rule="d.journal"),
+        ]
+    )
     text = "It could help millions, as published in Nature Medicine."
-    assert sorted(m.entry.rule for m in matcher.scan(text)) == ["a.hedge", "b.hype", "c.pub", "d.journal"]
+    assert sorted(m.entry.rule for m in matcher.scan(text)) == [
+        "a.hedge",
+        "b.hype",
+        "c.pub",
+        "d.journal",
+    ]
 
 
 def test_a_term_shared_by_two_entries_fires_for_both():

@@ -15,8 +15,30 @@ HYPE_TERMS = sorted(
 )
 # Prose-like text: words, punctuation, quotes, digits and any unicode now and then.
 WORDS = st.sampled_from(
-    ["the", "study", "patients", "may", "suggests", "breakthrough", '"', "“", "”", "50%", "2019",
-     "\n", ".", ",", "experts", "say", "published", "in", "Nature", "doi:10.1/x", "cure", "-"]
+    [
+        "the",
+        "study",
+        "patients",
+        "may",
+        "suggests",
+        "breakthrough",
+        '"',
+        "“",
+        "”",
+        "50%",
+        "2019",
+        "\n",
+        ".",
+        ",",
+        "experts",
+        "say",
+        "published",
+        "in",
+        "Nature",
+        "doi:10.1/x",
+        "cure",
+        "-",
+    ]
 )
 PROSE = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=120).map(" ".join)
 

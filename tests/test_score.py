@@ -9,7 +9,7 @@ import pytest
 from helpers import RATINGS
 
 from srcgrade.corpus import load_ratings
-from srcgrade.engine import make_scorer, scores_table, score_articles
+from srcgrade.engine import make_scorer, score_articles, scores_table
 from srcgrade.rubric import WeightError, resolve_weights
 from srcgrade.score import weighted_mean
 from srcgrade.weigh import rank, top_n, weighted_totals
@@ -53,7 +53,9 @@ def test_hype_is_relative_to_length():
 
 
 def test_specific_sources_raise_citations_and_vague_ones_lower_it():
-    specific = FILLER + " The results were published in Nature Medicine (doi:10.1038/s41591-021-01336-3)."
+    specific = (
+        FILLER + " The results were published in Nature Medicine (doi:10.1038/s41591-021-01336-3)."
+    )
     vague = FILLER + " Studies show it works, and experts say it is safe."
     assert score(specific, "citations") > score(FILLER, "citations") > score(vague, "citations")
 
@@ -117,3 +119,61 @@ def test_every_finding_points_at_its_yaml_line():
 def test_same_input_same_output():
     text = FILLER + " A breakthrough, studies show."
     assert SCORER.score(text).to_dict() == SCORER.score(text).to_dict()
+
+
+def test_count_method_grows_on_a_log_scale_and_saturates_at_full_at():
+    from srcgrade.model import Finding, Origin
+    from srcgrade.rubric import Criterion
+    from srcgrade.score import METHODS
+
+    def _finding(kind: str, rule: str, at: int = 0) -> Finding:
+        return Finding(
+            start=at, end=at + 1, text="x", kind=kind, quoted=False, message="", rule=rule
+        )
+
+    criterion = Criterion(
+        id="other_side",
+        label="The other side",
+        question="?",
+        weight=1.0,
+        method="count",
+        params={
+            "reward": {"contrast_marker": 1.0},
+            "penalise": {"news_release": 1.0},
+            "floor": 10.0,
+            "full_at": 15.0,
+        },
+        levels={},
+        sources=(),
+        origin=Origin("rubrics/test.yaml", 1),
+    )
+    count = METHODS["count"]
+
+    def score_of(n: int, penalties: int = 0) -> float:
+        found = [_finding("contrast_marker", f"r{i}", i) for i in range(n)]
+        found += [_finding("news_release", f"p{i}", 100 + i) for i in range(penalties)]
+        result = count(criterion, found, 500, ())
+        assert result.score is not None
+        return result.score
+
+    assert score_of(0) == pytest.approx(10.0)
+    assert score_of(3) == pytest.approx(10.0 + 90.0 * math.log1p(3) / math.log1p(15))
+    assert score_of(15) == pytest.approx(100.0) == score_of(40)
+    # each further finding adds, but less than the one before (diminishing returns)
+    gains = [score_of(n + 1) - score_of(n) for n in range(6)]
+    assert all(g > 0 for g in gains) and gains == sorted(gains, reverse=True)
+    assert score_of(5, penalties=2) == pytest.approx(score_of(3))
+    assert score_of(1, penalties=4) == pytest.approx(10.0)
+
+
+def test_score_matrix_agrees_with_weighted_totals():
+    from srcgrade.weigh import ScoreMatrix
+
+    frame = pd.DataFrame(
+        {"a": [10.0, math.nan, 80.0, 50.0], "b": [90.0, 40.0, math.nan, 50.0]}, index=list("wxyz")
+    )
+    weights = {"a": 2.0, "b": 1.0}
+    matrix = ScoreMatrix(frame, ["a", "b"])
+    expected = weighted_totals(frame, weights)
+    assert matrix.totals(weights) == pytest.approx(expected.to_numpy())
+    assert list(matrix.top(weights, 2)) == list(top_n(expected, 2)) == ["y", "z"]

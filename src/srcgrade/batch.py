@@ -163,6 +163,9 @@ class Writer:
     def close(self) -> None:
         """Called once after the last row, on success only."""
 
+    def abort(self) -> None:
+        """Called on failure, before the temporary file is removed."""
+
 
 class JsonlWriter(Writer):
     def write(self, row: str) -> None:
@@ -217,6 +220,10 @@ class ParquetWriter(Writer):
     def close(self) -> None:
         self._flush()
         self._writer.close()
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):  # the file is about to be deleted anyway
+            self._writer.close()
 
 
 class CollectingWriter(Writer):
@@ -388,12 +395,16 @@ def rate_jsonl(
         out = stack.enter_context(open_atomic(output, binary=fmt == "parquet"))
         writer = make_writer(fmt, out, schema, criteria)
         written = 0
-        for rows, chunk_problems, size in results:
-            for row in rows:
-                writer.write(row)
-            written += len(rows)
-            problems.extend(chunk_problems)
-            bar.update(size, len(rows))
+        try:
+            for rows, chunk_problems, size in results:
+                for row in rows:
+                    writer.write(row)
+                written += len(rows)
+                problems.extend(chunk_problems)
+                bar.update(size, len(rows))
+        except BaseException:
+            writer.abort()
+            raise
         writer.close()
     return written
 

@@ -108,13 +108,27 @@ def cmd_rate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     try:
         if dask:
-            batch.rate_dask(args.path, scorer, output=args.output, weights=weights,
-                            scheduler=args.scheduler, jobs=args.jobs, progress=args.progress,
-                            problems=problems)
+            batch.rate_dask(
+                args.path,
+                scorer,
+                output=args.output,
+                weights=weights,
+                scheduler=args.scheduler,
+                jobs=args.jobs,
+                progress=args.progress,
+                problems=problems,
+            )
         else:
-            batch.rate_jsonl(source, scorer, output=args.output, fmt=args.format or "table",
-                             weights=weights, jobs=args.jobs or 1, progress=args.progress,
-                             problems=problems)
+            batch.rate_jsonl(
+                source,
+                scorer,
+                output=args.output,
+                fmt=args.format or "table",
+                weights=weights,
+                jobs=args.jobs or 1,
+                progress=args.progress,
+                problems=problems,
+            )
     except batch.BatchError as error:
         raise UsageError(str(error)) from None
     finally:
@@ -157,10 +171,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
     weights = _weights(args, ratings)
     try:
-        if "://" in args.input:  # a URL: only public http(s) is fetched, anything else refused
-            text = fetch_url(args.input)
-        else:
-            text = text_from_path(args.input)
+        # Anything with a scheme is a URL: only public http(s) is fetched, anything else refused.
+        is_url = "://" in args.input
+        text = fetch_url(args.input) if is_url else text_from_path(args.input)
     except IngestError as error:
         raise UsageError(str(error)) from None
     date = dt.date.fromisoformat(args.date) if args.date else None
@@ -201,22 +214,45 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rate", help="rate a ratings folder's articles or a JSONL corpus")
     p.add_argument("path", help="a ratings folder, or a JSONL file with id and text per line")
     _common(p)
-    p.add_argument("--format", choices=["table", "csv", "json", "jsonl", "parquet"],
-                   help="output format (default: table; parquet for --engine dask)")
-    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output; "
-                   "a folder of Parquet shards for --engine dask")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="processes rating a JSONL corpus (default 1; 0 = one per core); "
-                   "with --engine dask, workers of the local cluster")
-    p.add_argument("--engine", choices=["local", "dask"], default="local",
-                   help="dask: rate JSONL or Parquet shards (a path or a glob) on a Dask cluster; "
-                   "needs pip install 'srcgrade[dask]'")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="with --engine dask: an existing cluster's scheduler, e.g. tcp://host:8786 "
-                   "(default: a local cluster)")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="progress bar with rate and ETA on standard error (default: when it is a "
-                   "terminal)")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "jsonl", "parquet"],
+        help="output format (default: table; parquet for --engine dask)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write here (atomically) instead of standard output; "
+        "a folder of Parquet shards for --engine dask",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes rating a JSONL corpus (default 1; 0 = one per core); "
+        "with --engine dask, workers of the local cluster",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="dask: rate JSONL or Parquet shards (a path or a glob) on a Dask cluster; "
+        "needs pip install 'srcgrade[dask]'",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: an existing cluster's scheduler, e.g. tcp://host:8786 "
+        "(default: a local cluster)",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar with rate and ETA on standard error (default: when it is a terminal)",
+    )
     p.set_defaults(run=cmd_rate)
 
     p = sub.add_parser("score", help="score one article: a file (.txt .md .html), - or a URL")

@@ -88,7 +88,9 @@ def load_ratings(root: Path) -> Ratings:
     root = Path(root)
     ratings = Ratings(root=root)
     if not root.is_dir():
-        ratings.problems.append(Problem(str(root), None, "not a directory; give the ratings/ folder"))
+        ratings.problems.append(
+            Problem(str(root), None, "not a directory; give the ratings/ folder")
+        )
         return ratings
     _load_config(ratings)
     for path in sorted((root / "lexicons").glob("*.yaml")):

@@ -48,8 +48,11 @@ def score_records(
     """Score a stream of JSONL records lazily, so memory stays flat however long the input."""
     for record in records:
         title = str(record.extra.get("title") or record.extra.get("original_title") or "")
-        yield record, scorer.score(
-            record.text, article_id=record.id, title=title, weights=weights, meta=record.extra
+        yield (
+            record,
+            scorer.score(
+                record.text, article_id=record.id, title=title, weights=weights, meta=record.extra
+            ),
         )
 
 

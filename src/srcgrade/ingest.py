@@ -39,7 +39,9 @@ def html_to_text(html: str) -> str:
     """Main text of an HTML page, without scripts, navigation or markup."""
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=False, favor_recall=True
+    )
     if not text:
         from lxml import html as lxml_html
 
@@ -62,7 +64,9 @@ def text_from_bytes(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise IngestError(f"{name} is not valid UTF-8 (byte {error.start}); save it as UTF-8") from None
+        raise IngestError(
+            f"{name} is not valid UTF-8 (byte {error.start}); save it as UTF-8"
+        ) from None
     if Path(name).suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
         text = html_to_text(text)
     if not text.strip():
@@ -98,7 +102,9 @@ def check_public_url(url: str) -> tuple[str, str]:
     """
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in {"http", "https"}:
-        raise IngestError(f"only http:// and https:// addresses can be fetched, not '{parts.scheme}:'")
+        raise IngestError(
+            f"only http:// and https:// addresses can be fetched, not '{parts.scheme}:'"
+        )
     host = parts.hostname
     if not host:
         raise IngestError("the address has no host name")
@@ -190,7 +196,7 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
         return None
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
-        problems.append(Problem(shown, number, "no \"text\" string; skipped"))
+        problems.append(Problem(shown, number, 'no "text" string; skipped'))
         return None
     record_id = data.get("id")
     record_id = str(record_id) if record_id is not None else f"line-{number}"

@@ -1,7 +1,7 @@
 """Lexicons: YAML entries (term or pattern, kind, strength, source, examples) and their matcher.
 
-All entries of a rubric's lexicons compile into one scan: the literal terms into a single regex built
-from a character trie (about six times faster than an alternation of terms, see
+All entries of a rubric's lexicons compile into one scan: the literal terms into a single regex
+built from a character trie (about six times faster than an alternation of terms, see
 ``benchmarks/README.md``), the patterns into one alternation per case mode. Scanning an article is
 then two or three ``finditer`` passes, whatever the number of entries.
 """
@@ -30,7 +30,7 @@ LOOKBEHIND_CHARS = 40
 
 
 def term_key(text: str) -> str:
-    """The form under which a matched span is looked up: case, spaces, hyphens, apostrophes folded."""
+    """The form a matched span is looked up under: case, spaces, hyphens, apostrophes folded."""
     return _KEY_DROP.sub("", text.lower())
 
 
@@ -53,7 +53,7 @@ class LexiconEntry:
     origin: Origin
 
     def vetoed(self, text: str, start: int, end: int) -> bool:
-        """Whether the context around a match rules it out (e.g. 'Breakthrough Therapy designation')."""
+        """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation')."""
         if self.unless_followed_by and self.unless_followed_by.match(text, end):
             return True
         if self.unless_preceded_by:
@@ -209,19 +209,20 @@ class Matcher:
             if chosen:
                 self._patterns.append(_combined_patterns(chosen, case_sensitive))
         # The same matches as _pattern_matches over self._patterns, about 20 times faster.
-        self._pattern_scan = PatternScan([e for _, by_group in self._patterns
-                                          for e in by_group.values()])
+        self._pattern_scan = PatternScan(
+            [e for _, by_group in self._patterns for e in by_group.values()]
+        )
 
     def scan(self, text: str) -> list[Match]:
         """All matches in ``text``, sorted by position, vetoed contexts removed."""
         found: list[Match] = []
         if self._terms is not None:
             found.extend(self._term_matches(text))
-        found.extend(Match(start, end, entry)
-                     for start, end, entry in self._pattern_scan.matches(text))
+        found.extend(
+            Match(start, end, entry) for start, end, entry in self._pattern_scan.matches(text)
+        )
         found.sort(key=lambda m: (m.start, -m.end))
         return found
-
 
     def _term_matches(self, text: str) -> list[Match]:
         """Every term of every entry, not only the longest one that starts at a spot.
@@ -279,7 +280,11 @@ def _pattern_matches(
                 if other is None:
                     continue
                 end = other.end()
-            if end > start and last_end.get(name, -1) <= start and not entry.vetoed(text, start, end):
+            if (
+                end > start
+                and last_end.get(name, -1) <= start
+                and not entry.vetoed(text, start, end)
+            ):
                 found.append(Match(start, end, entry))
                 last_end[name] = end
         position = start + 1
@@ -417,8 +422,12 @@ def example_problems(entries: Iterable[LexiconEntry]) -> list[Problem]:
         path, line = entry.origin.path, entry.origin.line
         for example in entry.fire:
             if not any(m.entry is entry for m in matcher.scan(example)):
-                problems.append(Problem(path, line, f"{entry.rule}: example does not fire: {example!r}"))
+                problems.append(
+                    Problem(path, line, f"{entry.rule}: example does not fire: {example!r}")
+                )
         for example in entry.quiet:
             if any(m.entry is entry for m in matcher.scan(example)):
-                problems.append(Problem(path, line, f"{entry.rule}: fires on quiet example: {example!r}"))
+                problems.append(
+                    Problem(path, line, f"{entry.rule}: fires on quiet example: {example!r}")
+                )
     return problems

@@ -22,11 +22,14 @@ def open_atomic(path: str | os.PathLike[str] | None, binary: bool = False) -> It
         yield sys.stdout.buffer if binary else sys.stdout
         return
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent or Path())
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path()
+    )
     try:
         mode = "wb" if binary else "w"
-        with os.fdopen(handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as out:
+        with os.fdopen(
+            handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})
+        ) as out:
             yield out
         os.replace(temporary, target)
     except BaseException:

@@ -31,12 +31,13 @@ def score_report(score: ArticleScore) -> str:
     for criterion in score.criteria.values():
         shown = "n/a" if criterion.score is None else f"{fmt(criterion.score)}/100"
         lines.append(f"{criterion.label}: {shown} (weight {criterion.weight:g})")
-        lines.extend(textwrap.wrap(criterion.explanation, WIDTH, initial_indent="  ",
-                                   subsequent_indent="  "))
+        lines.extend(
+            textwrap.wrap(criterion.explanation, WIDTH, initial_indent="  ", subsequent_indent="  ")
+        )
         for finding in criterion.findings[:12]:
             voice = "quoted" if finding.quoted else "author"
             lines.append(
-                f"    [{finding.kind}] \"{finding.text}\" at {finding.start} ({voice}; "
+                f'    [{finding.kind}] "{finding.text}" at {finding.start} ({voice}; '
                 f"{finding.rule}, {finding.origin})"
             )
         if len(criterion.findings) > 12:
@@ -54,7 +55,7 @@ def claim_line(claim: Claim) -> str:
         quote = quote[:67] + "..."
     source = claim.source or "no peer-reviewed source in the ledger"
     note = f" ({claim.note})" if claim.note else ""
-    return f"  \"{claim.text}\" in \"{quote}\"\n      {claim.verdict.upper():<17} {source}{note}"
+    return f'  "{claim.text}" in "{quote}"\n      {claim.verdict.upper():<17} {source}{note}'
 
 
 def ranking_table(frame: pd.DataFrame, criteria: Iterable[str]) -> str:
@@ -66,7 +67,9 @@ def ranking_table(frame: pd.DataFrame, criteria: Iterable[str]) -> str:
     out = ["  ".join(h.rjust(w) for h, w in zip(header[:-1], widths, strict=True)) + "  id"]
     for position, (_, row) in enumerate(ordered.iterrows(), start=1):
         cells = [str(position), fmt(row["total"]), *[fmt(row[c]) for c in criteria]]
-        out.append("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=False)) + f"  {row['id']}")
+        out.append(
+            "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=False)) + f"  {row['id']}"
+        )
     return "\n".join(out) + "\n"
 
 

@@ -118,16 +118,22 @@ def resolve_weights(
 ) -> dict[str, float]:
     """The rubric's default weights with overrides applied, every value checked.
 
-    Zero is refused on the command line (a criterion is switched off by choosing another rubric, so a
-    typo cannot silently drop one); the dashboard's sliders may pass ``allow_zero`` but at least one
-    weight must stay positive so the total stays defined.
+    Zero is refused on the command line (a criterion is switched off by choosing another rubric,
+    so a typo cannot silently drop one); the dashboard's sliders may pass ``allow_zero``, but at
+    least one weight must stay positive so the total stays defined.
     """
     weights = rubric.default_weights()
     for name, value in (overrides or {}).items():
         if name not in weights:
             known = ", ".join(weights)
-            raise WeightError(f"unknown criterion '{name}' in weights; rubric '{rubric.id}' has {known}")
-        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+            raise WeightError(
+                f"unknown criterion '{name}' in weights; rubric '{rubric.id}' has {known}"
+            )
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
             raise WeightError(f"weight for '{name}' must be a number, not {value!r}")
         if value < 0 or (value == 0 and not allow_zero):
             raise WeightError(

@@ -1,9 +1,9 @@
 """From findings to criterion scores and a total: the one place text is scored.
 
-Each scoring method is a small function over the findings of the kinds a criterion names, returning
-a 0-100 score (or None when the criterion does not apply) and the contributions behind it, from which
-the plain-language explanation is written. The CLI, the dashboard, batch rating and the evaluation
-all call :meth:`Scorer.score`.
+Each scoring method is a small function over the findings of the kinds a criterion names,
+returning a 0-100 score (or None when the criterion does not apply) and the contributions behind
+it, from which the plain-language explanation is written. The CLI, the dashboard, batch rating
+and the evaluation all call :meth:`Scorer.score`.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def balance(
 def density(
     criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
 ) -> MethodResult:
-    """Fewer is better, relative to length: the score halves every ``half_at`` points per 1,000 words.
+    """Fewer is better, relative to length: the score halves every ``half_at`` points per 1,000.
 
     Length is floored at ``min_words`` so that a short text with one hype word is not judged as if
     that word were a fifth of it.
@@ -139,12 +139,13 @@ def presence(
 def count(
     criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
 ) -> MethodResult:
-    """The more the better, with diminishing returns: ``floor`` with nothing found, 100 at ``full_at``.
+    """The more the better, with diminishing returns: ``floor`` for nothing, 100 at ``full_at``.
 
     Unlike ``presence``, which is linear up to ``full_at`` (usually one or two findings), the points
-    are put on a log scale, ``score = floor + (100 - floor) * min(1, log(1 + net) / log(1 + full_at))``,
-    so each further finding still counts but less than the one before: the fifth independent voice
-    adds less than the first, the twentieth nothing. ``net`` is rewarded minus penalised points.
+    are put on a log scale,
+    ``score = floor + (100 - floor) * min(1, log(1 + net) / log(1 + full_at))``, so each further
+    finding still counts but less than the one before: the fifth independent voice adds less than
+    the first, the twentieth nothing. ``net`` is rewarded minus penalised points (at least 0).
     """
     reward, used = _points(criterion, findings, "reward")
     penalty, penalty_used = _points(criterion, findings, "penalise")
@@ -171,7 +172,9 @@ def claims_method(
     unverifiable ones a little (an unsourced number is a weak signal, not an error).
     """
     if not claims:
-        return MethodResult(None, (), "The article states no numeric claim, so this does not apply.", ())
+        return MethodResult(
+            None, (), "The article states no numeric claim, so this does not apply.", ()
+        )
     table: Mapping[str, float] = criterion.params.get("verdicts", {})
     by_verdict: Counter[str] = Counter(c.verdict for c in claims)
     net = sum(table.get(v, 0.0) * n for v, n in by_verdict.items())
@@ -218,7 +221,9 @@ class Scorer:
     def __init__(self, rubric: Rubric, lexicons: Mapping[str, Lexicon], ledger: Any = None):
         self.rubric = rubric
         self.ledger = ledger
-        entries = [e for name in rubric.lexicons if name in lexicons for e in lexicons[name].entries]
+        entries = [
+            e for name in rubric.lexicons if name in lexicons for e in lexicons[name].entries
+        ]
         self.matcher = Matcher(entries)
         self._needs_claims = any(c.method == "claims" for c in rubric.criteria.values())
 

@@ -23,6 +23,10 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 PathKey = tuple[str | int, ...]
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
+Either way only plain data is constructed: a tag such as ``!!python/object`` is an error."""
+
 
 @dataclass
 class YamlDoc:
@@ -72,9 +76,10 @@ def read_text_file(path: Path, display: str | None = None) -> tuple[str | None, 
 
 def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]:
     """Parse YAML text safely into data plus a map of line numbers."""
+    loader = SAFE_LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader only
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -84,6 +89,8 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]
         return None, Problem(display, line, f"{what}; fix the YAML syntax")
     except yaml.YAMLError as error:
         return None, Problem(display, None, f"malformed YAML: {error}")
+    finally:
+        loader.dispose()
     data = _string_keys(data)
     lines: dict[PathKey, int] = {}
     if node is not None:
@@ -103,7 +110,9 @@ def _string_keys(data: Any) -> Any:
     """Mapping keys as strings, as JSON has them: YAML reads `1:` as an integer key."""
     if isinstance(data, dict):
         return {
-            (str(k) if isinstance(k, int | float) and not isinstance(k, bool) else k): _string_keys(v)
+            (str(k) if isinstance(k, int | float) and not isinstance(k, bool) else k): _string_keys(
+                v
+            )
             for k, v in data.items()
         }
     if isinstance(data, list):

@@ -1,8 +1,8 @@
 """Detectors: pure functions from article text to findings.
 
-Two detector kinds feed the criteria: lexicon matches (``terms``, every entry of every lexicon of the
-rubric in one compiled scan) and numeric claims (``numbers``, checked against the fact ledger by
-``srcgrade.facts``). A criterion names the finding kinds it draws on, never a detector directly.
+Two detector kinds feed the criteria: lexicon matches (``terms``, every entry of every lexicon
+of the rubric in one compiled scan) and numeric claims (``numbers``, checked against the fact
+ledger by ``srcgrade.facts``). A criterion names the finding kinds it draws on, never a detector.
 """
 
 from __future__ import annotations

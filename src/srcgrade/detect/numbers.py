@@ -65,16 +65,17 @@ _CARDINAL = (
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 # Nouns that make a number a count of people (unit "people") or of research units ("count").
+# Plural only: after a number, a singular noun is a compound ("a 2024 trial", "one study").
 # Demonyms ("Norwegians", "Americans") are matched by shape: a capitalised word ending -ans/-ers.
 _PEOPLE = (
-    r"(?:participants?|patients?|people|persons?|individuals?|adults?|children|kids|teens?"
-    r"|teenagers?|adolescents?|veterans?|subjects?|volunteers?|men|women|respondents?|users?"
-    r"|survivors?|sufferers?|soldiers?|members?|residents?|citizens?|students?|therapists?"
-    r"|clinicians?|doctors?|physicians?|nurses?|psychiatrists?|smokers?|panelists?|voters?"
+    r"(?:participants|patients|people|persons|individuals|adults|children|kids|teens"
+    r"|teenagers|adolescents|veterans|subjects|volunteers|men|women|respondents|users"
+    r"|survivors|sufferers|soldiers|members|residents|citizens|students|therapists"
+    r"|clinicians|doctors|physicians|nurses|psychiatrists|smokers|panelists|voters"
     r"|[A-Z][a-z]+(?:ians|ans|ers))"
 )
 _COUNTED = (
-    r"(?:studies|trials?|sites|sessions?|papers|countries|doses|meta-analyses|analyses|reviews"
+    r"(?:studies|trials|sites|sessions|papers|countries|doses|meta-analyses|analyses|reviews"
     r"|clinics|centers|centres|hospitals|experiments|cases|deaths)"
 )
 
@@ -169,7 +170,9 @@ _DETERMINER_BEFORE = re.compile(r"(?i)(?<![\w-])(?:an?|the|one)\s+$")
 _DATE_BEFORE = re.compile(
     rf"(?:{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+)$"
 )
-_YEARISH_PREP_BEFORE = re.compile(r"(?i)\b(?:in|since|by|during|until|from|of)\s+$")
+_YEARISH_PREP_BEFORE = re.compile(r"(?i)\b(?:in|since|by|during|until|from|of|to|and)\s+$")
+_CLAUSE_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|since|by|during)\s+$")
+_RANGE_END_BEFORE = re.compile(r"(?i)(?:\d\s*(?:[-–—]|to)\s*|between\s+[\d,.]+\s+and\s+)$")
 
 # Verbs and nouns that tie a year to an event ("initiated in 2018", "approval ... this year").
 _EVENT_VERBS = (
@@ -208,20 +211,21 @@ _PERCENT_AFTER = re.compile(
 _NOT_A_CLAIM_AFTER_PERCENT = re.compile(r"(?i)\s*(?:CI|confidence|credible)\b")
 _MULT_AFTER = re.compile(
     r"(?i)(?:\s*[x×](?![\w])|[\s-]?fold\b|\s+times\b(?=\s+(?:as|more|higher|greater|larger"
-    r"|bigger|less|lower|smaller|faster|likelier|the|over|that)\b))"
+    r"|bigger|less|lower|smaller|faster|likelier|the|that)\b))"
 )
 _AS_MUCH_AFTER = re.compile(
     r"(?i)\s+as\s+(?:much|many|likely|high|often|great|large|effective|well|long|strong|fast)\b"
 )
 _POINTS_AFTER = re.compile(r"(?i)(?:\s+|-)points?\b")
 _OF_AFTER = re.compile(
-    rf"(?i)\s+(?:out\s+)?of\s+(?:the\s+|all\s+|those\s+|these\s+|its\s+|their\s+)?(?P<n>{_NUM})"
-    r"(?![\d,.]?\d)(?![\w-])"
+    r"(?i)\s+(?:out\s+)?of\s+(?:the\s+|all\s+|those\s+|these\s+|its\s+|their\s+)?"
+    rf"(?P<n>{_NUM}|{_CARDINAL})(?![\d,.]?\d)(?![\w-])"
 )
 _IN_AFTER = re.compile(rf"(?i)\s+in\s+(?P<n>\d+|{_CARDINAL})\b(?![\d,.]\d)")
 _NOUN_AFTER = re.compile(
     r"(?:\s+(?:[Pp]hase\s+(?:\d|I{1,3}|IV)\b|(?!(?:years?|months?|weeks?|days?|hours?|minutes?"
-    r"|decades?|percent|times|in|per|and|or|to|than|vs|from|at|by|for|with|after|before)\b)"
+    r"|decades?|percent|times|in|per|and|or|to|than|vs|from|at|by|for|with|after|before|among"
+    r"|across|within|into|during|including|over|under|through|on|about)\b)"
     r"[A-Za-z][\w'’]*(?:-[\w'’]+)*)){0,3}?"
     rf"\s+(?:(?P<people>{_PEOPLE})|(?P<counted>{_COUNTED}))\b"
 )
@@ -367,13 +371,15 @@ def _from_digits(text: str, m: re.Match[str]) -> _Hit | None:
     start, end = m.span()
     raw = m.group()
     before = text[max(0, start - 80) : start]
-    if _is_identifier(text, start, before):
+    if _is_identifier(before):
         return None
     after = text[end : end + 100]
     if not _clean_after(after):
         return None
     value = _parse_number(raw)
     is_yearish = len(raw) == 4 and raw.isdigit() and 1800 <= value <= 2099
+    if is_yearish and _DATE_BEFORE.search(before[-24:]):
+        return None  # "January 29, 2024": a date, whatever follows
     if after[:1] == "s" and raw.isdigit() and len(raw) == 4 and raw.endswith("0"):
         return _decade(text, start, end + 1, int(raw), before)
     high = None
@@ -429,10 +435,33 @@ def _with_unit(
     before: str,
     is_yearish: bool,
 ) -> _Hit | None:
-    """The claim a number makes through the word after it (%, times, participants, of 90)."""
+    """The claim a number makes through the words around it: a unit sign or word after it
+    (%, times, points), a whole it is part of ("of 90", "in 5"), the people or things it counts,
+    or a statistic's name before it ("n =", "d =")."""
+    if hit := _measured(start, end, value, high, after, before):
+        return hit
+    if high is None and (hit := _proportion(start, end, value, after, before)):
+        return hit
+    if is_yearish and _YEARISH_PREP_BEFORE.search(before[-12:]):
+        return None  # "In 2018 patients were ..." reads as a year
+    if (m := _NOUN_AFTER.match(after)) and value != 1:
+        unit = "people" if m.group("people") else "count"
+        measure = after[: m.end()].strip()
+        return _qualified(start, end + m.end(), value, unit, before, measure=measure, high=high)
+    if m := _N_BEFORE.search(before[-8:]):
+        return _Hit(start - len(m.group(0)), end, value, "people")
+    if not is_yearish and (m := _EFFECT_BEFORE.search(before[-32:])) and text[start].isdigit():
+        return _Hit(start - len(m.group(0)), end, value, "effect_size", measure="effect size")
+    return None
+
+
+def _measured(
+    start: int, end: int, value: float, high: float | None, after: str, before: str
+) -> _Hit | None:
+    """ "67%", "84 percent", "3-fold", "twice as much", "24 points": a unit right after it."""
     if m := _PERCENT_AFTER.match(after):
         if _NOT_A_CLAIM_AFTER_PERCENT.match(after, m.end()):
-            return None
+            return None  # "95% CI" is the confidence level, not a finding
         unit = "percentage_points" if m.group("pp") else "percent"
         return _qualified(start, end + m.end(), value, unit, before, high=high)
     if m := _MULT_AFTER.match(after):
@@ -441,27 +470,20 @@ def _with_unit(
         return _qualified(start, end + stop, value, "ratio", before, measure=after[:stop].strip())
     if m := _POINTS_AFTER.match(after):
         return _qualified(start, end + m.end(), value, "points", before, high=high)
-    if high is None and (m := _OF_AFTER.match(after)):
-        whole = _parse_number(m.group("n"))
-        if whole >= value > 0 and not 1800 <= whole <= 2099:
-            return _qualified(start, end + m.end(), 100 * value / whole, "percent", before)
-    if high is None and (m := _IN_AFTER.match(after)):
-        whole = _parse_number(m.group("n")) if m.group("n")[0].isdigit() else None
-        whole = whole if whole is not None else _parse_cardinal(m.group("n").lower())
-        if value < whole <= 1000 and value > 0:
-            return _qualified(start, end + m.end(), 100 * value / whole, "percent", before)
-    if is_yearish and _YEARISH_PREP_BEFORE.search(before[-12:]):
-        return None  # "In 2018 patients were ..." reads as a year
-    if (m := _NOUN_AFTER.match(after)) and value != 1:
-        unit = "people" if m.group("people") else "count"
-        return _qualified(
-            start, end + m.end(), value, unit, before, measure=after[: m.end()].strip(), high=high
-        )
-    if m := _N_BEFORE.search(before[-8:]):
-        return _Hit(start - len(m.group(0)), end, value, "people")
-    if not is_yearish and (m := _EFFECT_BEFORE.search(before[-32:])) and text[start].isdigit():
-        return _Hit(start - len(m.group(0)), end, value, "effect_size", measure="effect size")
     return None
+
+
+def _proportion(start: int, end: int, value: float, after: str, before: str) -> _Hit | None:
+    """ "76 of 90", "one in five": a share of a whole, as a percentage."""
+    m = _OF_AFTER.match(after) if value != 1 else None  # "one of 117 centres" is not a share
+    m = m or _IN_AFTER.match(after)
+    if m is None:
+        return None
+    n = m.group("n")
+    whole = _parse_number(n) if n[0].isdigit() else _parse_cardinal(n.lower())
+    if not 0 < value <= whole or 1800 <= whole <= 2099 or whole > 100_000:
+        return None  # "3 of 2018" is not a share
+    return _qualified(start, end + m.end(), 100 * value / whole, "percent", before)
 
 
 def _qualified(
@@ -517,8 +539,6 @@ def _year(
     text: str, start: int, end: int, value: float, high: float | None, before: str
 ) -> _Hit | None:
     """A year is a claim only when tied to an event; a dateline or citation year is not."""
-    if _DATE_BEFORE.search(before[-24:]):
-        return None
     after = text[end : end + 80]
     if m := _EVENT_NOUN_AFTER.match(after):
         det = _DETERMINER_BEFORE.search(before[-8:])
@@ -527,7 +547,7 @@ def _year(
     hit = _event_before(text, start, end, value, high, before, unit="year")
     if (
         hit is None
-        and (m := _YEARISH_PREP_BEFORE.search(before[-12:]))
+        and (m := _CLAUSE_YEAR_BEFORE.search(before[-12:]))
         and _EVENT_AFTER_CLAUSE.match(after)
     ):
         return _Hit(start - len(m.group(0)), end, value, "year", None, None, high)
@@ -568,7 +588,7 @@ def _event_before(
 # --- small helpers -----------------------------------------------------------------------------
 
 
-def _is_identifier(text: str, start: int, before: str) -> bool:
+def _is_identifier(before: str) -> bool:
     """Part of a name, code, URL or statistic: "CAPS-5", "Phase 3", "p < 0.05", "3,4-MDMA"."""
     token = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
     if "://" in token or token.startswith("www.") or "](" in token:
@@ -577,6 +597,8 @@ def _is_identifier(text: str, start: int, before: str) -> bool:
         return not (_N_BEFORE.search(before[-8:]) or _EFFECT_BEFORE.search(before[-32:]))
     if before.endswith("-") and len(before) >= 2 and before[-2].isalnum():
         return not re.search(r"(?i)(?:early|mid|late)-$", before[-8:])
+    if _RANGE_END_BEFORE.search(before[-24:]):
+        return True  # the "30" of "20 to 30": read with the range's first number
     return bool(_LABEL_BEFORE.search(before[-24:]) or _STAT_BEFORE.search(before[-8:]))
 
 
@@ -585,13 +607,8 @@ def _clean_after(after: str) -> bool:
     if not after:
         return True
     first = after[0]
-    if first in ",." and after[1:2].isdigit():
-        return False  # 3,4-methylenedioxy..., version 3.8.1
-    if first in "/:" or (first == "-" and after[1:2].isalpha()):
-        return bool(_GLUED_ALLOWED.match(after))
-    if first.isalpha() or first == "_":
-        return bool(_GLUED_ALLOWED.match(after))
-    return True
+    glued = first in "/:_" or first.isalpha() or (first == "-" and after[1:2].isalpha())
+    return not glued or bool(_GLUED_ALLOWED.match(after))
 
 
 def _range_tail(after: str, before: str) -> tuple[float, int] | None:

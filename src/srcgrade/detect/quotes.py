@@ -1,8 +1,8 @@
 """Quoted speech: spans of text inside quotation marks.
 
 The author's own words and the words the author quotes are counted apart (Vale users asked for
-exactly this: errata-ai/vale issues #102 and #119). Quotes are paired within a paragraph only, so one
-stray quotation mark cannot turn the rest of an article into "quoted" text.
+exactly this: errata-ai/vale issues #102 and #119). Quotes are paired within a paragraph only,
+so one stray quotation mark cannot turn the rest of an article into "quoted" text.
 """
 
 from __future__ import annotations

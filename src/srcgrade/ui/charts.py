@@ -51,9 +51,31 @@ def label(text: object, limit: int = 48) -> str:
     return html.escape(value, quote=False)
 
 
+_AXIS = {"gridcolor": "#e4e4e4", "zerolinecolor": "#c8c8c8", "linecolor": "#888888",
+         "automargin": True}
+# A small template, made once: plotly deep-copies a figure's template on every new figure, and
+# copying the stock "plotly_white" was most of the cost of a redraw.
+TEMPLATE = go.layout.Template(
+    layout={
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"],
+        "font": {"size": 16, "color": "#1a1a1a"},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "polar": {"bgcolor": "white", "radialaxis": {"gridcolor": "#dddddd"},
+                  "angularaxis": {"gridcolor": "#dddddd", "linecolor": "#888888"}},
+        "hoverlabel": {"font": {"size": 15}},
+    }
+)
+
+
+def _figure(*data) -> go.Figure:
+    return go.Figure(data=list(data), layout={"template": TEMPLATE})
+
+
 def _layout(fig: go.Figure, **extra) -> go.Figure:
     settings = {
-        "template": "plotly_white",
         "font": FONT,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "legend": {"title": {"text": "Genre"}},
@@ -65,7 +87,7 @@ def _layout(fig: go.Figure, **extra) -> go.Figure:
 
 def totals_bar(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars of the totals, best at the top, one colour per genre."""
-    fig = go.Figure()
+    fig = _figure()
     order = [label(t) for t in frame["title"]]
     for genre, group in frame.groupby("genre", sort=False):
         fig.add_trace(
@@ -87,7 +109,7 @@ def totals_bar(frame: pd.DataFrame) -> go.Figure:
 
 def evidence_tone(frame: pd.DataFrame, labels: bool = True) -> go.Figure:
     """x = evidence, y = tone, one labelled point per article, quadrants named in plain words."""
-    fig = go.Figure()
+    fig = _figure()
     frame = frame.sort_values(["evidence", "tone"])
     # Neighbouring points get their labels on alternating sides, so close points stay readable.
     # Labels go towards the middle of the chart (plotly clips text outside the plot area).
@@ -114,23 +136,25 @@ def evidence_tone(frame: pd.DataFrame, labels: bool = True) -> go.Figure:
                 hovertemplate="%{text}<br>evidence %{x:.0f}, tone %{y:.0f}<extra></extra>",
             )
         )
-    for value, axis in ((50, "x"), (50, "y")):
-        line = {"color": "#999", "dash": "dot", "width": 1}
-        if axis == "x":
-            fig.add_vline(x=value, line=line)
-        else:
-            fig.add_hline(y=value, line=line)
+    line = {"color": "#999", "dash": "dot", "width": 1}
+    shapes = [  # the two midlines, set in one go (add_vline/add_hline validate the figure each)
+        {"type": "line", "xref": "x", "yref": "paper", "x0": 50, "x1": 50, "y0": 0, "y1": 1,
+         "line": line},
+        {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 50, "y1": 50,
+         "line": line},
+    ]
     corners = [
         (0, 1, "left", "bottom", "↖ measured, but hard to check"),
         (1, 1, "right", "bottom", "checkable and measured ↗"),
         (0, 0, "left", "bottom", "↙ hard to check, and selling"),
         (1, 0, "right", "bottom", "checkable, but selling ↘"),
     ]
-    for x, y, xanchor, yanchor, text in corners:
-        fig.add_annotation(
-            x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, xanchor=xanchor,
-            yanchor=yanchor, yshift=4, font={"size": 14, "color": "#444"},
-        )
+    annotations = [
+        {"x": x, "y": y, "xref": "paper", "yref": "paper", "text": text, "showarrow": False,
+         "xanchor": xanchor, "yanchor": yanchor, "yshift": 4, "font": {"size": 14, "color": "#444"}}
+        for x, y, xanchor, yanchor, text in corners
+    ]
+    fig.update_layout(shapes=shapes, annotations=annotations)
     fig.update_xaxes(range=[-3, 103], title="Evidence: can I check it? (citations, numbers) →",
                      title_standoff=28)
     fig.update_yaxes(range=[-3, 103], title="Tone: reports rather than sells (hedging, no hype) →")
@@ -144,7 +168,7 @@ def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
     names = [html.escape(labels[c]).replace(" ", "<br>", 1) if len(labels[c]) > 9
              else html.escape(labels[c]) for c in criteria]
     theta = [*names, names[0]] if criteria else []
-    fig = go.Figure()
+    fig = _figure()
     for i, (name, values) in enumerate(series):
         r = [values.get(c) for c in criteria]
         r = [None if v is None or np.isnan(v) else round(float(v), 1) for v in r]
@@ -167,13 +191,13 @@ def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
             "angularaxis": {"tickfont": {"size": 14}, "direction": "clockwise", "rotation": 90},
         }
     )
-    return _layout(fig, height=440, legend={"orientation": "h", "y": -0.12},
-                   margin={"l": 70, "r": 70, "t": 50, "b": 70})
+    return _layout(fig, height=470, legend={"orientation": "h", "y": -0.2},
+                   margin={"l": 70, "r": 70, "t": 50, "b": 90})
 
 
 def genre_strip(long: pd.DataFrame) -> go.Figure:
     """Per criterion, a box and every article's score as a point, one colour per genre."""
-    fig = go.Figure()
+    fig = _figure()
     for genre, group in long.groupby("genre", sort=False):
         fig.add_trace(
             go.Box(
@@ -197,7 +221,7 @@ def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
     """Score of A minus score of B per criterion: bars right favour A, left favour B."""
     colours = ["#0072B2" if v >= 0 else "#D55E00" for v in diff["difference"].fillna(0)]
     texts = ["n/a" if pd.isna(v) else f"{v:+.0f}" for v in diff["difference"]]
-    fig = go.Figure(
+    fig = _figure(
         go.Bar(
             x=diff["difference"].fillna(0).round(1),
             y=diff["label"],
@@ -218,7 +242,7 @@ def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
 def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: float,
                       criterion_label: str) -> go.Figure:
     """Each article's total as one weight sweeps; crossings show rankings that hinge on it."""
-    fig = go.Figure()
+    fig = _figure()
     for i, (article, group) in enumerate(sweep.groupby("article", sort=False)):
         fig.add_trace(
             go.Scatter(
@@ -242,7 +266,7 @@ def rank_ranges_chart(frame: pd.DataFrame) -> go.Figure:
     """Best to worst rank over random weightings (a bar), the median rank as a dot."""
     frame = frame.sort_values("median")
     names = [label(t) for t in frame["title"]]
-    fig = go.Figure()
+    fig = _figure()
     fig.add_trace(
         go.Bar(
             x=(frame["worst"] - frame["best"]).clip(lower=0.08),

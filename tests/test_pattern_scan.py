@@ -1,0 +1,92 @@
+"""The fast pattern scan finds exactly what trying every pattern at every position finds."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from srcgrade import lexicon, pattern_scan
+from srcgrade.corpus import load_ratings
+from srcgrade.engine import make_scorer
+
+RATINGS = Path(__file__).resolve().parents[1] / "ratings"
+
+
+def reference(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:
+    """The plain algorithm: one combined alternation per case mode, tried at every position."""
+    found = []
+    for regex, by_group in matcher._patterns:
+        found.extend(lexicon._pattern_matches(text, regex, by_group))
+    found.sort(key=lambda m: (m.start, -m.end))
+    return [(m.start, m.end, m.entry.rule) for m in found]
+
+
+def fast(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:
+    found = [lexicon.Match(s, e, entry) for s, e, entry in matcher._pattern_scan.matches(text)]
+    found.sort(key=lambda m: (m.start, -m.end))
+    return [(m.start, m.end, m.entry.rule) for m in found]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> lexicon.Matcher:
+    return make_scorer(load_ratings(RATINGS)).matcher
+
+
+def texts(matcher: lexicon.Matcher) -> list[str]:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(RATINGS.glob("articles/texts/*.txt"))]
+    examples = [x for e in matcher.entries for x in (*e.fire, *e.quiet)]
+    rng = random.Random(6)
+    words = " ".join(seeds + examples).split()
+    shuffled = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(400)]
+    odd = ["", "(", "KELVIN \u212a and \u017fo İstanbul ı", "a" * 50, "’" * 5,
+           "the\u00a0study (Smith, 2020)"]
+    return seeds + examples + shuffled + odd
+
+
+def test_scan_equals_the_plain_algorithm(matcher):
+    assert any(e.pattern for e in matcher.entries)
+    checked = 0
+    for text in texts(matcher):
+        assert fast(matcher, text) == reference(matcher, text), text[:200]
+        checked += bool(reference(matcher, text))
+    assert checked > 100  # the texts do contain matches
+
+
+def test_scan_keeps_the_order_of_entries_at_one_spot(matcher):
+    for text in texts(matcher)[:50]:
+        plain = [(m.start, m.end, m.entry.rule) for m in matcher.scan(text)]
+        assert plain == sorted(plain, key=lambda m: (m[0], -m[1])), "scan sorts by position"
+
+
+def test_case_folds_to_ascii_are_complete():
+    # Every character that re.IGNORECASE matches to an ASCII letter is in the finder's classes.
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    found = "".join(chr(c) for c in range(128, 0x110000) if letters.match(chr(c)))
+    assert found == pattern_scan._FOLDS_TO_ASCII
+
+
+@pytest.mark.parametrize(
+    ("pattern", "case_sensitive", "text"),
+    [
+        (r"\bmay\s+(?:help|cure)\b", False, "It MAY  help; it may cure."),
+        (r"(?:ab)+c", True, "xxababc abc"),
+        (r"\b(?:19|20)\d{2}\b", False, "in 1999 and 2024, not 3024"),
+        (r"\(\w+,\s+\d{4}\)", True, "as shown (Smith, 2020) and (x, 1)"),
+        (r"\bs\w+", False, "\u017fome Some some"),
+        (r"[^\s]{3}\b", True, "ab abc abcd"),
+        (r"\bcolou?r\b", False, "color colour colouur"),
+    ],
+)
+def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text):
+    entry = lexicon.LexiconEntry.__new__(lexicon.LexiconEntry)
+    fields = {f: None for f in lexicon.LexiconEntry.__slots__}
+    fields.update(rule="t.x", kind="k", strength=1.0, message="m", source="s", terms=(),
+                  pattern=pattern, case_sensitive=case_sensitive, fire=(), quiet=(),
+                  compiled=re.compile(pattern, 0 if case_sensitive else re.IGNORECASE))
+    for name, value in fields.items():
+        object.__setattr__(entry, name, value)
+    matcher = lexicon.Matcher([entry])
+    assert fast(matcher, text) == reference(matcher, text)
