@@ -4,13 +4,9 @@ This file only wires things up: the navigation, the sidebar (rubric picker, weig
 the URL, reset) and the problems panel. Pages live in app_pages/; the logic lives in srcgrade.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from srcgrade.ui import session
-
-HERE = Path(__file__).parent
 
 st.set_page_config(page_title="srcgrade: how trustworthy is this article?", layout="wide")
 
@@ -18,16 +14,13 @@ pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/leaderboard:", default=True),
     st.Page("app_pages/article.py", title="Article", icon=":material/article:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page(
+        "app_pages/agreement.py", title="Does it agree with experts?", icon=":material/handshake:"
+    ),
     st.Page("app_pages/weights.py", title="Weights", icon=":material/tune:"),
     st.Page("app_pages/score_your_own.py", title="Score your own", icon=":material/edit_note:"),
     st.Page("app_pages/classroom.py", title="Classroom", icon=":material/school:"),
 ]
-if (HERE / "app_pages" / "agreement.py").exists():  # written separately; appears once it lands
-    agreement = st.Page(
-        "app_pages/agreement.py", title="Does it agree with experts?", icon=":material/handshake:"
-    )
-    pages.insert(3, agreement)
-
 page = st.navigation(pages)
 ctx = session.start()
 session.problems_panel(ctx)

@@ -139,7 +139,7 @@ def test_every_seed_claim_has_the_verdict_a_careful_reader_gives_it(prefix):
 
 def test_seed_verdicts_carry_source_and_note():
     [_, _, sixty, sixty_seven] = [None, None, *check(seed_text("003"))[1:]]
-    assert sixty.source is None and "no peer-reviewed source" in sixty.note
+    assert sixty.source is None and "only for the mdma group" in sixty.note
     assert sixty_seven.source == "Mitchell et al. 2021, Nat Med, " + MAPP1_DOI
     assert sixty_seven.note == "67% vs 32% at 18 weeks"
     vox_84 = check(seed_text("000"), DATES["000"])[0]

@@ -16,12 +16,23 @@ RATINGS = Path(__file__).resolve().parents[1] / "ratings"
 
 
 def reference(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:
-    """The plain algorithm: one combined alternation per case mode, tried at every position."""
+    """The plain algorithm the fast scan must equal: every pattern tried at every position.
+
+    Each entry's leftmost, non-overlapping, non-vetoed matches, as one ``finditer``-like walk per
+    pattern would find them (restarting one character on after an empty match).
+    """
     found = []
-    for regex, by_group in matcher._patterns:
-        found.extend(lexicon._pattern_matches(text, regex, by_group))
-    found.sort(key=lambda m: (m.start, -m.end))
-    return [(m.start, m.end, m.entry.rule) for m in found]
+    for entry in matcher.pattern_entries:
+        position = 0
+        while position <= len(text) and (hit := entry.compiled.search(text, position)):
+            start, end = hit.span()
+            if end > start and not entry.vetoed(text, start, end):
+                found.append((start, end, entry.rule))
+                position = end
+            else:
+                position = start + 1
+    found.sort(key=lambda m: (m[0], -m[1]))
+    return found
 
 
 def fast(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:

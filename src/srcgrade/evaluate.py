@@ -312,7 +312,8 @@ def _criterion_auc(frame: pd.DataFrame, column: str, hnr_key: str) -> dict[str, 
 
 
 MIN_JUDGED = 10
-"""A criterion AUC is reported only with this many judged texts, and both answers among them."""
+"""A criterion's rho or AUC is reported only over this many texts (for an AUC, with both answers
+among them)."""
 
 
 def _enough(answered: Mapping[str, Any], min_judged: int = MIN_JUDGED) -> bool:
@@ -343,6 +344,8 @@ def agreement_figures(
     for cid in criteria:
         row: dict[str, Any] = {"criterion": cid, **_figures(frame, cid, 0, seed)}
         row.pop("spearman_ci95")
+        if row["n"] < min_judged:  # a correlation over a handful of texts says nothing
+            row.update(spearman=None, auc_stars_ge_3=None)
         hnr_key = mapping.get(cid)
         if hnr_key:
             answered = _criterion_auc(frame, cid, hnr_key)
@@ -544,12 +547,14 @@ def markdown_report(report: Mapping[str, Any]) -> str:
             f"| AUC, stars >= 3 | {_fmt(total['auc_stars_ge_3'])} "
             f"| {_fmt(length['auc_stars_ge_3'])} |",
             "",
-            "| criterion | rho with stars | HNR criterion | n judged | AUC | length AUC |",
-            "|---|---|---|---|---|---|",
+            "| criterion | n scored | rho with stars | HNR criterion | n judged | AUC "
+            "| length AUC |",
+            "|---|---|---|---|---|---|---|",
         ]
         for row in data["criteria"]:
             lines.append(
-                f"| {row['criterion']} | {_fmt(row['spearman'])} | {row.get('hnr', '')} | "
+                f"| {row['criterion']} | {row['n']} | {_fmt(row['spearman'])} | "
+                f"{row.get('hnr', '')} | "
                 f"{row.get('hnr_n', '')} | {_fmt(row.get('hnr_auc'))} | "
                 f"{_fmt(row.get('length_hnr_auc'))} |"
             )

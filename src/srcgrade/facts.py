@@ -39,7 +39,6 @@ from srcgrade.yamlio import YamlDoc, check_schema, load_yaml
 STATUSES = ("verified", "secondary", "retracted")
 _STATUS_RANK = {"verified": 2, "secondary": 1, "retracted": 0}
 _PERCENT_UNITS = ("percent", "percentage_points")
-_NO_SOURCE = "no peer-reviewed source in the ledger"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +130,10 @@ class Ledger:
     def with_unit(self, unit: str) -> tuple[Fact, ...]:
         return self._by_unit.get(unit, ())
 
+    def topics_in(self, text: str) -> list[Topic]:
+        """The ledger topics an article is about (all of a topic's cue groups occur in it)."""
+        return [t for t in self.topics.values() if _all_cues(t.cues, text)]
+
 
 # --- checking claims ---------------------------------------------------------------------------
 
@@ -151,7 +154,7 @@ def check_claims(
     """
     if not claims:
         return []
-    active = {t.id for t in ledger.topics.values() if _all_cues(t.cues, text)}
+    active = {t.id for t in ledger.topics_in(text)}
     state = _State(text, ledger, active, article_date, sorted(claims, key=lambda c: c.start))
     checked = []
     for claim in state.claims:
@@ -252,7 +255,7 @@ def _check(claim: Claim, state: _State) -> Claim | None:
         if f.topic in state.active and state.cues_in(f.cues, window)
     ]
     if not facts:
-        return None if unit == "year" else _verdict(claim, "unverifiable", None, _NO_SOURCE)
+        return None if unit == "year" else _verdict(claim, "unverifiable", None, "")
     if claim.unit == "relative_year":
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
@@ -306,14 +309,15 @@ def _judge_miss(claim: Claim, candidates: list[_Candidate]) -> Claim:
 
 
 def _miss_note(claim: Claim, candidates: list[_Candidate]) -> str:
-    """What the ledger does know about the measure, so the reader can look further."""
+    """What the ledger does know about the measure, so the reader can look further (the report
+    already says that no source was found)."""
     same_arm = [c for c in candidates if c.arm != 0]
     if not same_arm:
         arms = sorted({c.fact.arm or "whole" for c in candidates})
-        return f"{_NO_SOURCE}: it has this measure only for the {' and '.join(arms)} group"
+        return f"the ledger has this measure only for the {' and '.join(arms)} group"
     nearest = min(same_arm, key=lambda c: abs(c.fact.value - claim.value)).fact
     said = _fmt(nearest.value, nearest.unit)
-    return f"{_NO_SOURCE} for this figure; nearest: {said} ({nearest.id})"
+    return f"nearest in the ledger: {said}, {_measure(nearest)} ({nearest.source.citation()})"
 
 
 class _Context:

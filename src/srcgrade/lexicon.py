@@ -1,9 +1,10 @@
 """Lexicons: YAML entries (term or pattern, kind, strength, source, examples) and their matcher.
 
-All entries of a rubric's lexicons compile into one scan: the literal terms into a single regex
-built from a character trie (about six times faster than an alternation of terms, see
-``benchmarks/README.md``), the patterns into one alternation per case mode. Scanning an article is
-then two or three ``finditer`` passes, whatever the number of entries.
+All entries of a rubric's lexicons compile once per rubric: the literal terms into a single regex
+built from a character trie (several times faster than an alternation of terms, per
+``../shared/research/performance.md``), the patterns into one prefix finder
+(``srcgrade.pattern_scan``). Scanning an article is then two passes, whatever the number of
+entries.
 """
 
 from __future__ import annotations
@@ -203,15 +204,12 @@ class Matcher:
                 if entry not in bucket:
                     bucket.append(entry)
         self._terms = _trie_regex([t for e in self.entries for t in e.terms])
-        self._patterns: list[tuple[re.Pattern[str], dict[str, LexiconEntry]]] = []
-        for case_sensitive in (False, True):
-            chosen = [e for e in self.entries if e.pattern and e.case_sensitive == case_sensitive]
-            if chosen:
-                self._patterns.append(_combined_patterns(chosen, case_sensitive))
-        # The same matches as _pattern_matches over self._patterns, about 20 times faster.
-        self._pattern_scan = PatternScan(
-            [e for _, by_group in self._patterns for e in by_group.values()]
-        )
+        # Case-insensitive patterns first, then case-sensitive ones: the order matches are
+        # reported in when two start at one position.
+        self.pattern_entries = [e for e in self.entries if e.pattern and not e.case_sensitive] + [
+            e for e in self.entries if e.pattern and e.case_sensitive
+        ]
+        self._pattern_scan = PatternScan(self.pattern_entries)
 
     def scan(self, text: str) -> list[Match]:
         """All matches in ``text``, sorted by position, vetoed contexts removed."""
@@ -255,128 +253,6 @@ def _word_ends(text: str, start: int, end: int) -> list[int]:
     """``end`` and every earlier word end inside ``text[start:end]``, longest first."""
     inner = [m.end() for m in _WORD_END.finditer(text, start, end - 1)]
     return [end, *reversed(inner)]
-
-
-def _pattern_matches(
-    text: str, regex: re.Pattern[str], by_group: dict[str, LexiconEntry]
-) -> list[Match]:
-    """Every entry's pattern matches, not only the first alternative that matches at a spot.
-
-    The combined alternation finds each position where some pattern matches; there every other
-    pattern is tried too (a match call that fails at once in C), so "could help millions" is both a
-    hedge and a hype phrase. Searching again from the next character finds patterns that begin
-    inside an earlier match ("published in Nature Medicine" holds the journal name).
-    """
-    found: list[Match] = []
-    last_end: dict[str, int] = {}
-    position = 0
-    while (hit := regex.search(text, position)) is not None:
-        start = hit.start()
-        for name, entry in by_group.items():
-            if name == hit.lastgroup:
-                end = hit.end()
-            else:
-                other = entry.compiled.match(text, start) if entry.compiled else None
-                if other is None:
-                    continue
-                end = other.end()
-            if (
-                end > start
-                and last_end.get(name, -1) <= start
-                and not entry.vetoed(text, start, end)
-            ):
-                found.append(Match(start, end, entry))
-                last_end[name] = end
-        position = start + 1
-    return found
-
-
-def _combined_patterns(
-    entries: list[LexiconEntry], case_sensitive: bool
-) -> tuple[re.Pattern[str], dict[str, LexiconEntry]]:
-    """One alternation of all patterns, led by a lookahead on the characters they can start with.
-
-    Python's ``re`` cannot skip ahead when every alternative starts with ``\\b``; a leading
-    lookahead lets it reject most positions with one character test (see benchmarks/README.md).
-    """
-    flags = 0 if case_sensitive else re.IGNORECASE
-    by_group = {f"p{i}": entry for i, entry in enumerate(entries)}
-    alternation = "|".join(f"(?P<{name}>{e.pattern})" for name, e in by_group.items())
-    lead = ""
-    firsts = [first_chars(e.pattern or "", flags) for e in entries]
-    if all(f is not None for f in firsts):
-        chars = set().union(*firsts)  # type: ignore[arg-type]
-        lead = "(?=[" + "".join(sorted(_class_escape(c) for c in chars)) + "])"
-    return re.compile(lead + "(?:" + alternation + ")", flags), by_group
-
-
-def _class_escape(char: str) -> str:
-    return "\\" + char if char in "\\]^-[" else char
-
-
-def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
-    """The characters a match of ``pattern`` can start with, or None when any character can.
-
-    Read from the pattern's parse tree (zero-width assertions such as ``\\b`` are skipped). With
-    IGNORECASE both cases are included.
-    """
-    try:
-        from re import _parser  # the stdlib's own regex parser (sre_parse)
-
-        tree = _parser.parse(pattern, flags)
-    except Exception:
-        return None
-    chars = _first_of_sequence(list(tree), _parser)
-    if chars is None or not chars:
-        return None
-    if flags & re.IGNORECASE:
-        chars = chars | {c.upper() for c in chars} | {c.lower() for c in chars}
-    return chars
-
-
-def _first_of_sequence(items: list[Any], parser: Any) -> set[str] | None:
-    const = parser
-    for index, (op, arg) in enumerate(items):
-        name = str(op)
-        if name in {"AT", "ASSERT", "ASSERT_NOT"}:
-            continue  # zero-width: look at what follows
-        if name == "LITERAL":
-            return {chr(arg)}
-        if name == "IN":
-            return _charset(arg)
-        if name == "SUBPATTERN":
-            return _first_of_sequence(list(arg[-1]), const)
-        if name == "BRANCH":
-            result: set[str] = set()
-            for branch in arg[1]:
-                first = _first_of_sequence(list(branch), const)
-                if first is None:
-                    return None
-                result |= first
-            return result
-        if name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}:
-            first = _first_of_sequence(list(arg[2]), const)
-            if first is None or arg[0] >= 1:
-                return first
-            rest = _first_of_sequence(items[index + 1 :], const)  # optional: or what follows
-            return None if rest is None else first | rest
-        return None  # ANY, backreferences and the like: any character
-    return None
-
-
-def _charset(items: list[Any]) -> set[str] | None:
-    chars: set[str] = set()
-    for op, arg in items:
-        name = str(op)
-        if name == "LITERAL":
-            chars.add(chr(arg))
-        elif name == "RANGE" and arg[1] - arg[0] < 256:
-            chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
-        elif name == "CATEGORY" and str(arg) == "CATEGORY_DIGIT":
-            chars.update("0123456789")
-        else:
-            return None  # negated sets, \w and other categories: any character
-    return chars
 
 
 def _trie_regex(terms: list[str]) -> re.Pattern[str] | None:

@@ -7,7 +7,7 @@ characters, classes and single-character repeats it must consume first, and whet
 word boundary). One finder regex made of those prefixes (a trie; ``(?<!\\w)`` for word starts) finds
 the only positions where some pattern can match; there, only the patterns filed under the first
 three characters of the text are run. A pattern whose beginning cannot be worked out is searched
-on its own. The matches are exactly those of :func:`srcgrade.lexicon._pattern_matches` (each
+on its own. The matches are exactly those of searching each pattern on its own (each
 entry's leftmost, non-overlapping, non-vetoed matches), in the same order; a test checks this on
 real and random text. See ``benchmarks/README.md`` for the figures.
 """

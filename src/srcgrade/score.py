@@ -230,13 +230,28 @@ class Scorer:
     def findings(self, text: str) -> list[Finding]:
         return lexicon_findings(text, self.matcher, QuoteSpans(text))
 
-    def claims(self, text: str, article_date: dt.date | None = None) -> tuple[Claim, ...]:
-        if not self._needs_claims or self.ledger is None:
-            return ()
+    def claims(self, text: str, article_date: dt.date | None = None) -> tuple[Claim, ...] | None:
+        """The article's numeric claims with verdicts; None when no ledger topic covers it.
+
+        A ledger can only judge numbers on its own topic: an article about asthma has nothing in
+        an MDMA ledger to be checked against, so numeric accuracy does not apply to it, rather
+        than every number in it counting as unverifiable.
+        """
+        if not self._needs_claims or self.ledger is None or not self.ledger.topics_in(text):
+            return None
         from srcgrade.detect.numbers import extract_claims
         from srcgrade.facts import check_claims
 
         return tuple(check_claims(extract_claims(text), text, self.ledger, article_date))
+
+    def _uncovered(self) -> MethodResult:
+        topics = [t.label for t in self.ledger.topics.values()] if self.ledger else []
+        covered = f" (the ledger covers: {'; '.join(topics)})" if topics else ""
+        why = (
+            "No fact ledger covers this article's topic, so its numbers cannot be checked "
+            f"against a peer-reviewed source{covered}; this criterion does not apply."
+        )
+        return MethodResult(None, (), why, ())
 
     def score(
         self,
@@ -251,11 +266,15 @@ class Scorer:
         """Score one text. Same input, same output; no network, no file access."""
         resolved = resolve_weights(self.rubric, weights, allow_zero=True)
         findings = self.findings(text)
-        claims = self.claims(text, article_date)
+        checked = self.claims(text, article_date)
+        claims = checked or ()
         words = count_words(text)
         criteria = {}
         for cid, criterion in self.rubric.criteria.items():
-            result = METHODS[criterion.method](criterion, findings, words, claims)
+            if criterion.method == "claims" and checked is None:
+                result = self._uncovered()
+            else:
+                result = METHODS[criterion.method](criterion, findings, words, claims)
             criteria[cid] = CriterionScore(
                 criterion=cid,
                 label=criterion.label,

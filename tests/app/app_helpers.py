@@ -8,9 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = ["overview", "article", "compare", "weights", "score_your_own", "classroom"]
-if (REPO / "app_pages" / "agreement.py").exists():
-    PAGES.append("agreement")
+PAGES = ["overview", "article", "compare", "agreement", "weights", "score_your_own", "classroom"]
 
 
 def no_exceptions(at: AppTest) -> None:

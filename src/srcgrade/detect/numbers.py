@@ -22,10 +22,11 @@ DOIs, URLs, timestamps, phone numbers and identifiers ("Phase 3", "CAPS-5", "COV
 ("millions"), and durations ("two decades ago", "at 6-month follow-up"): a duration is the time
 frame *of* a claim, which the checker reads with :func:`time_points`.
 
-Speed: this runs on every article of 100k-article corpora, so it is two compiled scans (digits,
-number words) whose patterns open with a lookahead on the first character (see
-``../shared/research/performance.md``: 2.4x faster than a leading ``\\b``), then a few anchored
-look-arounds per candidate. No NLP library, no per-term loop.
+Speed: this runs on every article of 100k-article corpora, so it is two compiled scans, one for
+digits and one for number words (a character trie behind a lookahead on the first letter; see
+``../shared/research/performance.md``: a leading ``\\b`` stops ``re`` from skipping ahead), then a
+few anchored look-arounds per candidate and a sentence search around each claim only. No NLP
+library, no per-term loop. About 3,600 articles/s of 4 KB on one core (CPU time, the seeds).
 """
 
 from __future__ import annotations
