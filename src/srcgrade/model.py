@@ -150,6 +150,9 @@ class ArticleScore:
     claims: tuple[Claim, ...] = ()
     word_count: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    """Every lexicon match in the text, including those no criterion counted (a rule's repeats
+    past its cap, kinds no criterion of this rubric names): what the highlighted text shows."""
 
     def scores(self) -> dict[str, float | None]:
         return {cid: c.score for cid, c in self.criteria.items()}

@@ -295,6 +295,7 @@ class Scorer:
             claims=claims,
             word_count=words,
             meta=dict(meta or {}),
+            findings=tuple(findings),
         )
 
 

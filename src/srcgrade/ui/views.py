@@ -29,8 +29,7 @@ def highlighted_text(
     text: str, score: ArticleScore, key: str, *, toggles: bool = True, max_height: int | None = 640
 ) -> None:
     """The text with its evidence marked, a legend, and a toggle per kind of evidence."""
-    findings = [f for c in score.criteria.values() for f in c.findings]
-    findings = list(dict.fromkeys(findings))  # a finding may feed several criteria
+    findings = list(score.findings)  # every match, also repeats past a rule's cap
     kinds = highlight.kinds_present(findings, score.claims)
     shown: list[str] | None = None
     if toggles and kinds:
