@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import RATINGS
+from helpers import RATINGS, copy_ratings
 
 from srcgrade.corpus import Ratings, load_ratings
 
@@ -20,6 +19,4 @@ def ratings() -> Ratings:
 @pytest.fixture
 def ratings_copy(tmp_path: Path) -> Path:
     """A writable copy of ratings/ that a test may break."""
-    target = tmp_path / "ratings"
-    shutil.copytree(RATINGS, target)
-    return target
+    return copy_ratings(tmp_path)

@@ -44,16 +44,33 @@ def _points(
 
     Quoted findings count ``quoted_weight`` as much; repetitions of one rule stop counting after
     ``max_per_rule`` so that a boilerplate phrase repeated ten times is not ten sources.
+
+    ``distinct`` (``true`` for every kind, or a list of kinds) counts repeated findings of one kind
+    once when their normalised text is the same: "how many different people are quoted", not how
+    many times. The text is case-folded with whitespace and edge punctuation dropped; with
+    ``distinct_key: last_word`` only its last word is kept (for a name, the surname, so that
+    "said Dr. Jane Smith" and "Smith said" are one person). ``only_with`` maps a kind to kinds
+    that must also occur in the text for its findings to count (causal language counts as an
+    overclaim only where the text reports an observational or animal study).
     """
     table: Mapping[str, float] = criterion.params.get(table_name, {})
     quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
     cap = criterion.params.get("max_per_rule")
+    distinct = _distinct_kinds(criterion, table)
+    by_last_word = criterion.params.get("distinct_key", "text") == "last_word"
+    findings = _only_with(criterion, findings)
+    seen: set[tuple[str, str]] = set()
     per_rule: Counter[str] = Counter()
     points: dict[str, float] = defaultdict(float)
     used: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.kind not in table:
             continue
+        if finding.kind in distinct:
+            key = (finding.kind, _distinct_key(finding.text, by_last_word))
+            if key in seen:
+                continue
+            seen.add(key)
         per_rule[finding.rule] += 1
         if cap is not None and per_rule[finding.rule] > cap:
             continue
@@ -61,6 +78,35 @@ def _points(
         points[finding.kind] += table[finding.kind] * finding.strength * factor
         used[finding.kind].append(finding)
     return dict(points), dict(used)
+
+
+def _distinct_kinds(criterion: Criterion, table: Mapping[str, float]) -> frozenset[str]:
+    distinct = criterion.params.get("distinct", False)
+    if distinct is True:
+        return frozenset(table)
+    if not distinct:
+        return frozenset()
+    return frozenset(distinct)
+
+
+def _distinct_key(text: str, last_word: bool) -> str:
+    words = [w.strip(".,;:!?'\"()[]\u2019\u201c\u201d") for w in text.casefold().split()]
+    words = [w for w in words if w]
+    if last_word:
+        return words[-1] if words else ""
+    return " ".join(words)
+
+
+def _only_with(criterion: Criterion, findings: Iterable[Finding]) -> Iterable[Finding]:
+    """The findings, less those of a kind ``only_with`` ties to kinds the text has none of."""
+    required: Mapping[str, list[str]] = criterion.params.get("only_with") or {}
+    if not required:
+        return findings
+    findings = list(findings)
+    present = {f.kind for f in findings}
+    return [
+        f for f in findings if f.kind not in required or present.intersection(required[f.kind])
+    ]
 
 
 def _contributions(

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from helpers import copy_ratings
 from streamlit.testing.v1 import AppTest
 
 from srcgrade.ui import data
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-FIXTURE_LEXICONS = Path(__file__).parent / "fixtures" / "lexicons"
 
 
 def _clear_caches() -> None:
@@ -25,16 +23,8 @@ def _clear_caches() -> None:
 
 @pytest.fixture
 def app_ratings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of ratings/ the app reads through $SRCGRADE_RATINGS. Lexicons that have not landed
-    yet are filled in from small fixtures, so the scores differ between articles."""
-    target = tmp_path / "ratings"
-    shutil.copytree(REPO / "ratings", target)
-    (target / "lexicons").mkdir(exist_ok=True)
-    for lexicon in FIXTURE_LEXICONS.glob("*.yaml"):
-        if not (target / "lexicons" / lexicon.name).exists():
-            shutil.copy(lexicon, target / "lexicons" / lexicon.name)
-    if importlib.util.find_spec("srcgrade.facts") is None:  # the ledger's code has not landed yet
-        shutil.rmtree(target / "facts", ignore_errors=True)
+    """A copy of ratings/ the app reads through $SRCGRADE_RATINGS."""
+    target = copy_ratings(tmp_path)
     monkeypatch.setenv(data.ENV_RATINGS, str(target))
     _clear_caches()
     yield target

@@ -6,11 +6,9 @@ to install it (`./dev test` installs it with apt), it never skips.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,13 +17,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import copy_ratings
 
 from srcgrade.ui import data
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-FIXTURE_LEXICONS = REPO / "tests" / "app" / "fixtures" / "lexicons"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -60,15 +58,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 @pytest.fixture
 def ratings_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "ratings"
-    shutil.copytree(REPO / "ratings", target)
-    (target / "lexicons").mkdir(exist_ok=True)
-    for lexicon in FIXTURE_LEXICONS.glob("*.yaml"):
-        if not (target / "lexicons" / lexicon.name).exists():
-            shutil.copy(lexicon, target / "lexicons" / lexicon.name)
-    if importlib.util.find_spec("srcgrade.facts") is None:  # the ledger's code has not landed yet
-        shutil.rmtree(target / "facts", ignore_errors=True)
-    return target
+    return copy_ratings(tmp_path)
 
 
 @pytest.fixture
