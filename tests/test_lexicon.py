@@ -116,6 +116,16 @@ def test_shorter_terms_inside_a_longer_one_fire_for_their_own_entries():
     ]
 
 
+def test_a_shorter_term_never_ends_inside_a_word_of_the_longer_match():
+    matcher = Matcher(
+        [
+            entry(["serious adverse events"], rule="a.plural"),
+            entry(["serious adverse event"], rule="b.one"),
+        ]
+    )
+    assert [m.entry.rule for m in matcher.scan("two serious adverse events")] == ["a.plural"]
+
+
 def test_context_vetoes_rule_out_a_match():
     matcher = Matcher(
         [entry(["breakthrough"], after=r"\s+therapy\s+designation", before=r"\bno\s+$")]

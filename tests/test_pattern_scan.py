@@ -89,6 +89,13 @@ def test_case_folds_to_ascii_are_complete():
         (r"\bs\w+", False, "\u017fome Some some"),
         (r"[^\s]{3}\b", True, "ab abc abcd"),
         (r"\bcolou?r\b", False, "color colour colouur"),
+        (r"\bf?MRI\s+scans?\b", True, "fMRI scans, MRI scan, mri scans, fMRIs scan"),
+        (r"\b(?:the\s+)?next\b(?!/)", False, "The next/ the NEXT one, next/, next"),
+        (r"\b(?:ab)?c\b|\bx(?:\s+y)?\s+z\b", False, "abc c xc x y z x z x yz"),
+        (r"\bno\b\s+(?:\w+\s+)?side\s+effects\b", False, "no side effects, No known side effects"),
+        (r"\b[^\Wa]\w+\b", True, "A apple Banana a b"),
+        (r"\bſome\s+(?:Kelvin|\u212aelvin)\b", False, "SOME kelvin, ſome \u212aelvin"),
+        (r"(?i)\bmay\s+help\b", True, "It MAY help, it may Help."),
     ],
 )
 def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text):

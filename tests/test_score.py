@@ -177,3 +177,102 @@ def test_score_matrix_agrees_with_weighted_totals():
     expected = weighted_totals(frame, weights)
     assert matrix.totals(weights) == pytest.approx(expected.to_numpy())
     assert list(matrix.top(weights, 2)) == list(top_n(expected, 2)) == ["y", "z"]
+
+
+def _criterion(params: dict, method: str = "count"):
+    from srcgrade.model import Origin
+    from srcgrade.rubric import Criterion
+
+    return Criterion(
+        id="test",
+        label="Test",
+        question="?",
+        weight=1.0,
+        method=method,
+        params=params,
+        levels={},
+        sources=(),
+        origin=Origin("rubrics/test.yaml", 1),
+    )
+
+
+def _found(text: str, kind: str, rule: str, at: int):
+    from srcgrade.model import Finding
+
+    return Finding(
+        start=at, end=at + len(text), text=text, kind=kind, quoted=False, message="", rule=rule
+    )
+
+
+def test_distinct_counts_each_normalised_text_once():
+    from srcgrade.score import _points
+
+    found = [
+        _found("said Dr. Jane Smith", "named_source", "s.person", 0),
+        _found("Smith", "named_source", "s.person", 40),
+        _found("SMITH", "named_source", "s.person", 80),
+        _found("according to Ann Lee", "named_source", "s.person", 120),
+        _found("but", "contrast_marker", "b.but", 160),
+        _found("But", "contrast_marker", "b.but", 200),
+    ]
+    table = {"reward": {"named_source": 1.0, "contrast_marker": 1.0}}
+    # without the parameter every finding counts, as before
+    points, used = _points(_criterion(table), found, "reward")
+    assert points == {"named_source": 4.0, "contrast_marker": 2.0}
+    # distinct by the whole text: "Smith" and "SMITH" are one, "said Dr. Jane Smith" another
+    points, _ = _points(_criterion({**table, "distinct": ["named_source"]}), found, "reward")
+    assert points == {"named_source": 3.0, "contrast_marker": 2.0}
+    # by the last word (the surname): Smith three times is one person, Lee another
+    by_name = {**table, "distinct": ["named_source"], "distinct_key": "last_word"}
+    points, used = _points(_criterion(by_name), found, "reward")
+    assert points == {"named_source": 2.0, "contrast_marker": 2.0}
+    assert [f.start for f in used["named_source"]] == [0, 120]
+    # distinct: true applies to every kind the table names
+    points, _ = _points(_criterion({**table, "distinct": True}), found, "reward")
+    assert points == {"named_source": 3.0, "contrast_marker": 1.0}
+
+
+def test_only_with_counts_a_kind_only_beside_another():
+    from srcgrade.score import METHODS
+
+    params = {
+        "penalise": {"causal_claim": 1.0},
+        "only_with": {"causal_claim": ["weak_design", "animal_model"]},
+        "per_words": 1000,
+        "min_words": 100,
+        "half_at": 1.0,
+    }
+    density = METHODS["density"]
+    causal = _found("prevents", "causal_claim", "c.causal", 0)
+    weak = _found("associated with", "weak_design", "c.weak", 50)
+    alone = density(_criterion(params, "density"), [causal], 100, ())
+    assert alone.score == pytest.approx(100.0) and alone.findings == ()
+    beside = density(_criterion(params, "density"), [causal, weak], 100, ())
+    assert beside.score == pytest.approx(100.0 * 0.5**10)
+    assert [f.kind for f in beside.findings] == ["causal_claim"]
+    # without only_with the causal claim counts on its own, as before
+    plain = {k: v for k, v in params.items() if k != "only_with"}
+    assert density(_criterion(plain, "density"), [causal], 100, ()).score == beside.score
+
+
+def test_the_schema_accepts_distinct_and_only_with_and_refuses_a_bad_key(tmp_path):
+    import yaml
+    from helpers import copy_ratings
+
+    from srcgrade.corpus import load_ratings as load
+
+    root = copy_ratings(tmp_path)
+    path = root / "rubrics" / "health-news-review.yaml"
+    rubric = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rubric["criteria"]["independent_sources"]["distinct"] = ["independent_source"]
+    rubric["criteria"]["independent_sources"]["distinct_key"] = "last_word"
+    rubric["criteria"]["hype"]["only_with"] = {"overclaim": ["study_model"]}
+    path.write_text(yaml.safe_dump(rubric, sort_keys=False), encoding="utf-8")
+    loaded = load(root)
+    assert [p for p in loaded.problems if "health-news-review" in p.path] == []
+    assert loaded.rubric("health-news-review").criteria["hype"].params["only_with"] == {
+        "overclaim": ["study_model"]
+    }
+    rubric["criteria"]["hype"]["distinct_key"] = "surname"
+    path.write_text(yaml.safe_dump(rubric, sort_keys=False), encoding="utf-8")
+    assert [p for p in load(root).problems if "health-news-review" in p.path]

@@ -610,7 +610,7 @@ def rate_dask(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     total_bytes = sum(p.stat().st_size for p in paths)
     with contextlib.ExitStack() as stack:
-        stack.callback(shutil.rmtree, staging, ignore_errors=True)  # no-op after the rename
+        stack.callback(_discard, staging)  # no-op after the rename into place
         if client is None:
             if scheduler:
                 client = stack.enter_context(Client(scheduler))
@@ -650,6 +650,23 @@ def rate_dask(
                         _print_warning(message)
         _replace_folder(staging, target)
     return written
+
+
+def _discard(staging: Path) -> None:
+    """Remove a failed run's staging folder, even while cancelled tasks are still writing.
+
+    A task already running on a worker cannot be stopped by cancelling it. Renaming the folder
+    first (atomic) makes any shard such a task opens later fail at the old path, so the removal
+    cannot race with a new file appearing in it.
+    """
+    if not staging.exists():
+        return
+    trash = staging.with_name(staging.name + ".discarded")
+    try:
+        staging.rename(trash)
+    except OSError:
+        trash = staging
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _piece_size(piece: Piece) -> int:

@@ -2,21 +2,23 @@
 
 All entries of a rubric's lexicons compile once per rubric: the literal terms into a single regex
 built from a character trie (several times faster than an alternation of terms, per
-``../shared/research/performance.md``), the patterns into one prefix finder
-(``srcgrade.pattern_scan``). Scanning an article is then two passes, whatever the number of
-entries.
+``../shared/research/performance.md``), the patterns into prefix finders
+(``srcgrade.pattern_scan``). Scanning an article is then a few passes, whatever the number of
+entries. The term trie, like the ignore-case patterns' finder, reads the lowered text with
+case-sensitive literals (several times faster in ``re``; ``pattern_scan.lowered``) and falls back
+to the ignore-case trie on the text itself when lowering could change a match.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from srcgrade.model import Origin, Problem
-from srcgrade.pattern_scan import PatternScan
+from srcgrade.pattern_scan import PatternScan, lowered
 from srcgrade.yamlio import YamlDoc, load_yaml, schema_errors
 
 # How a character of a term is matched in prose: a space is any run of whitespace, an apostrophe is
@@ -203,7 +205,9 @@ class Matcher:
                 bucket = self._by_key.setdefault(term_key(term), [])
                 if entry not in bucket:
                     bucket.append(entry)
-        self._terms = _trie_regex([t for e in self.entries for t in e.terms])
+        terms = [t for e in self.entries for t in e.terms]
+        self._terms = _trie_regex(terms)
+        self._terms_lowered = _lowered_trie_regexes(terms)
         # Case-insensitive patterns first, then case-sensitive ones: the order matches are
         # reported in when two start at one position.
         self.pattern_entries = [e for e in self.entries if e.pattern and not e.case_sensitive] + [
@@ -214,15 +218,40 @@ class Matcher:
     def scan(self, text: str) -> list[Match]:
         """All matches in ``text``, sorted by position, vetoed contexts removed."""
         found: list[Match] = []
+        low = lowered(text)
         if self._terms is not None:
-            found.extend(self._term_matches(text))
+            found.extend(self._term_matches(text, low))
         found.extend(
-            Match(start, end, entry) for start, end, entry in self._pattern_scan.matches(text)
+            Match(start, end, entry)
+            for start, end, entry in self._pattern_scan.matches(text, low)
         )
         found.sort(key=lambda m: (m.start, -m.end))
         return found
 
-    def _term_matches(self, text: str) -> list[Match]:
+    def _term_hits(self, text: str, low: str | None) -> Iterator[tuple[int, int]]:
+        """(start, end) of the longest term at each spot where one starts, left to right.
+
+        On the lowered text (``low``), the trie runs case-sensitive and starts with the character
+        before the word (a class `re` finds quickly); the same spots as the ignore-case trie on
+        the text, several times faster.
+        """
+        if low is None or self._terms_lowered is None:
+            assert self._terms is not None
+            position = 0
+            while (hit := self._terms.search(text, position)) is not None:
+                yield hit.span()
+                position = hit.start() + 1
+            return
+        at_start, after_other = self._terms_lowered
+        if (hit := at_start.match(low)) is not None:
+            yield hit.span()
+        position = 0
+        while (hit := after_other.search(low, position)) is not None:
+            start = hit.start(1)
+            yield start, hit.end()
+            position = start
+
+    def _term_matches(self, text: str, low: str | None = None) -> list[Match]:
         """Every term of every entry, not only the longest one that starts at a spot.
 
         The trie regex finds the longest term at each word start; shorter terms ending at a word
@@ -233,16 +262,13 @@ class Matcher:
         assert self._terms is not None
         found: list[Match] = []
         last_end: dict[str, int] = {}
-        position = 0
-        while (hit := self._terms.search(text, position)) is not None:
-            start, end = hit.span()
+        for start, end in self._term_hits(text, low):
             for stop in _word_ends(text, start, end):
                 for entry in self._by_key.get(term_key(text[start:stop]), ()):
                     if last_end.get(entry.rule, -1) > start or entry.vetoed(text, start, stop):
                         continue
                     found.append(Match(start, stop, entry))
                     last_end[entry.rule] = stop
-            position = start + 1
         return found
 
 
@@ -251,18 +277,13 @@ _WORD_END = re.compile(r"\w(?!\w)")
 
 def _word_ends(text: str, start: int, end: int) -> list[int]:
     """``end`` and every earlier word end inside ``text[start:end]``, longest first."""
-    inner = [m.end() for m in _WORD_END.finditer(text, start, end - 1)]
+    inner = [m.end() for m in _WORD_END.finditer(text, start, end) if m.end() < end]
     return [end, *reversed(inner)]
 
 
 def _trie_regex(terms: list[str]) -> re.Pattern[str] | None:
     """One regex for all terms, whole words, case-insensitive, longest match first."""
-    trie: dict[str, Any] = {}
-    for term in {t.lower() for t in terms}:
-        node = trie
-        for char in term:
-            node = node.setdefault(char, {})
-        node[""] = {}
+    trie = _build_trie(terms)
     if not trie:
         return None
     first_chars = "".join(sorted({re.escape(c) for c in trie if c not in _CHAR_CLASSES}))
@@ -272,12 +293,35 @@ def _trie_regex(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"{lead}(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
-def _trie_to_regex(node: dict[str, Any]) -> str:
+def _lowered_trie_regexes(terms: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The trie of ``_trie_regex`` for lowered text: case-sensitive, ASCII letters as plain
+    literals (``(?i:...)`` outside ASCII); one regex for a term at the very start of the text, one
+    that takes the non-word character before a term (its start is group 1)."""
+    trie = _build_trie(terms)
+    if not trie:
+        return None
+    body = _trie_to_regex(trie, lowered=True)
+    return re.compile(rf"(?:{body})(?!\w)"), re.compile(rf"\W({body})(?!\w)")
+
+
+def _build_trie(terms: list[str]) -> dict[str, Any]:
+    trie: dict[str, Any] = {}
+    for term in {t.lower() for t in terms}:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return trie
+
+
+def _trie_to_regex(node: dict[str, Any], lowered: bool = False) -> str:
     branches = []
     ends_here = "" in node
     for char in sorted(k for k in node if k):
         atom = _CHAR_CLASSES.get(char, re.escape(char))
-        branches.append(atom + _trie_to_regex(node[char]))
+        if lowered and not char.isascii() and char not in _CHAR_CLASSES:
+            atom = f"(?i:{atom})"
+        branches.append(atom + _trie_to_regex(node[char], lowered))
     if not branches:
         return ""
     alternation = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -4,18 +4,30 @@ A combined alternation of all patterns makes ``re`` try every alternative at eve
 text (patterns start with ``\\b``, so ``re`` cannot skip ahead): about 9 microseconds per character
 with 90 patterns. Here each pattern's possible beginnings are read from its parse tree (the literal
 characters, classes and single-character repeats it must consume first, and whether it starts at a
-word boundary). One finder regex made of those prefixes (a trie; ``(?<!\\w)`` for word starts) finds
-the only positions where some pattern can match; there, only the patterns filed under the first
-three characters of the text are run. A pattern whose beginning cannot be worked out is searched
-on its own. The matches are exactly those of searching each pattern on its own (each
-entry's leftmost, non-overlapping, non-vetoed matches), in the same order; a test checks this on
-real and random text. See ``benchmarks/README.md`` for the figures.
+word boundary), up to 12 atoms: through optional groups and keeping ``\\b``, so a phrase pattern
+is mostly followed to its end and the finder does not stop at every "the" that begins one. One
+finder regex made of those prefixes (a trie) finds the only positions where some pattern can
+match; there, only the patterns filed under the first three characters of the text are run. A
+pattern whose beginning cannot be worked out is searched on its own.
+
+What makes the finders fast in ``re``: the ignore-case patterns' finder reads the lowered text
+(``lowered``) with case-sensitive literals, which ``re`` skips by their first character, where
+ignore-case ones or classes such as ``[Tt]`` are each tried; and a finder whose prefixes all begin
+at a word start takes the non-word character before it (``\\W``), a class ``re`` looks for with a
+tight loop, instead of testing ``(?<!\\w)`` at every position. Case-sensitive patterns have their
+own finder over the text.
+
+The matches are exactly those of searching each pattern on its own (each entry's leftmost,
+non-overlapping, non-vetoed matches), in the same order; tests check this on real and random text
+(``tests/test_pattern_scan.py``, ``tests/test_matcher_equivalence.py``). See
+``benchmarks/README.md`` for the figures.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from re import _constants as _sre  # the parse tree of `re` itself, to read pattern beginnings
 from re import _parser as _sre_parse
 from typing import Any, Protocol
@@ -31,7 +43,13 @@ class _Entry(Protocol):
 
     def vetoed(self, text: str, start: int, end: int) -> bool: ...
 
+# A beginning is followed for up to _LONG_ATOMS atoms (through optional groups, keeping `\b`):
+# the longer, the fewer false spots (a phrase pattern is often followed to its end); with too many
+# alternatives (more than _CALLS steps) it is cut at _PREFIX_ATOMS.
+_LONG_ATOMS = 12
 _PREFIX_ATOMS = 6
+_CALLS = 2000
+_BOUNDARY: Atom = ("assert", r"\b", False)
 _CATEGORY_SOURCE = {
     _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
     _sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_NOT_SPACE: r"\S",
@@ -70,7 +88,17 @@ def _class_atom(items: list[tuple[Any, Any]], case_sensitive: bool) -> Atom:
         else:
             raise _Unknown
     source = "[" + "".join(parts) + "]"
-    return ("class", source if case_sensitive else f"(?i:{source})", word)
+    if case_sensitive or all(_caseless(op, av) for op, av in items):
+        return ("class", source, word)
+    return ("class", f"(?i:{source})", word)
+
+
+def _caseless(op: Any, av: Any) -> bool:
+    """Whether a class item only holds characters without case (ASCII non-letters, ``\\s``...)."""
+    if op is _sre.NEGATE or op is _sre.CATEGORY:
+        return True
+    chars = [av] if op is _sre.LITERAL else range(av[0], av[1] + 1)
+    return all(c < 128 and not chr(c).isalpha() for c in chars)
 
 
 def _small_literals(items: list[tuple[Any, Any]]) -> list[str] | None:
@@ -87,7 +115,13 @@ def _small_literals(items: list[tuple[Any, Any]]) -> list[str] | None:
 
 def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: set,
             budget: list[int]) -> None:
-    """Every way a match can begin: (starts at \\b, the first atoms it consumes)."""
+    """Every way a match can begin: (starts at \\b, the first atoms it consumes).
+
+    ``budget`` is [calls left, most atoms]: a beginning stops growing at that many atoms. Past
+    the first atom, assertions are left out (the finder then finds a superset of the spots) except
+    ``\\b``, which is kept as an atom: a finite pattern is thus followed to its end, boundary
+    included, and the finder only stops where its whole text is.
+    """
     budget[0] -= 1
     if budget[0] < 0:
         raise _Unknown
@@ -99,12 +133,13 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
 
     for index, (op, av) in enumerate(seq):
         rest = seq[index + 1:]
-        if len(atoms) >= _PREFIX_ATOMS or (op, av) == _STOP:
+        if len(atoms) >= budget[1] or (op, av) == _STOP:
             return emit()
         if op is _sre.AT or op in (_sre.ASSERT, _sre.ASSERT_NOT):
-            if atoms:
-                return emit()
-            boundary = boundary or (op is _sre.AT and av is _sre.AT_BOUNDARY)
+            if atoms and op is _sre.AT and av is _sre.AT_BOUNDARY:
+                atoms = (*atoms, _BOUNDARY)
+            elif not atoms:
+                boundary = boundary or (op is _sre.AT and av is _sre.AT_BOUNDARY)
             continue
         if op is _sre.SUBPATTERN:
             _group, add, drop, sub = av
@@ -124,10 +159,16 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
                     low, high = low - 1, high - 1 if high != _sre.MAXREPEAT else high
                 if high != 0:
                     upper = "" if high == _sre.MAXREPEAT else str(high)
-                    source = f"(?:{_atom_source(single)}){{{low},{upper}}}"
+                    source = _atom_source(single)
+                    if not (single[0] == "char" or source.startswith("[")):
+                        source = f"(?:{source})"  # (?i:...): `re` repeats a group more slowly
+                    source = f"{source}{{{low},{upper}}}"
                     atoms = (*atoms, ("repeat", source, False))
                 continue
-            _starts([*sub, _STOP], boundary, atoms, case_sensitive, out, budget)
+            if low == 0 and high == 1:  # an optional group: with it, then the rest; or the rest
+                _starts([*sub, *rest], boundary, atoms, case_sensitive, out, budget)
+            else:
+                _starts([*sub, _STOP], boundary, atoms, case_sensitive, out, budget)
             if low == 0:
                 _starts(rest, boundary, atoms, case_sensitive, out, budget)
             return None
@@ -157,16 +198,35 @@ _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 def _char_atom(char: str, case_sensitive: bool) -> Atom:
-    """A literal as an atom of the case-sensitive finder: ``[kK\u212a]`` for an ignore-case k."""
+    """A literal as an atom of a finder: case-sensitive patterns' finder reads the text, the
+    others' finder reads the lowered text (see ``lowered``), where an ignore-case ASCII letter is
+    its lower-case self; outside ASCII, ``(?i:...)``, which sees a character and its lowered form
+    alike."""
     if case_sensitive:
         return ("char", char, _is_word(char))
-    if not char.isascii():
-        return ("class", f"(?i:{re.escape(char)})", _is_word(char))
-    probe = re.compile(re.escape(char), re.IGNORECASE)
-    same = sorted(c for c in (*_ASCII, *_FOLDS_TO_ASCII) if probe.match(c))
-    if same == [char]:
-        return ("char", char, _is_word(char))
-    return ("class", "[" + "".join(same) + "]", _is_word(char))
+    if char.isascii():
+        return ("char", char.lower(), _is_word(char))
+    return ("class", f"(?i:{re.escape(char)})", _is_word(char))
+
+
+# Texts holding these are scanned the plain way: lowering changes the length ('\u0130'), or they
+# match an ASCII letter under re.IGNORECASE while their lowered form is not that letter.
+_NOT_LOWERABLE = re.compile("[\u0130\u0131\u017f]")
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` when it can stand in for ``text``, else None.
+
+    Under re.IGNORECASE a character and its lowered form match alike (both literals and classes
+    compare lowered characters; ``\\w``, ``\\s`` and ``\\d`` hold both or neither: a test checks
+    every code point), so case-sensitive ASCII literals on the lowered text give what ignore-case
+    ones give on the text, and ``re`` runs them much faster (it can skip alternatives by their
+    first character).
+    """
+    low = text.lower()
+    if len(low) != len(text) or _NOT_LOWERABLE.search(text):
+        return None
+    return low
 
 
 def _single_atom(sub: list, case_sensitive: bool) -> Atom | None:
@@ -191,11 +251,16 @@ def pattern_starts(pattern: str, case_sensitive: bool) -> set | None:
         if flags & (re.ASCII | re.LOCALE | re.DOTALL | re.MULTILINE):
             return None
         ci = bool(flags & re.IGNORECASE)
-        out: set = set()
-        _starts(list(parsed), False, (), not ci, out, [400])
-    except (_Unknown, re.error, RecursionError, ValueError):
+    except (re.error, RecursionError, ValueError):
         return None
-    return out
+    for budget in ([_CALLS, _LONG_ATOMS], [_CALLS, _PREFIX_ATOMS]):
+        out: set = set()
+        try:
+            _starts(list(parsed), False, (), not ci, out, budget)
+        except (_Unknown, RecursionError, ValueError):
+            continue
+        return out
+    return None
 
 
 def _atom_source(atom: Atom) -> str:
@@ -217,7 +282,8 @@ def _prefix_regex(prefixes: set[tuple]) -> str:
     def walk(node: dict) -> str:
         if None in node:
             return ""
-        branches = [_atom_source(a) + walk(child) for a, child in sorted(node.items(), key=repr)]
+        ordered = sorted(node.items(), key=lambda item: repr(item[0]))
+        branches = [_atom_source(atom) + walk(child) for atom, child in ordered]
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return walk(trie)
@@ -227,43 +293,60 @@ _KEY_CHARS = 3
 _MAX_KEYS = 4096
 
 
-class PatternScan:
-    """Finds the spots where some pattern may match with one pass of a prefix regex, then runs
-    only the patterns whose first characters fit the text there."""
+class _Finder:
+    """One prefix regex over some entries' beginnings, and the entries filed by first
+    characters; it reads the lowered text (ignore-case entries) or the text (case-sensitive)."""
 
-    def __init__(self, entries: Sequence[_Entry]):
-        self.entries = entries
-        self.compiled = [
-            e.compiled or re.compile(e.pattern or "", 0 if e.case_sensitive else re.IGNORECASE)
-            for e in entries
-        ]
+    def __init__(self, starts: dict[int, set], after_other: bool = False):
         word_prefixes: set = set()
         other_prefixes: set = set()
-        self.alone: list[int] = []
         self._always: set[int] = set()
         self._exact: list[dict[str, set[int]]] = [{} for _ in range(_KEY_CHARS + 1)]
         self._under: list[dict[str, set[int]]] = [{} for _ in range(_KEY_CHARS + 1)]
-        for index, entry in enumerate(entries):
-            starts = pattern_starts(entry.pattern or "", entry.case_sensitive)
-            if not starts:
-                self.alone.append(index)
-                continue
-            for boundary, atoms in starts:
+        self.indices = sorted(starts)
+        for index, entry_starts in starts.items():
+            for boundary, atoms in entry_starts:
                 (word_prefixes if boundary and atoms[0][2] else other_prefixes).add(atoms)
-                self._register(index, atoms, entry)
+                self._register(index, atoms)
         self._chosen: dict[str, tuple[int, ...]] = {}
+        # When every beginning is at a word start, the finder takes the non-word character before
+        # it: `re` then only tries the positions after one (a start of text is checked apart).
+        self.after_other = after_other and not other_prefixes
+        if self.after_other:
+            trie = _prefix_regex(word_prefixes)
+            self.at_start: re.Pattern[str] | None = re.compile(trie)
+            self.regex = re.compile(rf"\W(?:{trie})")
+            return
+        self.at_start = None
         alternatives = []
         if word_prefixes:
             alternatives.append(r"(?<!\w)" + _prefix_regex(word_prefixes))
         if other_prefixes:
             alternatives.append(_prefix_regex(other_prefixes))
-        self.finder = re.compile("|".join(alternatives)) if alternatives else None
+        self.regex = re.compile("|".join(alternatives))
 
-    def _register(self, index: int, atoms: tuple, entry: _Entry) -> None:
-        """File the entry under every lower-case ASCII key its first characters can make."""
+    def _spots(self, seen: str) -> Iterator[int]:
+        """Where some filed entry may match, left to right."""
+        search = self.regex.search
+        if not self.after_other:
+            position = 0
+            while (hit := search(seen, position)) is not None:
+                yield hit.start()
+                position = hit.start() + 1
+            return
+        assert self.at_start is not None
+        if self.at_start.match(seen) is not None:
+            yield 0
+        position = 0
+        while (hit := search(seen, position)) is not None:
+            position = hit.start() + 1
+            yield position
+
+    def _register(self, index: int, atoms: tuple) -> None:
+        """File the entry under every ASCII key its first characters can make."""
         keys = [""]
         for atom in atoms[:_KEY_CHARS]:
-            chars = self._ascii_chars(atom, entry)
+            chars = self._ascii_chars(atom)
             if not chars or len(keys) * len(chars) > _MAX_KEYS:
                 break
             keys = [k + c for k in keys for c in chars]
@@ -277,12 +360,14 @@ class PatternScan:
                 self._under[length].setdefault(key[:cut], set()).add(index)
 
     @staticmethod
-    def _ascii_chars(atom: Atom, entry: _Entry) -> set[str] | None:
-        """The ASCII characters an atom matches, or None when it is a repeat or not ASCII."""
-        if atom[0] == "repeat" or (atom[0] == "char" and not atom[1].isascii()):
+    @functools.cache
+    def _ascii_chars(atom: Atom) -> frozenset[str] | None:
+        """The ASCII characters an atom matches, or None when it is a repeat, an assertion or
+        not ASCII."""
+        if atom[0] in ("repeat", "assert") or (atom[0] == "char" and not atom[1].isascii()):
             return None
         regex = re.compile(_atom_source(atom))
-        return {c for c in _ASCII if regex.match(c)}
+        return frozenset(c for c in _ASCII if regex.match(c))
 
     def _choose(self, key: str) -> tuple[int, ...]:
         """Entries that may match where the text starts with ``key`` (ASCII, cut at the
@@ -296,36 +381,79 @@ class PatternScan:
         result = self._chosen[key] = tuple(sorted(chosen))
         return result
 
-    def matches(self, text: str) -> list[tuple[int, int, Any]]:
-        """(start, end, entry) of every entry's matches, by position, then entry order."""
+    def scan(self, seen: str, text: str, scan: PatternScan, last_end: list[int],
+             found: list) -> None:
+        """Append the matches of the filed entries; the finder reads ``seen``, the entries
+        ``text``."""
+        entries, compiled = scan.entries, scan.compiled
+        memo, choose = self._chosen, self._choose
+        for start in self._spots(seen):
+            key = seen[start : start + _KEY_CHARS]
+            if not key.isascii():
+                key = key[: next(i for i, c in enumerate(key) if not c.isascii())]
+            chosen = memo.get(key)
+            if chosen is None:
+                chosen = choose(key)
+            for index in chosen:
+                if last_end[index] > start:
+                    continue
+                other = compiled[index].match(text, start)
+                if other is None:
+                    continue
+                end = other.end()
+                entry = entries[index]
+                if end > start and not entry.vetoed(text, start, end):
+                    found.append((start, index, (start, end, entry)))
+                    last_end[index] = end
+
+
+class PatternScan:
+    """Finds the spots where some pattern may match with one pass of a prefix regex (two: one
+    over the lowered text for the ignore-case patterns, one for the case-sensitive ones), then runs
+    only the patterns whose first characters fit the text there."""
+
+    def __init__(self, entries: Sequence[_Entry]):
+        self.entries = entries
+        self.compiled = [
+            e.compiled or re.compile(e.pattern or "", 0 if e.case_sensitive else re.IGNORECASE)
+            for e in entries
+        ]
+        self.alone: list[int] = []
+        # (case-sensitive, all beginnings at word starts) -> {entry index: beginnings}
+        groups: dict[tuple[bool, bool], dict[int, set]] = {}
+        for index, entry in enumerate(entries):
+            starts = pattern_starts(entry.pattern or "", entry.case_sensitive)
+            if not starts:
+                self.alone.append(index)
+                continue
+            words = all(boundary and atoms[0][2] for boundary, atoms in starts)
+            # By the flags in force (a case-sensitive entry may still say `(?i)`).
+            cased = not self.compiled[index].flags & re.IGNORECASE
+            groups.setdefault((cased, words), {})[index] = starts
+        # Each finder's entries are disjoint from the others', so each entry's matches still
+        # come left to right (the overlap rule) and ``found`` is sorted at the end.
+        self._lower_finders = [_Finder(g, w) for (c, w), g in sorted(groups.items()) if not c]
+        self._cased_finders = [_Finder(g, w) for (c, w), g in sorted(groups.items()) if c]
+
+    def matches(self, text: str, low: str | bool | None = True) -> list[tuple[int, int, Any]]:
+        """(start, end, entry) of every entry's matches, by position, then entry order.
+
+        ``low`` is ``lowered(text)`` when the caller has it already (None: not lowerable).
+        """
+        if low is True:
+            low = lowered(text)
         found: list[tuple[int, int, tuple[int, int, Any]]] = []
         entries, compiled = self.entries, self.compiled
         last_end = [-1] * len(entries)
-        if self.finder is not None:
-            memo, choose = self._chosen, self._choose
-            position = 0
-            search = self.finder.search
-            while (hit := search(text, position)) is not None:
-                start = hit.start()
-                key = text[start : start + _KEY_CHARS]
-                if not key.isascii():
-                    key = key[: next(i for i, c in enumerate(key) if not c.isascii())]
-                chosen = memo.get(key)
-                if chosen is None:
-                    chosen = choose(key)
-                for index in chosen:
-                    if last_end[index] > start:
-                        continue
-                    other = compiled[index].match(text, start)
-                    if other is None:
-                        continue
-                    end = other.end()
-                    entry = entries[index]
-                    if end > start and not entry.vetoed(text, start, end):
-                        found.append((start, index, (start, end, entry)))
-                        last_end[index] = end
-                position = start + 1
-        for index in self.alone:
+        alone: Sequence[int] = self.alone
+        for finder in self._cased_finders:
+            finder.scan(text, text, self, last_end, found)
+        if isinstance(low, str):
+            for finder in self._lower_finders:
+                finder.scan(low, text, self, last_end, found)
+        elif self._lower_finders:  # they read lowered text: each of their patterns on its own
+            alone = [*alone, *(i for f in self._lower_finders for i in f.indices)]
+        for index in alone:
             entry, regex = entries[index], compiled[index]
             position = 0
             while (hit := regex.search(text, position)) is not None:
