@@ -13,6 +13,7 @@ from srcgrade.ui.session import apply_weights, context
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 REPORT = DOCS / "agreement.json"
 FITTED_REPORT = DOCS / "agreement-fitted.json"
+CORE_REPORT = DOCS / "agreement-core.json"
 FITTED_PRESET = "health-news-review-fitted"
 
 
@@ -68,6 +69,21 @@ shown = summary.rename(columns={"rubric": "srcgrade", "length": "length alone",
                                 "ci95_low": "95% CI low", "ci95_high": "95% CI high"})
 st.dataframe(shown, hide_index=True, width="stretch",
              alt="Table of agreement measures for the srcgrade total and for article length.")
+
+core = read(CORE_REPORT)
+if core is not None:
+    core_rho = report_tables(core)[0].query("measure == 'Spearman rho with stars'")
+    figures = "; ".join(
+        f"{row.file}: rho {row.rubric:.2f} (length alone {row.length:.2f})"
+        for row in core_rho.itertuples()
+    )
+    st.warning(
+        f"**The `core` rubric** (the four criteria the dashboard opens with) agrees less with "
+        f"these experts: {figures} (docs/{CORE_REPORT.name}). It measures four things a reader "
+        "can check in the text (sources, hedging, hype, numbers); HealthNewsReview judged whole "
+        "stories on ten criteria. Read its totals as a guide to those four things, not as a "
+        "verdict on an article."
+    )
 
 if not criteria.empty:
     st.subheader("Each criterion against the experts' verdict on it")

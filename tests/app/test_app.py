@@ -302,3 +302,17 @@ def test_md_makes_article_and_yaml_text_inert(text):
     assert "](" not in shown.replace("\\]\\(", "")
     assert "https://" not in shown and "www." not in shown  # no autolinks
     assert shown.replace("\\", "").replace("\u2060", "") == text
+
+
+def test_agreement_page_states_how_far_the_core_rubric_agrees(make_app):
+    """The dashboard opens on `core`, so the page must not show only the better rubric's figures."""
+    import json
+
+    from helpers import REPO
+
+    core = json.loads((REPO / "docs" / "agreement-core.json").read_text())
+    stories = next(d for d in core["datasets"] if d["file"] == "hnr_stories.jsonl")
+    at = make_app("agreement")
+    [warning] = [w.value for w in at.warning if "core" in w.value]
+    assert f"rho {stories['total']['spearman']:.2f}" in warning
+    assert f"length alone {stories['length_baseline']['spearman']:.2f}" in warning
