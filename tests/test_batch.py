@@ -258,3 +258,28 @@ def test_progress_bar_shows_on_a_terminal(corpus, tmp_path):
         os.close(leader)
     assert done.returncode == 0
     assert b"rating" in shown and f"{N_ARTICLES} articles".encode() in shown
+
+
+def test_chunks_keep_exact_line_numbers_across_blank_lines_and_carriage_returns(tmp_path, scorer):
+    """Workers read their own byte ranges; bad lines must keep the numbers iter_jsonl gives."""
+    lines = []
+    for i in range(80):
+        lines.append(json.dumps({"id": f"r{i}", "text": f"Studies show item {i} works."}))
+        if i % 9 == 0:
+            lines.append("")  # blank lines count as lines but are not records
+        if i % 13 == 0:
+            lines.append("{broken")
+        if i == 40:
+            lines.append('{"id": "cr",\r "text": "A carriage return as JSON whitespace."}')
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected: list = []
+    expected_ids = [r.id for r in iter_jsonl(path, expected)]
+    for jobs in (1, 2):
+        problems: list = []
+        target = tmp_path / f"out{jobs}.jsonl"
+        batch.rate_jsonl(path, scorer, output=str(target), fmt="jsonl", jobs=jobs,
+                         problems=problems)
+        ids = [json.loads(line)["id"] for line in target.read_text().splitlines()]
+        assert ids == expected_ids
+        assert [(p.line, p.message) for p in problems] == [(p.line, p.message) for p in expected]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import glob
-import itertools
+import io
 import json
 import os
 import shutil
@@ -266,16 +266,43 @@ def _print_warning(message: str) -> None:
 
 # --- reading JSONL in chunks -------------------------------------------------------------------
 
-Chunk = list[tuple[int, bytes]]
+@dataclass(frozen=True)
+class Chunk:
+    """A byte range of whole lines of the JSONL file, and the number of its first line.
+
+    Workers read the lines themselves, so what crosses the process pipe is three integers. A task
+    of a hundred kilobytes could leave the pool's feeder thread blocked in a pipe write when the
+    workers are terminated (an interrupted run), and ``Pool.terminate`` would then wait forever.
+    """
+
+    start: int
+    end: int
+    first_line: int
 
 
 def iter_chunks(path: Path, size: int = CHUNK_RECORDS) -> Iterator[Chunk]:
-    """Raw non-blank lines with their 1-based numbers, ``size`` at a time; parsing is the
-    workers' job, so the reading process does little more than read."""
+    """Ranges of ``size`` non-blank lines each, in file order."""
     with path.open("rb") as handle:
-        numbered = ((n, raw) for n, raw in enumerate(handle, start=1) if raw.strip())
-        while chunk := list(itertools.islice(numbered, size)):
-            yield chunk
+        start, offset, first, count = 0, 0, 1, 0
+        for number, raw in enumerate(handle, start=1):
+            offset += len(raw)
+            count += bool(raw.strip())
+            if count == size:
+                yield Chunk(start, offset, first)
+                start, first, count = offset, number + 1, 0
+        if offset > start:
+            yield Chunk(start, offset, first)
+
+
+def chunk_lines(path: str, chunk: Chunk) -> Iterator[tuple[int, bytes]]:
+    """The non-blank lines of a chunk with their 1-based numbers in the file."""
+    with open(path, "rb") as handle:
+        handle.seek(chunk.start)
+        data = handle.read(chunk.end - chunk.start)
+    # Split as iterating the file does (at b"\n" only), so line numbers agree with iter_chunks.
+    for number, raw in enumerate(io.BytesIO(data), start=chunk.first_line):
+        if raw.strip():
+            yield number, raw
 
 
 def head_records(path: Path, limit: int = SCHEMA_HEAD) -> list[Record]:
@@ -324,7 +351,7 @@ class Task:
     scorer: Scorer
     weights: Mapping[str, float] | None
     fmt: str
-    shown: str
+    shown: str  # the JSONL file's path as given: workers read their chunks from it
 
 
 _TASK: Task | None = None
@@ -343,13 +370,11 @@ def _rate_chunk(chunk: Chunk) -> tuple[list[Any], list[Problem], int]:
     assert task is not None, "worker not initialised"
     rows: list[Any] = []
     problems: list[Problem] = []
-    size = 0
-    for number, raw in chunk:
-        size += len(raw)
+    for number, raw in chunk_lines(task.shown, chunk):
         record = _parse_line(raw, number, task.shown, problems)
         if record is not None:
             rows.append(make_row(task.scorer, record, task.fmt, task.weights))
-    return rows, problems, size
+    return rows, problems, chunk.end - chunk.start
 
 
 def rate_jsonl(
@@ -383,8 +408,8 @@ def rate_jsonl(
             pool = stack.enter_context(
                 multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(task,))
             )
-            # imap hands out chunks in order as workers free up and yields results in input order;
-            # the task pipe blocks the reader when full, so only a few chunks are in flight.
+            # imap hands out chunks (byte ranges: tiny tasks) as workers free up and yields results
+            # in input order; results are written as they arrive, so memory stays flat.
             results: Iterator[tuple[list[Any], list[Problem], int]] = pool.imap(
                 _rate_chunk, iter_chunks(path), chunksize=1
             )
