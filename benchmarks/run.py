@@ -69,12 +69,9 @@ def median_time(run: Callable[[], object], repeats: int) -> float:
 
 def load_texts(count: int) -> tuple[list[str], str]:
     if EVALSET.exists():
-        base = []
-        with EVALSET.open(encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if not record.get("text_flag") and record.get("text"):
-                    base.append(record["text"])
+        from srcgrade.ingest import iter_jsonl
+
+        base = [r.text for r in iter_jsonl(EVALSET, []) if not r.extra.get("text_flag")]
         source = f"{EVALSET.name} ({len(base)} stories)"
     else:
         base = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,3 +21,45 @@ def copy_ratings(tmp_path: Path) -> Path:
     target = tmp_path / "ratings"
     shutil.copytree(RATINGS, target)
     return target
+
+
+class MarkedText(HTMLParser):
+    """Rebuilds the article text from highlight.render's HTML, remembering each character's
+    enclosing <mark> title (None outside a mark), plus every tag and attribute name seen, to
+    check what the page actually highlights and that nothing hostile became markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chars: list[str] = []
+        self.titles: list[str | None] = []
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+        self._in_text = 0
+        self._title: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(name for name, _ in attrs)
+        values = dict(attrs)
+        if tag == "div" and "sg-text" in (values.get("class") or "").split():
+            self._in_text += 1
+        elif tag == "mark" and self._in_text:
+            self._title = values.get("title") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "mark":
+            self._title = None
+        elif tag == "div" and self._in_text:
+            self._in_text -= 1
+
+    def handle_data(self, data):
+        if self._in_text:
+            self.chars.extend(data)
+            self.titles.extend([self._title] * len(data))
+
+
+def parse_marked(markup: str) -> MarkedText:
+    parser = MarkedText()
+    parser.feed(markup)
+    parser.close()
+    return parser

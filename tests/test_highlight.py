@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
+from helpers import parse_marked
 
 from srcgrade import highlight
 from srcgrade.model import Claim, Finding, Origin
@@ -26,40 +25,7 @@ def claim(text: str, needle: str, verdict: str = "contradicted") -> Claim:
                  "the paper reports 67%")
 
 
-class Parsed(HTMLParser):
-    """Text and each character's mark title, plus every tag and attribute seen."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.chars, self.titles, self.tags, self.attrs = [], [], [], []
-        self.inside = 0
-        self.title = None
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.extend(name for name, _ in attrs)
-        if tag == "div" and ("class", "sg-text") in attrs:
-            self.inside += 1
-        if tag == "mark" and self.inside:
-            self.title = dict(attrs).get("title")
-
-    def handle_endtag(self, tag):
-        if tag == "mark":
-            self.title = None
-        if tag == "div" and self.inside:
-            self.inside -= 1
-
-    def handle_data(self, data):
-        if self.inside:
-            self.chars.extend(data)
-            self.titles.extend([self.title] * len(data))
-
-
-def parse(markup: str) -> Parsed:
-    parsed = Parsed()
-    parsed.feed(markup)
-    parsed.close()
-    return parsed
+parse = parse_marked
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "plain text"])

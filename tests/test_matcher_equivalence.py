@@ -10,7 +10,7 @@ further; none of that may change a finding.
 from __future__ import annotations
 
 import functools
-import json
+import itertools
 import random
 import re
 
@@ -20,6 +20,7 @@ from helpers import RATINGS, REPO
 from srcgrade import lexicon, pattern_scan
 from srcgrade.corpus import load_ratings
 from srcgrade.engine import make_scorer
+from srcgrade.ingest import iter_jsonl
 
 EVALSET = REPO.parent / "shared" / "evalsets" / "hnr_stories.jsonl"
 ALL = load_ratings(RATINGS)
@@ -124,15 +125,8 @@ def random_texts(count: int) -> list[str]:
 
 
 def hnr_texts(count: int) -> list[str]:
-    texts = []
-    with EVALSET.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if not record.get("text_flag") and record.get("text"):
-                texts.append(record["text"])
-            if len(texts) == count:
-                break
-    return texts
+    usable = (r.text for r in iter_jsonl(EVALSET, []) if not r.extra.get("text_flag"))
+    return list(itertools.islice(usable, count))
 
 
 def assert_same(texts: list[str], least_matches: int) -> None:

@@ -276,3 +276,12 @@ def test_the_schema_accepts_distinct_and_only_with_and_refuses_a_bad_key(tmp_pat
     rubric["criteria"]["hype"]["distinct_key"] = "surname"
     path.write_text(yaml.safe_dump(rubric, sort_keys=False), encoding="utf-8")
     assert [p for p in load(root).problems if "health-news-review" in p.path]
+
+
+def test_numbers_on_a_topic_no_ledger_covers_are_not_judged():
+    """An asthma story's numbers have nothing in the MDMA ledger to be checked against."""
+    off_topic = SCORER.score("The asthma pill cut attacks by 50% in 61 patients, researchers said.")
+    on_topic = SCORER.score("MDMA therapy for PTSD: 67% of patients no longer met PTSD criteria.")
+    assert off_topic.criteria["numeric_accuracy"].score is None and off_topic.claims == ()
+    assert "No fact ledger" in off_topic.criteria["numeric_accuracy"].explanation
+    assert on_topic.criteria["numeric_accuracy"].score is not None and on_topic.claims

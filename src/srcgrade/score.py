@@ -30,7 +30,8 @@ class MethodResult:
     findings: tuple[Finding, ...]
 
 
-Method = Callable[[Criterion, list[Finding], int, tuple[Claim, ...]], MethodResult]
+Method = Callable[[Criterion, list[Finding], int, tuple[Claim, ...] | None], MethodResult]
+"""(criterion, findings, word count, claims: None when no fact ledger covers the article)."""
 
 
 def count_words(text: str) -> int:
@@ -120,7 +121,7 @@ def _contributions(
 
 
 def balance(
-    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
+    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
     """Evidence for against evidence against, as the mean of a Beta posterior.
 
@@ -145,7 +146,7 @@ def balance(
 
 
 def density(
-    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
+    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
     """Fewer is better, relative to length: the score halves every ``half_at`` points per 1,000.
 
@@ -166,7 +167,7 @@ def density(
 
 
 def presence(
-    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
+    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
     """Does the article do this at all: from ``floor`` with nothing found to 100 at ``full_at``."""
     reward, used = _points(criterion, findings, "reward")
@@ -183,7 +184,7 @@ def presence(
 
 
 def count(
-    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
+    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
     """The more the better, with diminishing returns: ``floor`` for nothing, 100 at ``full_at``.
 
@@ -210,13 +211,22 @@ def count(
 
 
 def claims_method(
-    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...]
+    criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
     """Numeric accuracy: verdict points per claim, mapped onto 0-100 around a neutral 50.
 
     Supported claims raise the score, contradicted and retracted-source claims lower it sharply,
-    unverifiable ones a little (an unsourced number is a weak signal, not an error).
+    unverifiable ones a little (an unsourced number is a weak signal, not an error). ``None``
+    means no fact ledger covers the article's topic: there is nothing to check its numbers against.
     """
+    if claims is None:
+        return MethodResult(
+            None,
+            (),
+            "No fact ledger in ratings/facts/ covers this article's topic, so its numbers cannot "
+            "be checked against a peer-reviewed source; this criterion does not apply.",
+            (),
+        )
     if not claims:
         return MethodResult(
             None, (), "The article states no numeric claim, so this does not apply.", ()
@@ -290,15 +300,6 @@ class Scorer:
 
         return tuple(check_claims(extract_claims(text), text, self.ledger, article_date))
 
-    def _uncovered(self) -> MethodResult:
-        topics = [t.label for t in self.ledger.topics.values()] if self.ledger else []
-        covered = f" (the ledger covers: {'; '.join(topics)})" if topics else ""
-        why = (
-            "No fact ledger covers this article's topic, so its numbers cannot be checked "
-            f"against a peer-reviewed source{covered}; this criterion does not apply."
-        )
-        return MethodResult(None, (), why, ())
-
     def score(
         self,
         text: str,
@@ -317,10 +318,7 @@ class Scorer:
         words = count_words(text)
         criteria = {}
         for cid, criterion in self.rubric.criteria.items():
-            if criterion.method == "claims" and checked is None:
-                result = self._uncovered()
-            else:
-                result = METHODS[criterion.method](criterion, findings, words, claims)
+            result = METHODS[criterion.method](criterion, findings, words, checked)
             criteria[cid] = CriterionScore(
                 criterion=cid,
                 label=criterion.label,

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import PAGES, html_bodies, no_exceptions, parse_marked, ranking
+from app_helpers import PAGES, html_bodies, no_exceptions, ranking
+from helpers import parse_marked
 
 from srcgrade import cli
 from srcgrade.ui import data
