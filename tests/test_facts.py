@@ -519,3 +519,31 @@ def test_checking_never_raises_and_keeps_spans(text, date):
 def test_checking_arbitrary_text_never_raises(text):
     for claim in check("MDMA PTSD " + text):
         assert claim.verdict in VERDICTS
+
+
+# --- which articles a ledger covers --------------------------------------------------------------
+
+_CUE_PIECES = [
+    "MDMA", "mdma", "Ecstasy", "post-traumatic", "post  traumatic", "Post-Traumatic", "PTSD",
+    "traumatised", "trauma", "molly", "midomafetamine", "therapy", "placebo", "the", " ", ", ",
+    "-", "\n", "ſ", "K", "İ", "ı", "é", "’", "xMDMA", "PTSDs",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=12).map(" ".join))
+def test_topic_quick_test_never_changes_which_topics_apply(text: str) -> None:
+    """The first-word substring test only skips regexes that could not match: the same topics
+    as running every cue group's regex (texts with the odd folds included)."""
+    from srcgrade.facts import _all_cues
+
+    for topic in LEDGER.topics.values():
+        assert _all_cues(topic.cues, text, text.lower()) == _all_cues(topic.cues, text), text
+    expected = [t for t in LEDGER.topics.values() if _all_cues(t.cues, text)]
+    assert LEDGER.topics_in(text) == expected
+
+
+def test_topics_in_finds_the_mdma_ledger_only_on_its_topic() -> None:
+    assert [t.id for t in LEDGER.topics_in(seed_text("000"))] == ["mdma-ptsd"]
+    assert LEDGER.topics_in("Ecstasy use among teenagers rose, a survey found.") == []
+    assert LEDGER.topics_in("Posttraumatic stress and MDMA-assisted sessions") != []

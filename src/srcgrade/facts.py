@@ -131,8 +131,14 @@ class Ledger:
         return self._by_unit.get(unit, ())
 
     def topics_in(self, text: str) -> list[Topic]:
-        """The ledger topics an article is about (all of a topic's cue groups occur in it)."""
-        return [t for t in self.topics.values() if _all_cues(t.cues, text)]
+        """The ledger topics an article is about (all of a topic's cue groups occur in it).
+
+        Most texts are on no topic: a substring test of each cue's first word on the lowered
+        text rules a group out before its regex runs (the regex, ignore-case with a lookbehind,
+        walks the text character by character: about 100 microseconds per 4 KB story).
+        """
+        low = None if _ODD_FOLDS.search(text) else text.lower()
+        return [t for t in self.topics.values() if _all_cues(t.cues, text, low)]
 
 
 # --- checking claims ---------------------------------------------------------------------------
@@ -496,8 +502,25 @@ def _surname(author: str) -> str:
 # --- cue phrases -------------------------------------------------------------------------------
 
 
-def _all_cues(groups: Iterable[tuple[str, ...]], text: str) -> bool:
-    return all(_phrase_pattern(group).search(text) for group in groups)
+# Characters that ignore-case matching equates with an ASCII letter but lowering does not turn
+# into it (the dotless i, the long s, the Kelvin sign...): texts holding them skip the quick test.
+_ODD_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _all_cues(groups: Iterable[tuple[str, ...]], text: str, low: str | None = None) -> bool:
+    """Whether every cue group occurs in ``text``; ``low`` (``text.lower()``, or None) lets a
+    group whose phrases' first words are all absent fail without its regex."""
+    return all(
+        (low is None or any(word in low for word in _first_words(group)))
+        and _phrase_pattern(group).search(text)
+        for group in groups
+    )
+
+
+@cache
+def _first_words(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The lowered first word of each phrase: a match of the phrase contains it."""
+    return tuple(re.split(r"[\s-]+", p.strip().rstrip("*").strip())[0].lower() for p in phrases)
 
 
 @cache
