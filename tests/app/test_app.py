@@ -317,3 +317,30 @@ def test_agreement_page_states_how_far_the_core_rubric_agrees(make_app):
     [warning] = [w.value for w in at.warning if "core" in w.value]
     assert f"rho {stories['total']['spearman']:.2f}" in warning
     assert f"length alone {stories['length_baseline']['spearman']:.2f}" in warning
+
+
+def test_warm_fills_the_caches_the_first_run_reads(app_ratings, monkeypatch):
+    """What `python -m srcgrade.ui.serve` does while the browser loads: after session.warm()
+    the first run scores nothing itself (scoring is made to fail to prove it)."""
+    from streamlit.testing.v1 import AppTest
+
+    from srcgrade.ui import session
+
+    session.warm()
+
+    def must_not_score(*args, **kwargs):
+        raise AssertionError("the first run scored the corpus again")
+
+    monkeypatch.setattr(data, "score_corpus", must_not_score)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at.run()
+    no_exceptions(at)
+    assert ranking(at)  # the Overview's ranking, from the warmed cache
+
+
+def test_serve_without_a_script_says_how_to_call_it(capsys):
+    from srcgrade.ui import serve
+
+    with pytest.raises(SystemExit) as stop:
+        serve.main([])
+    assert "usage: python -m srcgrade.ui.serve app.py" in str(stop.value)

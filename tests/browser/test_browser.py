@@ -1,4 +1,5 @@
-"""One real-browser test: `streamlit run app.py` on 127.0.0.1 driven by Debian's chromium.
+"""One real-browser test: the dashboard as `./dev app` serves it (`python -m srcgrade.ui.serve
+app.py`, i.e. `streamlit run app.py` warmed up) on 127.0.0.1, driven by Debian's chromium.
 
 It must run wherever the suite runs (CI included): if chromium is missing it fails and says how
 to install it (`./dev test` installs it with apt), it never skips.
@@ -67,7 +68,8 @@ def server(ratings_dir: Path):
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, data.ENV_RATINGS: str(ratings_dir)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        # as `./dev app` starts it: `streamlit run` with the corpus scored while the page loads
+        [sys.executable, "-m", "srcgrade.ui.serve", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

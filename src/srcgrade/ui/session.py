@@ -98,13 +98,37 @@ def url_selectbox(container, label: str, options: list[str], param: str, *, inde
     return chosen
 
 
-def _pick_rubric(ratings: Ratings) -> str | None:
+def default_rubric_id(ratings: Ratings) -> str | None:
+    """The rubric the dashboard opens with: srcgrade.yaml's default, else the first by name."""
     names = sorted(ratings.rubrics)
     if not names:
         return None
-    if len(names) == 1:
-        return names[0]
-    default = ratings.default_rubric if ratings.default_rubric in names else names[0]
+    return ratings.default_rubric if ratings.default_rubric in names else names[0]
+
+
+def warm() -> None:
+    """Load and score the ratings folder into the caches the first run reads.
+
+    ``srcgrade.ui.serve`` calls it in a thread as the server starts: while a browser loads
+    Streamlit's front end (about a second) the work is done, and the first run finds it ready.
+    A first run that starts sooner waits for the same cache entry rather than computing it twice
+    (Streamlit locks each entry while it is computed).
+    """
+    root = data.ratings_dir()
+    if not root.is_dir():
+        return
+    key = fingerprint(root)
+    ratings = cached_ratings(str(root), key)
+    rubric_id = default_rubric_id(ratings)
+    if rubric_id is not None:
+        cached_corpus(str(root), key, rubric_id)
+
+
+def _pick_rubric(ratings: Ratings) -> str | None:
+    names = sorted(ratings.rubrics)
+    default = default_rubric_id(ratings)
+    if default is None or len(names) == 1:
+        return default
     return url_selectbox(
         st.sidebar,
         "Rubric",

@@ -1,0 +1,59 @@
+"""``python -m srcgrade.ui.serve app.py [streamlit options]``: ``streamlit run``, warmed up.
+
+A served dashboard does nothing until a browser has loaded Streamlit's front end and opened a
+session; only then does ``app.py`` run and load and score the corpus. This launcher starts the same
+server (Streamlit's own command line, same options) and meanwhile fills the caches the first run
+reads (``session.warm``, in a thread), so the two overlap. ``./dev app`` starts the dashboard
+this way; ``streamlit run app.py`` works too, without the head start.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+
+_STARTUP_WAIT_S = 30
+
+
+def _server_started() -> bool:
+    """Whether Streamlit's runtime is up (warming sooner would slow the server's own start: both
+    want the one interpreter lock)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.runtime import RuntimeState
+
+    return Runtime.exists() and Runtime.instance().state is not RuntimeState.INITIAL
+
+
+def _warm() -> None:
+    # Called outside a script run, Streamlit's caches work but warn once per call that there is no
+    # session ("missing ScriptRunContext"): expected here, so not shown.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
+        logging.ERROR
+    )
+    try:
+        deadline = time.monotonic() + _STARTUP_WAIT_S
+        while not _server_started() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        from srcgrade.ui import session
+
+        session.warm()
+        import plotly.express  # noqa: F401  (the pages' charts; imported once per process)
+    except Exception:  # the first run does the same work again and shows the error there
+        logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0].startswith("-"):
+        sys.exit("usage: python -m srcgrade.ui.serve app.py [streamlit run options]")
+    threading.Thread(target=_warm, name="srcgrade-warm-up", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", *args]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
