@@ -1,8 +1,10 @@
 """One real-browser test: the dashboard as `./dev app` serves it (`python -m srcgrade.ui.serve
 app.py`, i.e. `streamlit run app.py` warmed up) on 127.0.0.1, driven by Debian's chromium.
 
-It must run wherever the suite runs (CI included): if chromium is missing it fails and says how
-to install it (`./dev test` installs it with apt), it never skips.
+Beside it, a check on the same server that it makes no network request of its own.
+
+The browser test must run wherever the suite runs (CI included): if chromium is missing it fails
+and says how to install it (`./dev test` installs it with apt), it never skips.
 """
 
 from __future__ import annotations
@@ -159,3 +161,24 @@ def test_keyboard_weight_change_reranks_and_lands_in_the_url(server, ratings_dir
     ]
     for criterion, value in move.items():  # the URL carries the weights: a shareable link
         assert re.search(rf"[?&]w_{criterion}={value:g}(\.0)?(&|$)", final_url), final_url
+
+
+def test_server_banner_makes_no_request_for_the_public_address(ratings_dir: Path):
+    """`streamlit run app.py` on all interfaces (as `./dev app` serves it) must not ask
+    checkip.amazonaws.com for this machine's public address, as Streamlit's welcome banner does:
+    no network access the user did not ask for. Offline, Streamlit logs that it could not; online,
+    it prints an External URL: neither may appear."""
+    port = _free_port()
+    env = {**os.environ, data.ENV_RATINGS: str(ratings_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "srcgrade.ui.serve", "app.py", "--server.port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", process)
+        time.sleep(1.0)  # the banner is printed just after the server answers
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert "External URL" not in output, output
+    assert "external IP" not in output, output

@@ -15,6 +15,7 @@ import threading
 import time
 
 _STARTUP_WAIT_S = 30
+WARM_UP_THREAD = "srcgrade-warm-up"
 
 
 def _server_started() -> bool:
@@ -26,11 +27,16 @@ def _server_started() -> bool:
     return Runtime.exists() and Runtime.instance().state is not RuntimeState.INITIAL
 
 
+def _not_from_warm_up(record: logging.LogRecord) -> bool:
+    return record.threadName != WARM_UP_THREAD
+
+
 def _warm() -> None:
-    # Called outside a script run, Streamlit's caches work but warn once per call that there is no
-    # session ("missing ScriptRunContext"): expected here, so not shown.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
-        logging.ERROR
+    # Called outside a script run, Streamlit's caches work but warn at every call that there is no
+    # session ("missing ScriptRunContext"): expected from this thread, so not shown. (A filter:
+    # Streamlit resets its loggers' levels as the server starts.)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        _not_from_warm_up
     )
     try:
         deadline = time.monotonic() + _STARTUP_WAIT_S
@@ -48,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0].startswith("-"):
         sys.exit("usage: python -m srcgrade.ui.serve app.py [streamlit run options]")
-    threading.Thread(target=_warm, name="srcgrade-warm-up", daemon=True).start()
+    threading.Thread(target=_warm, name=WARM_UP_THREAD, daemon=True).start()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", *args]
