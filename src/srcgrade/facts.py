@@ -511,16 +511,19 @@ def _all_cues(groups: Iterable[tuple[str, ...]], text: str, low: str | None = No
     """Whether every cue group occurs in ``text``; ``low`` (``text.lower()``, or None) lets a
     group whose phrases' first words are all absent fail without its regex."""
     return all(
-        (low is None or any(word in low for word in _first_words(group)))
+        (low is None or (words := _first_words(group)) is None or any(w in low for w in words))
         and _phrase_pattern(group).search(text)
         for group in groups
     )
 
 
 @cache
-def _first_words(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """The lowered first word of each phrase: a match of the phrase contains it."""
-    return tuple(re.split(r"[\s-]+", p.strip().rstrip("*").strip())[0].lower() for p in phrases)
+def _first_words(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The lowered first word of each phrase (a match of the phrase contains it), or None when one
+    is not ASCII: ignore-case matching relates some characters past ASCII to others that
+    lowering does not turn them into (the micro sign and the Greek mu)."""
+    words = tuple(re.split(r"[\s-]+", p.strip().rstrip("*").strip())[0].lower() for p in phrases)
+    return words if all(w.isascii() for w in words) else None
 
 
 @cache
