@@ -536,9 +536,10 @@ def test_topic_quick_test_never_changes_which_topics_apply(text: str) -> None:
     """The first-word substring test only skips regexes that could not match: the same topics
     as running every cue group's regex (texts with the odd folds included)."""
     from srcgrade.facts import _all_cues
+    from srcgrade.pattern_scan import lowered
 
     for topic in LEDGER.topics.values():
-        assert _all_cues(topic.cues, text, text.lower()) == _all_cues(topic.cues, text), text
+        assert _all_cues(topic.cues, text, lowered(text)) == _all_cues(topic.cues, text), text
     expected = [t for t in LEDGER.topics.values() if _all_cues(t.cues, text)]
     assert LEDGER.topics_in(text) == expected
 

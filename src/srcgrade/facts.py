@@ -34,6 +34,7 @@ from typing import Any
 from srcgrade.detect.numbers import durations as _durations
 from srcgrade.detect.numbers import previous_sentence, time_points
 from srcgrade.model import Claim, Origin, Problem
+from srcgrade.pattern_scan import lowered
 from srcgrade.yamlio import YamlDoc, check_schema, load_yaml
 
 STATUSES = ("verified", "secondary", "retracted")
@@ -130,14 +131,18 @@ class Ledger:
     def with_unit(self, unit: str) -> tuple[Fact, ...]:
         return self._by_unit.get(unit, ())
 
-    def topics_in(self, text: str) -> list[Topic]:
+    def topics_in(self, text: str, low: str | bool | None = True) -> list[Topic]:
         """The ledger topics an article is about (all of a topic's cue groups occur in it).
 
         Most texts are on no topic: a substring test of each cue's first word on the lowered
         text rules a group out before its regex runs (the regex, ignore-case with a lookbehind,
-        walks the text character by character: about 100 microseconds per 4 KB story).
+        walks the text character by character: about 100 microseconds per 4 KB story). ``low``
+        is ``pattern_scan.lowered(text)`` when the caller has it already (the scorer shares the
+        matcher's); None skips the quick test.
         """
-        low = None if _ODD_FOLDS.search(text) else text.lower()
+        if low is True:
+            low = lowered(text)
+        low = low if isinstance(low, str) else None
         return [t for t in self.topics.values() if _all_cues(t.cues, text, low)]
 
 
@@ -502,13 +507,9 @@ def _surname(author: str) -> str:
 # --- cue phrases -------------------------------------------------------------------------------
 
 
-# Characters that ignore-case matching equates with an ASCII letter but lowering does not turn
-# into it (the dotless i, the long s, the Kelvin sign...): texts holding them skip the quick test.
-_ODD_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
 def _all_cues(groups: Iterable[tuple[str, ...]], text: str, low: str | None = None) -> bool:
-    """Whether every cue group occurs in ``text``; ``low`` (``text.lower()``, or None) lets a
+    """Whether every cue group occurs in ``text``; ``low`` (``pattern_scan.lowered(text)``: the
+    lowered text, None where lowering could hide an ignore-case match of an ASCII letter) lets a
     group whose phrases' first words are all absent fail without its regex."""
     return all(
         (low is None or (words := _first_words(group)) is None or any(w in low for w in words))

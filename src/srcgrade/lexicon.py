@@ -215,10 +215,15 @@ class Matcher:
         ]
         self._pattern_scan = PatternScan(self.pattern_entries)
 
-    def scan(self, text: str) -> list[Match]:
-        """All matches in ``text``, sorted by position, vetoed contexts removed."""
+    def scan(self, text: str, low: str | bool | None = True) -> list[Match]:
+        """All matches in ``text``, sorted by position, vetoed contexts removed.
+
+        ``low`` is ``lowered(text)`` when the caller has it already (None: not lowerable).
+        """
         found: list[Match] = []
-        low = lowered(text)
+        if low is True:
+            low = lowered(text)
+        low = low if isinstance(low, str) else None
         if self._terms is not None:
             found.extend(self._term_matches(text, low))
         found.extend(

@@ -19,6 +19,7 @@ from srcgrade.detect import lexicon_findings
 from srcgrade.detect.quotes import QuoteSpans
 from srcgrade.lexicon import Lexicon, Matcher
 from srcgrade.model import ArticleScore, Claim, Contribution, CriterionScore, Finding
+from srcgrade.pattern_scan import lowered
 from srcgrade.rubric import Criterion, Rubric, level_of, resolve_weights
 
 
@@ -283,17 +284,22 @@ class Scorer:
         self.matcher = Matcher(entries)
         self._needs_claims = any(c.method == "claims" for c in rubric.criteria.values())
 
-    def findings(self, text: str) -> list[Finding]:
-        return lexicon_findings(text, self.matcher, QuoteSpans(text))
+    def findings(self, text: str, low: str | bool | None = True) -> list[Finding]:
+        """``low``: the text lowered once for the matcher and the ledger (``lowered``)."""
+        return lexicon_findings(text, self.matcher, QuoteSpans(text), low)
 
-    def claims(self, text: str, article_date: dt.date | None = None) -> tuple[Claim, ...] | None:
+    def claims(
+        self, text: str, article_date: dt.date | None = None, low: str | bool | None = True
+    ) -> tuple[Claim, ...] | None:
         """The article's numeric claims with verdicts; None when no ledger topic covers it.
 
         A ledger can only judge numbers on its own topic: an article about asthma has nothing in
         an MDMA ledger to be checked against, so numeric accuracy does not apply to it, rather
         than every number in it counting as unverifiable.
         """
-        if not self._needs_claims or self.ledger is None or not self.ledger.topics_in(text):
+        if not self._needs_claims or self.ledger is None:
+            return None
+        if not self.ledger.topics_in(text, low):
             return None
         from srcgrade.detect.numbers import extract_claims
         from srcgrade.facts import check_claims
@@ -312,8 +318,9 @@ class Scorer:
     ) -> ArticleScore:
         """Score one text. Same input, same output; no network, no file access."""
         resolved = resolve_weights(self.rubric, weights, allow_zero=True)
-        findings = self.findings(text)
-        checked = self.claims(text, article_date)
+        low = lowered(text)
+        findings = self.findings(text, low)
+        checked = self.claims(text, article_date, low)
         claims = checked or ()
         words = count_words(text)
         criteria = {}

@@ -12,8 +12,11 @@ from srcgrade.lexicon import Matcher
 from srcgrade.model import Finding
 
 
-def lexicon_findings(text: str, matcher: Matcher, quotes: QuoteSpans) -> list[Finding]:
-    """Every lexicon match as a finding whose span indexes ``text`` exactly."""
+def lexicon_findings(
+    text: str, matcher: Matcher, quotes: QuoteSpans, low: str | bool | None = True
+) -> list[Finding]:
+    """Every lexicon match as a finding whose span indexes ``text`` exactly (``low``: see
+    ``Matcher.scan``)."""
     return [
         Finding(
             start=m.start,
@@ -26,5 +29,5 @@ def lexicon_findings(text: str, matcher: Matcher, quotes: QuoteSpans) -> list[Fi
             strength=m.entry.strength,
             origin=m.entry.origin,
         )
-        for m in matcher.scan(text)
+        for m in matcher.scan(text, low)
     ]
