@@ -61,7 +61,8 @@ def test_rate_json_follows_the_contract(capsys):
         for criterion in item["criteria"].values():
             assert {"score", "weight", "explanation", "findings"} <= set(criterion)
             for finding in criterion["findings"]:
-                assert {"start", "end", "text", "kind", "quoted", "message"} <= set(finding)
+                fields = {"start", "end", "text", "kind", "quoted", "boilerplate", "message"}
+                assert fields <= set(finding)
 
 
 def test_score_a_file_prints_a_readable_report(capsys, tmp_path):

@@ -285,3 +285,47 @@ def test_numbers_on_a_topic_no_ledger_covers_are_not_judged():
     assert off_topic.criteria["numeric_accuracy"].score is None and off_topic.claims == ()
     assert "No fact ledger" in off_topic.criteria["numeric_accuracy"].explanation
     assert on_topic.criteria["numeric_accuracy"].score is not None and on_topic.claims
+
+
+RELEASE = (
+    "Adults with migraine who took the new drug had two fewer headache days a month than those "
+    "on placebo, in a randomized trial of 412 patients published in JAMA Neurology. The trial "
+    "lasted 12 weeks, so longer-term effects are unknown. "
+    + " ".join(["Patients kept a daily headache diary during the trial."] * 40)
+    + "\n\n###\n\nAbout Lakeshore Health\n\nLakeshore Health is a world-renowned center whose "
+    "pioneering, groundbreaking research brings breakthrough treatments to patients.\n"
+)
+
+
+def test_hype_in_a_releases_closing_boilerplate_is_flagged_and_not_counted():
+    without_boilerplate = RELEASE[: RELEASE.index("\n\n###")]
+    for rubric in ("core", "health-news-review"):
+        scorer = make_scorer(RATINGS_LOADED, rubric)
+        result = scorer.score(RELEASE)
+        flagged = [f for f in result.findings if f.boilerplate]
+        assert {f.text.lower() for f in flagged} >= {"pioneering", "breakthrough"}
+        assert all(RELEASE.index("###") <= f.start for f in flagged)
+        hype = result.criteria["hype"]
+        assert hype.score == scorer.score(without_boilerplate).criteria["hype"].score
+        assert not any(f.boilerplate for f in hype.findings)
+        assert "closing boilerplate" in hype.explanation and "'breakthrough'" in hype.explanation
+
+
+def test_boilerplate_weight_one_counts_the_closing_section_like_the_rest():
+    from srcgrade.score import METHODS
+
+    scorer = make_scorer(RATINGS_LOADED, "health-news-review")
+    findings = scorer.findings(RELEASE)
+    criterion = scorer.rubric.criteria["hype"]
+    words = len(RELEASE.split())
+    skipping = METHODS["balance"](criterion, findings, words, None)
+    params = {**criterion.params, "boilerplate_weight": 1.0}
+    counting = METHODS["balance"](_criterion(params, "balance"), findings, words, None)
+    assert counting.score < skipping.score
+    assert any(f.boilerplate for f in counting.findings)
+
+
+def test_the_json_contract_carries_the_boilerplate_flag():
+    finding = SCORER.score(RELEASE).findings[-1]
+    assert finding.to_dict()["boilerplate"] is True
+    assert SCORER.score(FILLER + " A breakthrough.").findings[-1].to_dict()["boilerplate"] is False

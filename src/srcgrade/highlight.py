@@ -76,6 +76,7 @@ def spans_of(findings: Iterable[Finding] = (), claims: Iterable[Claim] = ()) -> 
     for f in findings:
         where = str(f.origin) if f.origin else "no file"
         quoted = " (inside a quotation)" if f.quoted else ""
+        quoted += " (closing boilerplate)" if f.boilerplate else ""
         note = f"{kind_label(f.kind)}{quoted} - rule {f.rule or '?'} ({where}): {f.message}"
         spans.append(Span(f.start, f.end, f.kind, note))
     for c in claims:

@@ -41,7 +41,9 @@ class Finding:
     """A span of the article text that a rule matched.
 
     ``text == article_text[start:end]`` always holds; ``quoted`` is true when the span lies inside
-    quoted speech, so the author's own words can be weighed apart from the words they quote.
+    quoted speech, so the author's own words can be weighed apart from the words they quote;
+    ``boilerplate`` when it lies in a press release's closing boilerplate ("###", "About <the
+    institution>"), which says nothing about how this release reports its study.
     """
 
     start: int
@@ -53,6 +55,7 @@ class Finding:
     rule: str = ""
     strength: float = 1.0
     origin: Origin | None = None
+    boilerplate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +64,7 @@ class Finding:
             "text": self.text,
             "kind": self.kind,
             "quoted": self.quoted,
+            "boilerplate": self.boilerplate,
             "message": self.message,
             "rule": self.rule,
             "strength": self.strength,

@@ -36,6 +36,7 @@ def score_report(score: ArticleScore) -> str:
         )
         for finding in criterion.findings[:12]:
             voice = "quoted" if finding.quoted else "author"
+            voice += ", closing boilerplate" if finding.boilerplate else ""
             lines.append(
                 f'    [{finding.kind}] "{finding.text}" at {finding.start} ({voice}; '
                 f"{finding.rule}, {finding.origin})"

@@ -17,6 +17,7 @@ from typing import Any
 
 from srcgrade.detect import lexicon_findings
 from srcgrade.detect.quotes import QuoteSpans
+from srcgrade.detect.sections import closing_start
 from srcgrade.lexicon import Lexicon, Matcher
 from srcgrade.model import ArticleScore, Claim, Contribution, CriterionScore, Finding
 from srcgrade.pattern_scan import lowered
@@ -44,8 +45,10 @@ def _points(
 ) -> tuple[dict[str, float], dict[str, list[Finding]]]:
     """Points per kind from the findings a criterion's ``reward`` or ``penalise`` table names.
 
-    Quoted findings count ``quoted_weight`` as much; repetitions of one rule stop counting after
-    ``max_per_rule`` so that a boilerplate phrase repeated ten times is not ten sources.
+    Quoted findings count ``quoted_weight`` as much, findings in a release's closing boilerplate
+    ``boilerplate_weight`` as much (at 0 they are not counted at all); repetitions of one rule stop
+    counting after ``max_per_rule`` so that a boilerplate phrase repeated ten times is not ten
+    sources.
 
     ``distinct`` (``true`` for every kind, or a list of kinds) counts repeated findings of one kind
     once when their normalised text is the same: "how many different people are quoted", not how
@@ -57,6 +60,7 @@ def _points(
     """
     table: Mapping[str, float] = criterion.params.get(table_name, {})
     quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
+    boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
     cap = criterion.params.get("max_per_rule")
     distinct = _distinct_kinds(criterion, table)
     by_last_word = criterion.params.get("distinct_key", "text") == "last_word"
@@ -66,7 +70,7 @@ def _points(
     points: dict[str, float] = defaultdict(float)
     used: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        if finding.kind not in table:
+        if finding.kind not in table or (finding.boilerplate and boilerplate_weight == 0):
             continue
         if finding.kind in distinct:
             key = (finding.kind, _distinct_key(finding.text, by_last_word))
@@ -76,7 +80,9 @@ def _points(
         per_rule[finding.rule] += 1
         if cap is not None and per_rule[finding.rule] > cap:
             continue
-        factor = quoted_weight if finding.quoted else 1.0
+        factor = (quoted_weight if finding.quoted else 1.0) * (
+            boilerplate_weight if finding.boilerplate else 1.0
+        )
         points[finding.kind] += table[finding.kind] * finding.strength * factor
         used[finding.kind].append(finding)
     return dict(points), dict(used)
@@ -286,7 +292,7 @@ class Scorer:
 
     def findings(self, text: str, low: str | bool | None = True) -> list[Finding]:
         """``low``: the text lowered once for the matcher and the ledger (``lowered``)."""
-        return lexicon_findings(text, self.matcher, QuoteSpans(text), low)
+        return lexicon_findings(text, self.matcher, QuoteSpans(text), low, closing_start(text))
 
     def claims(
         self, text: str, article_date: dt.date | None = None, low: str | bool | None = True
@@ -331,7 +337,7 @@ class Scorer:
                 label=criterion.label,
                 score=result.score,
                 weight=resolved[cid],
-                explanation=explain(criterion, result),
+                explanation=explain(criterion, result, findings),
                 findings=result.findings,
                 contributions=result.contributions,
                 level=level_of(result.score),
@@ -371,8 +377,11 @@ def kind_name(kind: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
-def explain(criterion: Criterion, result: MethodResult) -> str:
-    """One plain-language paragraph naming the findings that drove the score."""
+def explain(
+    criterion: Criterion, result: MethodResult, findings: Iterable[Finding] = ()
+) -> str:
+    """One plain-language paragraph naming the findings that drove the score (``findings``: all
+    of the article's, to say which ones the criterion set aside)."""
     if result.score is None:
         return result.explanation
     parts = []
@@ -389,7 +398,28 @@ def explain(criterion: Criterion, result: MethodResult) -> str:
             f" {len(quoted)} of these are inside quotations and count {weight:.0%} as much as the "
             "author's own words."
         )
+    sentence += _boilerplate_note(criterion, findings)
     return f"{sentence} {result.explanation}"
+
+
+def _boilerplate_note(criterion: Criterion, findings: Iterable[Finding]) -> str:
+    weight = float(criterion.params.get("boilerplate_weight", 1.0))
+    if weight >= 1.0:
+        return ""
+    kinds = {**criterion.params.get("reward", {}), **criterion.params.get("penalise", {})}
+    aside = [f for f in findings if f.boilerplate and f.kind in kinds]
+    if not aside:
+        return ""
+    how = "are not counted" if weight == 0 else f"count {weight:.0%} as much"
+    return (
+        f" {len(aside)} {'finding' if len(aside) == 1 else 'findings'} in the closing boilerplate "
+        f"(after '###' or an 'About ...' heading){_quoted_texts(aside)} {how}."
+    )
+
+
+def _quoted_texts(findings: Iterable[Finding], limit: int = 3) -> str:
+    texts = list(dict.fromkeys(f.text.lower() for f in findings))[:limit]
+    return " (" + ", ".join(f"'{t}'" for t in texts) + ")" if texts else ""
 
 
 def _examples(findings: tuple[Finding, ...], kind: str, limit: int = 3) -> str:

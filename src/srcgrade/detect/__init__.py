@@ -13,10 +13,16 @@ from srcgrade.model import Finding
 
 
 def lexicon_findings(
-    text: str, matcher: Matcher, quotes: QuoteSpans, low: str | bool | None = True
+    text: str,
+    matcher: Matcher,
+    quotes: QuoteSpans,
+    low: str | bool | None = True,
+    closing: int | None = None,
 ) -> list[Finding]:
     """Every lexicon match as a finding whose span indexes ``text`` exactly (``low``: see
-    ``Matcher.scan``)."""
+    ``Matcher.scan``); ``closing`` is where the text's closing boilerplate starts
+    (``sections.closing_start``; None: nowhere)."""
+    boilerplate_from = len(text) if closing is None else closing
     return [
         Finding(
             start=m.start,
@@ -28,6 +34,7 @@ def lexicon_findings(
             rule=m.entry.rule,
             strength=m.entry.strength,
             origin=m.entry.origin,
+            boilerplate=m.start >= boilerplate_from,
         )
         for m in matcher.scan(text, low)
     ]
