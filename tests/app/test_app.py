@@ -344,3 +344,112 @@ def test_serve_without_a_script_says_how_to_call_it(capsys):
     with pytest.raises(SystemExit) as stop:
         serve.main([])
     assert "usage: python -m srcgrade.ui.serve app.py" in str(stop.value)
+
+
+def test_sliders_are_drawn_before_the_corpus_is_scored(app_ratings, monkeypatch):
+    """The sidebar needs the rubric only, so the browser can fetch and draw it while the corpus is
+    scored: with the scoring made to fail, the sliders are there all the same."""
+    from streamlit.testing.v1 import AppTest
+
+    def scoring_fails(*args, **kwargs):
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(data, "score_corpus", scoring_fails)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at.run()
+    assert at.exception  # the scoring's error (its message is redacted: showErrorDetails)
+    rubric = data.load(app_ratings).rubric()
+    for cid in rubric.criteria:
+        assert at.slider(key=f"w_{cid}")
+
+
+_REALPATHS_OF_INSPECT_STACK = """
+import os, sys, inspect
+from srcgrade.ui import serve
+serve._server_started = lambda: True
+if sys.argv[1] == "warm":
+    serve._warm()
+else:
+    from srcgrade.ui import charts, session  # the same imports, without the warm-up
+calls = []
+realpath = os.path.realpath
+os.path.realpath = lambda *a, **k: calls.append(a) or realpath(*a, **k)
+inspect.stack()  # what Streamlit does as the first run draws its first element
+print("charts" if "srcgrade.ui.charts" in sys.modules else "-", len(calls))
+"""
+
+
+def _realpaths_of_inspect_stack(mode: str, ratings: Path) -> tuple[str, int]:
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _REALPATHS_OF_INSPECT_STACK, mode], capture_output=True,
+        text=True, check=True, env={**os.environ, data.ENV_RATINGS: str(ratings)},
+    ).stdout.split()
+    return out[0], int(out[1])
+
+
+def test_warm_up_imports_the_first_page_and_maps_the_modules_for_inspect(app_ratings):
+    """The warm-up imports what the Overview imports and maps every loaded module to its file,
+    so Streamlit's one inspect.stack() of the first run no longer resolves ~1,400 real paths
+    while the corpus is scored. (The control, the same imports without the warm-up, shows the
+    cost the test guards against.)"""
+    imported, warmed = _realpaths_of_inspect_stack("warm", app_ratings)
+    _, cold = _realpaths_of_inspect_stack("cold", app_ratings)
+    assert imported == "charts"
+    assert cold > 500
+    assert warmed < 50
+
+
+def test_scoring_hands_the_interpreter_lock_over_quickly(app_ratings, monkeypatch):
+    """While the corpus is loaded and scored, the thread doing it lets Streamlit's event loop
+    (which serves the browser) take the lock back within 0.5 ms, not Python's 5 ms; the setting is
+    restored afterwards."""
+    import sys
+
+    from srcgrade.ui import handover, session
+
+    seen: list[float] = []
+    load, score = data.load, data.score_corpus
+    monkeypatch.setattr(data, "load",
+                        lambda root: seen.append(sys.getswitchinterval()) or load(root))
+    monkeypatch.setattr(data, "score_corpus",
+                        lambda r, rid: seen.append(sys.getswitchinterval()) or score(r, rid))
+    before = sys.getswitchinterval()
+    session.warm()
+    assert seen == [handover.HANDOVER_S, handover.HANDOVER_S]
+    assert sys.getswitchinterval() == before
+
+
+def test_overlapping_handovers_restore_the_interval_once_the_last_ends():
+    """Two sessions (or the warm-up and a first run) may compute at once, ending in any order."""
+    import sys
+
+    from srcgrade.ui.handover import HANDOVER_S, quick_handover
+
+    before = sys.getswitchinterval()
+    first, second = quick_handover(), quick_handover()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == HANDOVER_S
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
+
+
+def test_streamlit_reads_the_start_up_settings_from_the_repositorys_config():
+    """Streamlit ignores a misspelt option with a warning: check it takes the two settings that
+    keep the server's start fast (see .streamlit/config.toml for why)."""
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    out = subprocess.run(
+        [sys.executable, "-c", "from streamlit import config; print(config.get_option("
+         "'server.fileWatcherType'), config.get_option('runner.postScriptGC'))"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert out == ["poll", "False"]

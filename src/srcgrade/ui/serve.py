@@ -9,10 +9,13 @@ this way; ``streamlit run app.py`` works too, without the head start.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 import threading
 import time
+
+from srcgrade.ui.handover import quick_handover
 
 _STARTUP_WAIT_S = 30
 WARM_UP_THREAD = "srcgrade-warm-up"
@@ -31,6 +34,18 @@ def _not_from_warm_up(record: logging.LogRecord) -> bool:
     return record.threadName != WARM_UP_THREAD
 
 
+def map_loaded_modules() -> None:
+    """Fill ``inspect``'s map from source file to module for every module imported so far.
+
+    Streamlit calls ``inspect.stack()`` once per process, as the first element is drawn (to warn
+    when a script is not run by ``streamlit run``); ``inspect`` then resolves the real path of
+    every loaded module's file, about 1,400 with pandas and plotly. In the first run that pass
+    competes with the scoring for the interpreter lock and took 0.3-0.5 s; done here first, the
+    first run only maps the few modules imported since.
+    """
+    inspect.getmodule(map_loaded_modules.__code__)
+
+
 def _warm() -> None:
     # Called outside a script run, Streamlit's caches work but warn at every call that there is no
     # session ("missing ScriptRunContext"): expected from this thread, so not shown. (A filter:
@@ -42,10 +57,13 @@ def _warm() -> None:
         deadline = time.monotonic() + _STARTUP_WAIT_S
         while not _server_started() and time.monotonic() < deadline:
             time.sleep(0.05)
-        from srcgrade.ui import session
+        # Meanwhile the browser loads the front end's files from the event loop.
+        with quick_handover():
+            # What the first run imports (app.py, then the Overview page), before the scoring.
+            from srcgrade.ui import charts, session  # noqa: F401
 
-        session.warm()
-        import plotly.express  # noqa: F401  (the pages' charts; imported once per process)
+            map_loaded_modules()
+            session.warm()
     except Exception:  # the first run does the same work again and shows the error there
         logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
 

@@ -17,6 +17,7 @@ import streamlit as st
 from srcgrade.corpus import Ratings, fingerprint
 from srcgrade.rubric import Rubric, WeightError, resolve_weights
 from srcgrade.ui import data
+from srcgrade.ui.handover import quick_handover
 
 CTX_KEY = "_srcgrade_context"
 RUBRIC_KEY = "rubric"
@@ -26,13 +27,15 @@ SLIDER_MAX = 3.0
 @st.cache_resource(max_entries=4, show_spinner="Reading the ratings folder…")
 def cached_ratings(root: str, corpus_fingerprint: str) -> Ratings:
     """The loaded ratings/ folder; a new fingerprint (any file edited) loads it again."""
-    return data.load(Path(root))
+    with quick_handover():
+        return data.load(Path(root))
 
 
 @st.cache_resource(max_entries=8, show_spinner="Scoring every article (once per change)…")
 def cached_corpus(root: str, corpus_fingerprint: str, rubric_id: str) -> data.Corpus:
     """Every article scored with one rubric. Shared read-only between sessions: never mutate."""
-    return data.score_corpus(cached_ratings(root, corpus_fingerprint), rubric_id)
+    with quick_handover():
+        return data.score_corpus(cached_ratings(root, corpus_fingerprint), rubric_id)
 
 
 @dataclass
@@ -185,8 +188,10 @@ def start() -> Context:
     if rubric_id is None:
         ctx = Context(root, ratings, None)
     else:
+        # The sliders need the rubric only: drawn before the scoring, the browser fetches and
+        # draws them while the corpus is scored (or while the warm-up finishes scoring it).
+        weights, note = _sliders(ratings.rubric(rubric_id), ratings.default_rubric)
         corpus = cached_corpus(str(root), key, rubric_id)
-        weights, note = _sliders(corpus.rubric, ratings.default_rubric)
         ranked = data.ranked(corpus.table, weights)
         ctx = Context(root, ratings, corpus, weights, ranked, note)
     st.session_state[CTX_KEY] = ctx
