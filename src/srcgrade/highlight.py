@@ -70,14 +70,20 @@ class Span:
     note: str
 
 
+def finding_label(finding: Finding) -> str:
+    """The finding's kind as a reader says it, and where it stands: in a quotation, or in a
+    release's closing boilerplate (which the hype criteria do not count)."""
+    where = " (inside a quotation)" if finding.quoted else ""
+    where += " (closing boilerplate)" if finding.boilerplate else ""
+    return kind_label(finding.kind) + where
+
+
 def spans_of(findings: Iterable[Finding] = (), claims: Iterable[Claim] = ()) -> list[Span]:
     """Findings and numeric claims as highlight spans, each with its rule and YAML file:line."""
     spans = []
     for f in findings:
         where = str(f.origin) if f.origin else "no file"
-        quoted = " (inside a quotation)" if f.quoted else ""
-        quoted += " (closing boilerplate)" if f.boilerplate else ""
-        note = f"{kind_label(f.kind)}{quoted} - rule {f.rule or '?'} ({where}): {f.message}"
+        note = f"{finding_label(f)} - rule {f.rule or '?'} ({where}): {f.message}"
         spans.append(Span(f.start, f.end, f.kind, note))
     for c in claims:
         note = f"Number '{c.text}': {c.verdict.replace('_', ' ')}"

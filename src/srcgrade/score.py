@@ -413,19 +413,15 @@ def _boilerplate_note(criterion: Criterion, findings: Iterable[Finding]) -> str:
     how = "are not counted" if weight == 0 else f"count {weight:.0%} as much"
     return (
         f" {len(aside)} {'finding' if len(aside) == 1 else 'findings'} in the closing boilerplate "
-        f"(after '###' or an 'About ...' heading){_quoted_texts(aside)} {how}."
+        f"(after '###' or an 'About ...' heading){_examples(tuple(aside))} {how}."
     )
 
 
-def _quoted_texts(findings: Iterable[Finding], limit: int = 3) -> str:
-    texts = list(dict.fromkeys(f.text.lower() for f in findings))[:limit]
-    return " (" + ", ".join(f"'{t}'" for t in texts) + ")" if texts else ""
-
-
-def _examples(findings: tuple[Finding, ...], kind: str, limit: int = 3) -> str:
+def _examples(findings: tuple[Finding, ...], kind: str | None = None, limit: int = 3) -> str:
+    """Up to ``limit`` different texts of the findings (of ``kind``, or of any kind)."""
     seen: list[str] = []
     for finding in findings:
-        if finding.kind == kind and finding.text.lower() not in (s.lower() for s in seen):
+        if kind in (None, finding.kind) and finding.text.lower() not in (s.lower() for s in seen):
             seen.append(finding.text)
         if len(seen) == limit:
             break

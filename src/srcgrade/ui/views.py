@@ -101,12 +101,7 @@ def findings_frame(findings) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "words": [f.text for f in findings],
-            "kind": [
-                highlight.kind_label(f.kind)
-                + (" (in a quote)" if f.quoted else "")
-                + (" (closing boilerplate)" if f.boilerplate else "")
-                for f in findings
-            ],
+            "kind": [highlight.finding_label(f) for f in findings],
             "why it counts": [f.message for f in findings],
             "rule, and where it is defined": [
                 f"{f.rule} — {f.origin}" if f.origin else f.rule for f in findings
