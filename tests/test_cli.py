@@ -132,3 +132,24 @@ def test_output_file_is_written_whole(capsys, tmp_path):
 def test_score_refuses_non_public_urls(capsys, url):
     code, _, err = run(capsys, "score", url, "--ratings", str(RATINGS))
     assert code == 2 and ("only http" in err or "private, local or reserved" in err)
+
+
+def test_score_starts_without_numpy_or_pandas(tmp_path):
+    """`srcgrade score` in a shell loop over files pays the start-up each time: it loads only
+    what scoring needs (evaluate and fit-weights, which do need numpy and pandas, still work)."""
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.txt"
+    article.write_text(seed_text("000"), encoding="utf-8")
+    probe = (
+        "import sys; from srcgrade.cli import main; "
+        f"code = main(['score', {str(article)!r}, '--ratings', {str(RATINGS)!r}]); "
+        "print(code, sorted(m for m in ('numpy', 'pandas') if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "total" in done.stdout.lower()
+    assert done.stderr.strip().endswith("0 []"), done.stderr
+    helped = subprocess.run([sys.executable, "-m", "srcgrade.cli", "fit-weights", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "--folds" in helped.stdout

@@ -158,6 +158,19 @@ def test_hnr_stories():
     assert_same(hnr_texts(300), least_matches=1000)
 
 
+def test_texts_that_begin_with_a_match():
+    """The finders read the text behind a space so that a term or pattern at the very start has
+    a non-word character before it; cut each example where a match starts and compare again."""
+    texts = examples()[::3] + seeds()[:1]
+    starting = []
+    for matcher in MATCHERS.values():
+        for text in texts:
+            starting.extend(text[start:] for start, _, _ in reference(matcher, text)[:20])
+    assert_same(starting, least_matches=len(starting))
+    at_zero = [t for t in starting if any(m.start == 0 for m in MATCHERS["rubric-core"].scan(t))]
+    assert len(at_zero) >= len(starting) // 3
+
+
 def test_lowered_text_stands_in_for_the_text():
     """What the fast scan relies on: lowering keeps each character's place and kind, and
     re.IGNORECASE treats a character and its lowered form alike (checked on every code point)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from srcgrade import regex_cache
 from srcgrade.lexicon import Lexicon, load_lexicon
 from srcgrade.model import Problem
 from srcgrade.rubric import Rubric, WeightError, load_rubric
@@ -93,11 +94,12 @@ def load_ratings(root: Path) -> Ratings:
         )
         return ratings
     _load_config(ratings)
-    for path in sorted((root / "lexicons").glob("*.yaml")):
-        lexicon, problems = load_lexicon(path, _display(path, root))
-        ratings.problems.extend(problems)
-        if lexicon:
-            ratings.lexicons[lexicon.id] = lexicon
+    with regex_cache.kept():
+        for path in sorted((root / "lexicons").glob("*.yaml")):
+            lexicon, problems = load_lexicon(path, _display(path, root))
+            ratings.problems.extend(problems)
+            if lexicon:
+                ratings.lexicons[lexicon.id] = lexicon
     for path in sorted((root / "rubrics").glob("*.yaml")):
         _load_one_rubric(ratings, path)
     _load_ledger(ratings)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from srcgrade.corpus import Article, Ratings, load_ratings
 from srcgrade.ingest import Record
 from srcgrade.model import ArticleScore
 from srcgrade.score import Scorer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 META_COLUMNS = ("genre", "publisher", "date", "reports_peer_reviewed_study")
 
@@ -66,6 +68,8 @@ def scores_table(scores: Iterable[ArticleScore]) -> pd.DataFrame:
         row.update({k: s.meta.get(k) for k in META_COLUMNS if k in s.meta})
         row["words"] = s.word_count
         rows.append(row)
+    import pandas as pd  # here, not at the top: `srcgrade score` does not need it
+
     frame = pd.DataFrame(rows)
     if not frame.empty:
         numeric = ["total", *criteria]

@@ -11,12 +11,14 @@ to the ignore-case trie on the text itself when lowering could change a match.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from srcgrade import regex_cache
 from srcgrade.model import Origin, Problem
 from srcgrade.pattern_scan import PatternScan, lowered
 from srcgrade.yamlio import YamlDoc, load_yaml, schema_errors
@@ -170,7 +172,7 @@ def _compile_entry_regexes(
             continue
         flags = 0 if raw.get("case_sensitive") and field_name == "pattern" else re.IGNORECASE
         try:
-            compiled[field_name] = re.compile(source, flags)
+            compiled[field_name] = regex_cache.compile(source, flags)
         except re.error as error:
             return compiled, doc.problem(
                 f"entry '{raw['id']}': {field_name} is not a valid regular expression ({error})",
@@ -205,15 +207,15 @@ class Matcher:
                 bucket = self._by_key.setdefault(term_key(term), [])
                 if entry not in bucket:
                     bucket.append(entry)
-        terms = [t for e in self.entries for t in e.terms]
-        self._terms = _trie_regex(terms)
-        self._terms_lowered = _lowered_trie_regexes(terms)
+        self._term_list = [t for e in self.entries for t in e.terms]
         # Case-insensitive patterns first, then case-sensitive ones: the order matches are
         # reported in when two start at one position.
         self.pattern_entries = [e for e in self.entries if e.pattern and not e.case_sensitive] + [
             e for e in self.entries if e.pattern and e.case_sensitive
         ]
-        self._pattern_scan = PatternScan(self.pattern_entries)
+        with regex_cache.kept():
+            self._terms_lowered = _lowered_trie_regex(self._term_list)
+            self._pattern_scan = PatternScan(self.pattern_entries)
 
     def scan(self, text: str, low: str | bool | None = True) -> list[Match]:
         """All matches in ``text``, sorted by position, vetoed contexts removed.
@@ -224,7 +226,7 @@ class Matcher:
         if low is True:
             low = lowered(text)
         low = low if isinstance(low, str) else None
-        if self._terms is not None:
+        if self._term_list:
             found.extend(self._term_matches(text, low))
         found.extend(
             Match(start, end, entry)
@@ -241,20 +243,26 @@ class Matcher:
         the text, several times faster.
         """
         if low is None or self._terms_lowered is None:
-            assert self._terms is not None
+            terms = self._terms
+            assert terms is not None
             position = 0
-            while (hit := self._terms.search(text, position)) is not None:
+            while (hit := terms.search(text, position)) is not None:
                 yield hit.span()
                 position = hit.start() + 1
             return
-        at_start, after_other = self._terms_lowered
-        if (hit := at_start.match(low)) is not None:
-            yield hit.span()
+        # Behind a space, a term at the very start has a non-word character before it too;
+        # indices in ``padded`` are one more than in the text.
+        padded, search = " " + low, self._terms_lowered.search
         position = 0
-        while (hit := after_other.search(low, position)) is not None:
-            start = hit.start(1)
-            yield start, hit.end()
-            position = start
+        while (hit := search(padded, position)) is not None:
+            position = hit.start(1)
+            yield position - 1, hit.end() - 1
+
+    @functools.cached_property
+    def _terms(self) -> re.Pattern[str] | None:
+        """The ignore-case trie, for the rare text that cannot be lowered (``lowered``): compiled
+        the first time one comes, as it takes about 30 ms."""
+        return _trie_regex(self._term_list)
 
     def _term_matches(self, text: str, low: str | None = None) -> list[Match]:
         """Every term of every entry, not only the longest one that starts at a spot.
@@ -264,7 +272,6 @@ class Matcher:
         and searching again from the next word finds terms that begin inside a longer one. A term
         of the same entry that overlaps its previous match is not counted twice.
         """
-        assert self._terms is not None
         found: list[Match] = []
         last_end: dict[str, int] = {}
         for start, end in self._term_hits(text, low):
@@ -295,18 +302,17 @@ def _trie_regex(terms: list[str]) -> re.Pattern[str] | None:
     body = _trie_to_regex(trie)
     # A leading lookahead on the first character lets `re` skip ahead quickly between candidates.
     lead = f"(?=[{first_chars}])" if first_chars and len(first_chars) == len(trie) else ""
-    return re.compile(rf"{lead}(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    return regex_cache.compile(rf"{lead}(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
-def _lowered_trie_regexes(terms: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+def _lowered_trie_regex(terms: list[str]) -> re.Pattern[str] | None:
     """The trie of ``_trie_regex`` for lowered text: case-sensitive, ASCII letters as plain
-    literals (``(?i:...)`` outside ASCII); one regex for a term at the very start of the text, one
-    that takes the non-word character before a term (its start is group 1)."""
+    literals (``(?i:...)`` outside ASCII), taking the non-word character before a term (its
+    start is group 1)."""
     trie = _build_trie(terms)
     if not trie:
         return None
-    body = _trie_to_regex(trie, lowered=True)
-    return re.compile(rf"(?:{body})(?!\w)"), re.compile(rf"\W({body})(?!\w)")
+    return regex_cache.compile(rf"\W({_trie_to_regex(trie, lowered=True)})(?!\w)")
 
 
 def _build_trie(terms: list[str]) -> dict[str, Any]:

@@ -26,11 +26,15 @@ non-overlapping, non-vetoed matches), in the same order; tests check this on rea
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from re import _constants as _sre  # the parse tree of `re` itself, to read pattern beginnings
 from re import _parser as _sre_parse
 from typing import Any, Protocol
+
+from srcgrade import regex_cache
 
 Atom = tuple[str, str, bool]
 """(kind, regex source or character, only word characters); kind: char, class or repeat."""
@@ -243,8 +247,27 @@ def _single_atom(sub: list, case_sensitive: bool) -> Atom | None:
     return None
 
 
+@functools.cache
+def _algorithm() -> str:
+    """A digest of this module: beginnings stored by another version of it are not reused."""
+    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 def pattern_starts(pattern: str, case_sensitive: bool) -> set | None:
-    """How the entry's matches can begin, or None when that cannot be worked out."""
+    """How the entry's matches can begin, or None when that cannot be worked out (kept in the
+    on-disk store of ``regex_cache``: working it out parses the pattern in Python)."""
+    key = f"starts:{_algorithm()}:{int(case_sensitive)}:{pattern}"
+    stored = regex_cache.recall(key)
+    if isinstance(stored, list):
+        return {(bool(b), tuple((k, s, bool(w)) for k, s, w in atoms)) for b, atoms in stored}
+    if stored == "unknown":
+        return None
+    starts = _work_out_starts(pattern, case_sensitive)
+    regex_cache.keep(key, "unknown" if starts is None else [[b, atoms] for b, atoms in starts])
+    return starts
+
+
+def _work_out_starts(pattern: str, case_sensitive: bool) -> set | None:
     try:
         parsed = _sre_parse.parse(pattern, 0 if case_sensitive else re.IGNORECASE)
         flags = parsed.state.flags
@@ -310,20 +333,17 @@ class _Finder:
                 self._register(index, atoms)
         self._chosen: dict[str, tuple[int, ...]] = {}
         # When every beginning is at a word start, the finder takes the non-word character before
-        # it: `re` then only tries the positions after one (a start of text is checked apart).
+        # it: `re` then only tries the positions after one (the text is read behind a space).
         self.after_other = after_other and not other_prefixes
         if self.after_other:
-            trie = _prefix_regex(word_prefixes)
-            self.at_start: re.Pattern[str] | None = re.compile(trie)
-            self.regex = re.compile(rf"\W(?:{trie})")
+            self.regex = regex_cache.compile(rf"\W(?:{_prefix_regex(word_prefixes)})")
             return
-        self.at_start = None
         alternatives = []
         if word_prefixes:
             alternatives.append(r"(?<!\w)" + _prefix_regex(word_prefixes))
         if other_prefixes:
             alternatives.append(_prefix_regex(other_prefixes))
-        self.regex = re.compile("|".join(alternatives))
+        self.regex = regex_cache.compile("|".join(alternatives))
 
     def _spots(self, seen: str) -> Iterator[int]:
         """Where some filed entry may match, left to right."""
@@ -334,13 +354,13 @@ class _Finder:
                 yield hit.start()
                 position = hit.start() + 1
             return
-        assert self.at_start is not None
-        if self.at_start.match(seen) is not None:
-            yield 0
+        # Behind a space, a beginning at the very start of the text has a non-word character
+        # before it too; a spot's index in ``padded`` is that of the character before it.
+        padded = " " + seen
         position = 0
-        while (hit := search(seen, position)) is not None:
+        while (hit := search(padded, position)) is not None:
             position = hit.start() + 1
-            yield position
+            yield hit.start()
 
     def _register(self, index: int, atoms: tuple) -> None:
         """File the entry under every ASCII key its first characters can make."""

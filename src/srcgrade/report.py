@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from srcgrade.model import ArticleScore, Claim
+
+if TYPE_CHECKING:  # pandas is only needed where a table is built: `srcgrade score` starts faster
+    import pandas as pd
 
 WIDTH = 100
 
