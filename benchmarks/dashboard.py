@@ -207,6 +207,7 @@ def cold_start(ratings: Path, browser: bool, launcher: list[str] = STREAMLIT_RUN
               f"{drawn - t1:.2f} s")
         print(f"  process start to the first run finished (browser already open): "
               f"{finished - t0:.2f} s")
+        print(f"  process start to the charts drawn: {drawn - t0:.2f} s")
 
 
 def main() -> None:
