@@ -136,7 +136,7 @@ def _note_script_finished(frame: bytes | str, times: list[float]) -> None:
     message = ForwardMsg()
     try:
         message.ParseFromString(frame)
-    except Exception:  # noqa: BLE001 - not a ForwardMsg: not the one looked for
+    except Exception:  # not a ForwardMsg: not the one looked for
         return
     if message.WhichOneof("type") == "script_finished":
         times.append(time.perf_counter())
@@ -202,7 +202,8 @@ def cold_start(ratings: Path, browser: bool, launcher: list[str] = STREAMLIT_RUN
         if finished_frames:
             print(f"  process start to the first run's last message received by the browser "
                   f"(network, before the page handles it): {finished_frames[0] - t0:.2f} s")
-        print(f"  page open to the first run finished (as the page shows it): {finished - t1:.2f} s")
+        print(f"  page open to the first run finished (as the page shows it): "
+              f"{finished - t1:.2f} s")
         print(f"  page open to the charts drawn (plotly.js loaded in the browser): "
               f"{drawn - t1:.2f} s")
         print(f"  process start to the first run finished (browser already open): "
