@@ -151,3 +151,19 @@ def test_a_rubric_from_the_store_scores_as_one_compiled_afresh(fresh_store, monk
     _new_process(monkeypatch)
     assert findings() == afresh
     assert sum(map(len, afresh)) > 30
+
+
+def test_a_store_grown_too_large_keeps_what_is_in_use(fresh_store, monkeypatch):
+    """Each edit of a lexicon compiles new tries: old ones are dropped once the store is large."""
+    with regex_cache.kept():
+        for number in range(30):  # thirty old versions of a lexicon's trie
+            regex_cache.compile("|".join(f"term{number}x{i}" for i in range(300)), 0)
+    [stored] = fresh_store.glob("regex-*.json")
+    grown = stored.stat().st_size
+    monkeypatch.setattr(regex_cache, "_MOST_BYTES", grown // 2)
+    _new_process(monkeypatch)
+    with regex_cache.kept():
+        for pattern, flags in PATTERNS:
+            regex_cache.compile(pattern, flags)
+    kept_patterns = json.loads(stored.read_text())["patterns"]
+    assert set(kept_patterns) == {f"re:{flags}:{pattern}" for pattern, flags in PATTERNS}

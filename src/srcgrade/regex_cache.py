@@ -40,8 +40,9 @@ except ImportError:  # pragma: no cover - other Pythons
 
 ENV_DIR = "SRCGRADE_CACHE_DIR"
 _FORMAT = 1
-_MOST_ENTRIES = 4000
-"""Past this many, entries not used by the process that writes the store are dropped."""
+_MOST_BYTES = 16_000_000
+"""Past this size (each edit of a lexicon adds new tries of up to 0.5 MB), the entries that the
+process writing the store did not use are dropped."""
 
 
 def cache_dir() -> Path | None:
@@ -145,10 +146,10 @@ class _Store:
         self._dirty = False
         if path is None or entries is None:
             return
-        if len(entries) > _MOST_ENTRIES:
-            entries = {k: v for k, v in entries.items() if k in self._used}
-            self._entries = entries
         document = json.dumps({"format": _FORMAT, "patterns": entries}, separators=(",", ":"))
+        if len(document) > _MOST_BYTES:
+            entries = self._entries = {k: v for k, v in entries.items() if k in self._used}
+            document = json.dumps({"format": _FORMAT, "patterns": entries}, separators=(",", ":"))
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
