@@ -278,6 +278,40 @@ def test_comparison_reads_each_number_with_its_own_arm():
     )
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verdict", "fact_id"),
+    [
+        # one trial's figure is not evidence about another: MAPP2's 71.2% does not support a
+        # claim about MAPP1, whose own (verified, exclusive) figure is 67%
+        ("In MAPP1, 71% of the MDMA group no longer met the criteria for PTSD.",
+         "contradicted", "mapp1-no-longer-met-mdma"),
+        ("In MAPP2, 71% of the MDMA group no longer met the criteria for PTSD.",
+         "supported", "mapp2-no-longer-met-mdma"),
+        ("In MAPP-1, 67% of the MDMA group no longer met the criteria for PTSD.",
+         "supported", "mapp1-no-longer-met-mdma"),
+        # no trial named, or both: every fact may judge, as before
+        ("71% of the MDMA group no longer met the criteria for PTSD.",
+         "supported", "mapp2-no-longer-met-mdma"),
+        ("In MAPP1 and MAPP2, 71% of the MDMA group no longer met the criteria for PTSD.",
+         "supported", "mapp2-no-longer-met-mdma"),
+        ("MAPP 2 randomized 104 participants.", "supported", "mapp2-participants"),
+        ("MAPP1 randomized 104 participants.", "unverifiable", None),
+    ],
+)  # fmt: skip
+def test_a_named_trial_is_judged_by_its_own_facts(sentence, verdict, fact_id):
+    [claim] = check("MDMA-assisted therapy for PTSD, the phase 3 trials. " + sentence)
+    assert (claim.verdict, claim.fact_id) == (verdict, fact_id), claim.note
+
+
+def test_a_study_that_is_not_a_source_is_reported_with_its_line(tmp_path):
+    text = WIDGETS.replace("sources:", "studies:\n  s1: [Widget Study]\n  s9: [Other]\nsources:")
+    (tmp_path / "widgets.yaml").write_text(text)
+    ledger, problems = load_ledger(tmp_path, tmp_path)
+    assert [(p.path, p.line) for p in problems] == [("widgets.yaml", line_of(text, "s9:"))]
+    assert "s9" in problems[0].message and "sources" in problems[0].message
+    assert len(ledger.facts) == 2
+
+
 def test_the_ledger_only_applies_to_articles_on_its_topic():
     """The same sentence in an article about another drug and disorder matches nothing."""
     text = "Psilocybin for depression: 67% no longer met the diagnostic criteria."

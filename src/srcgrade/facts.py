@@ -16,7 +16,9 @@ peer-reviewed papers (``ratings/facts/<topic>.yaml``, one topic per file, schema
 A false accusation is the worst error (issue 3: "prefer unverifiable to a wrong contradicted"), so
 only a *verified* fact marked ``exclusive`` may contradict a claim, only when the claim's study arm
 and time frame do not point elsewhere, and a number that a different fact supports is never called
-wrong. Adding a topic is a new YAML file and no code.
+wrong. A claim whose clause names a study ("in MAPP2, 71%") is judged only by that study's facts:
+one trial's figure neither supports nor contradicts a claim about another. Adding a topic is a new
+YAML file and no code.
 """
 
 from __future__ import annotations
@@ -99,12 +101,14 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A ledger file's header: which articles it applies to, and its study arms."""
+    """A ledger file's header: which articles it applies to, its study arms, and the studies
+    prose names (by the key of their source)."""
 
     id: str
     label: str
     cues: tuple[tuple[str, ...], ...] = ()
     arms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    studies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     origin: Origin | None = None
 
 
@@ -271,6 +275,13 @@ def _check(claim: Claim, state: _State) -> Claim | None:
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
     context = _Context(claim, state, previous)
+    named = {f.topic: context.study(f.topic) for f in facts}
+    if any(named.values()):
+        facts = [f for f in facts if named[f.topic] in (None, f.source.key)]
+        if not facts:
+            study = next(s for s in named.values() if s)
+            note = f"the ledger has this measure only for other studies than {study}"
+            return _verdict(claim, "unverifiable", None, note)
     candidates = [context.candidate(f) for f in facts]
     hits = [c for c in candidates if c.value_ok]
     result = _judge_hit(claim, hits, state) if hits else _judge_miss(claim, candidates)
@@ -342,11 +353,23 @@ class _Context:
         if previous:
             self.neighbours |= state.sources_by_sentence.get(previous[0], set())
         self.arms: dict[str, str | None] = {}
+        self.studies: dict[str, str | None] = {}
 
     def arm(self, topic_id: str) -> str | None:
         if topic_id not in self.arms:
-            self.arms[topic_id] = _claim_arm(self.claim, self.state, topic_id)
+            topic = self.state.ledger.topics.get(topic_id)
+            self.arms[topic_id] = _named_in_clause(self.claim, self.state, topic and topic.arms)
         return self.arms[topic_id]
+
+    def study(self, topic_id: str) -> str | None:
+        """The study the claim's clause names ("in MAPP2, 71%"): only its facts can judge the
+        claim, so a figure of one trial does not support or contradict a claim about another."""
+        if topic_id not in self.studies:
+            topic = self.state.ledger.topics.get(topic_id)
+            self.studies[topic_id] = _named_in_clause(
+                self.claim, self.state, topic and topic.studies
+            )
+        return self.studies[topic_id]
 
     def candidate(self, fact: Fact) -> _Candidate:
         claim, key = self.claim, fact.source.key
@@ -413,16 +436,18 @@ _SEPARATOR = re.compile(
 )
 
 
-def _claim_arm(claim: Claim, state: _State, topic_id: str) -> str | None:
-    """The study arm the claim's own clause names ("60% with placebo"), if exactly one.
+def _named_in_clause(
+    claim: Claim, state: _State, labels: tuple[tuple[str, tuple[str, ...]], ...] | None
+) -> str | None:
+    """The one label (a study arm, a study) whose phrases the claim's own clause names, if
+    exactly one: "60% with placebo", "in MAPP2, 71%".
 
     The clause is bounded by the neighbouring claims and comparison words ("compared to", "vs",
     "while"). The words after the number (up to a comma) are read first, since they usually say
     whose number it is ("half received therapy with a placebo"); the words before it only when
-    those name no arm ("in the MDMA group, 67%"). Two arms named at once leave it unknown.
+    those name none ("in the MDMA group, 67%"). Two named at once leave it unknown.
     """
-    topic = state.ledger.topics.get(topic_id)
-    if topic is None or not topic.arms:
+    if not labels:
         return None
     text = state.text
     left, right = claim.sentence_start, claim.sentence_start + len(claim.sentence)
@@ -436,10 +461,10 @@ def _claim_arm(claim: Claim, state: _State, topic_id: str) -> str | None:
     if m := _SEPARATOR.search(text, claim.end, right):
         right = m.start()
     after = re.split(r"[,;:]", text[claim.end : right], maxsplit=1)[0]
-    named = [arm for arm, words in topic.arms if _phrase_pattern(words).search(after)]
+    named = [label for label, words in labels if _phrase_pattern(words).search(after)]
     if not named:
         before = text[left : claim.start]
-        named = [arm for arm, words in topic.arms if _phrase_pattern(words).search(before)]
+        named = [label for label, words in labels if _phrase_pattern(words).search(before)]
     return named[0] if len(named) == 1 else None
 
 
@@ -596,6 +621,7 @@ def _load_file(path: Path, display: str) -> tuple[Topic | None, list[Fact], list
         )
     topic = _topic(doc, path.stem)
     sources = _sources(doc, broken)
+    problems.extend(_unknown_studies(doc, topic, sources))
     facts = []
     for index, entry in enumerate(data["facts"]):
         if index in broken or not isinstance(entry, dict):
@@ -639,13 +665,28 @@ def _broken_entries(doc: YamlDoc, problems: list[Problem]) -> set[int | str]:
 def _topic(doc: YamlDoc, stem: str) -> Topic:
     data = doc.data
     arms = data.get("arms") if isinstance(data.get("arms"), dict) else {}
+    studies = data.get("studies") if isinstance(data.get("studies"), dict) else {}
     return Topic(
         id=stem,
         label=str(data.get("topic", stem)),
         cues=_groups(data.get("topic_cues")),
         arms=tuple((str(k), _strings(v)) for k, v in arms.items() if _strings(v)),
+        studies=tuple((str(k), _strings(v)) for k, v in studies.items() if _strings(v)),
         origin=Origin(doc.path, doc.line_of(())),
     )
+
+
+def _unknown_studies(doc: YamlDoc, topic: Topic, sources: dict[str, Source]) -> list[Problem]:
+    """A study named in `studies` must be a key of `sources`: its facts are found by it."""
+    return [
+        doc.problem(
+            f"study '{key}' is not a key of `sources` ({', '.join(sources) or 'none'}); "
+            "name the study by its source's key",
+            ("studies", key),
+        )
+        for key, _ in topic.studies
+        if key not in sources
+    ]
 
 
 def _sources(doc: YamlDoc, broken: set[int | str]) -> dict[str, Source]:
