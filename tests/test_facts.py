@@ -262,6 +262,11 @@ def test_relative_years_need_the_article_date(date, verdict):
          "fda-breakthrough-2017"),
         # a meta-analysis of another year may well exist: not an accusation
         ("A 2020 meta-analysis of MDMA found large effects.", "unverifiable", None),
+        # a range with the percent sign twice is one claim, supported by a value inside it
+        ("Between 2% and 10% of the MDMA group had severe adverse events.", "supported",
+         "mapp2-severe-adverse-mdma"),
+        ("2%-10% of the MDMA group had severe adverse events.", "supported",
+         "mapp2-severe-adverse-mdma"),
     ],
 )  # fmt: skip
 def test_matching_rules(sentence, verdict, fact_id):

@@ -98,6 +98,18 @@ MUST_FIRE = {
         "Between 20 and 30 participants dropped out.",
         [("Between 20 and 30 participants", 20, "people", None)],
     ),
+    "range with the percent sign twice": (
+        "Nausea affected 2%-10% of patients.",
+        [("2%-10%", 2, "percent", None)],
+    ),
+    "range between, percent sign twice": (
+        "between 5% and 15% of patients relapsed",
+        [("between 5% and 15%", 5, "percent", None)],
+    ),
+    "a change from one percentage to another is two numbers": (
+        "Response rose from 20% to 30% of patients.",
+        [("20%", 20, "percent", None), ("30%", 30, "percent", None)],
+    ),
     "year before study noun": (
         "A 2016 meta-analysis concluded that it works.",
         [("A 2016 meta-analysis", 2016, "year", None)],
@@ -201,6 +213,8 @@ def test_must_not_fire(name):
 def test_ranges_keep_their_upper_end():
     [claim] = extract_claims("20 to 30 percent of adults")
     assert (claim.value, claim.high) == (20, 30)
+    [both] = extract_claims("2%–10% of adults")
+    assert (both.value, both.high) == (2, 10)
     [decade] = extract_claims("studies were first initiated in the mid-2000s")
     assert (decade.value, decade.high) == (2003, 2007)
 

@@ -4,8 +4,8 @@ The numeric-accuracy criterion (issue 3) traces each number to its source, SIFT'
 step made mechanical. This module only *finds* the numbers; ``srcgrade.facts`` checks them against
 the ledger. What counts as a claim:
 
-- percentages ("67%", "84 percent", "over 50%"), ranges of them ("20-30%"), and proportions
-  ("76 of 90", "one in five"), all as unit ``percent``;
+- percentages ("67%", "84 percent", "over 50%"), ranges of them ("20-30%", "2%-10%"), and
+  proportions ("76 of 90", "one in five"), all as unit ``percent``;
 - counts of people ("90 study participants", "over 50,000 Norwegians", "n = 90") as ``people``,
   and of research units ("six phase 2 studies", "15 sites") as ``count``;
 - fractions in words ("half received", "two-thirds of") as ``percent`` marked ``approximate``,
@@ -173,7 +173,9 @@ _DATE_BEFORE = re.compile(
 )
 _YEARISH_PREP_BEFORE = re.compile(r"(?i)\b(?:in|since|by|during|until|from|of|to|and)\s+$")
 _CLAUSE_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|since|by|during)\s+$")
-_RANGE_END_BEFORE = re.compile(r"(?i)(?:\d\s*(?:[-–—]|to)\s*|between\s+[\d,.]+\s+and\s+)$")
+_RANGE_END_BEFORE = re.compile(
+    r"(?i)(?:\d\s*(?:[-–—]|to)\s*|\d\s*%\s*[-–—]\s*|between\s+[\d,.]+\s*%?\s+and\s+)$"
+)
 
 # Verbs and nouns that tie a year to an event ("initiated in 2018", "approval ... this year").
 _EVENT_VERBS = (
@@ -205,6 +207,10 @@ _EVENT_AFTER_CLAUSE = re.compile(rf"(?i)^,?\s+(?:[^\s.;:!?]+\s+){{0,6}}?{_EVENT_
 # After the number.
 _RANGE_TAIL = re.compile(rf"\s*(?:[-–—]|\s+to\s+)\s*(?P<n>{_NUM})(?![\d,.]?\d)")
 _AND_TAIL = re.compile(rf"\s+and\s+(?P<n>{_NUM})(?![\d,.]?\d)")
+# "2%-10%", "between 2% and 10%": one range, the unit said twice ("from 2% to 10%" is a change,
+# two numbers, and stays two claims).
+_PERCENT_RANGE_TAIL = re.compile(rf"%\s*[-–—]\s*(?P<n>{_NUM})(?![\d,.]?\d)(?=\s*%)")
+_PERCENT_AND_TAIL = re.compile(rf"%\s+and\s+(?P<n>{_NUM})(?![\d,.]?\d)(?=\s*%)")
 _SCALE_AFTER = re.compile(r"(?i)\s+(?P<s>million|billion|thousand)\b")
 _PERCENT_AFTER = re.compile(
     r"(?i)\s*(?:(?P<pp>percentage[\s-]+points?)|%|percent\b|per\s+cent\b|pct\b)"
@@ -613,9 +619,9 @@ def _clean_after(after: str) -> bool:
 
 
 def _range_tail(after: str, before: str) -> tuple[float, int] | None:
-    m = _RANGE_TAIL.match(after)
+    m = _RANGE_TAIL.match(after) or _PERCENT_RANGE_TAIL.match(after)
     if m is None and _BETWEEN_BEFORE.search(before[-12:]):
-        m = _AND_TAIL.match(after)
+        m = _AND_TAIL.match(after) or _PERCENT_AND_TAIL.match(after)
     if m is None:
         return None
     return _parse_number(m.group("n")), m.end()
