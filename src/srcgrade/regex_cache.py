@@ -23,13 +23,14 @@ import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import zlib
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from srcgrade.output import open_atomic
 
 try:  # the engine behind `re` (CPython); without it, patterns are compiled the usual way
     import _sre
@@ -150,16 +151,10 @@ class _Store:
         if len(document) > _MOST_BYTES:
             entries = self._entries = {k: v for k, v in entries.items() if k in self._used}
             document = json.dumps({"format": _FORMAT, "patterns": entries}, separators=(",", ":"))
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # an unwritable store only costs the time
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(document)
-                os.replace(temporary, path)  # readers see the old store or the new, never half
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            with open_atomic(path) as out:  # readers see the old store or the new, never half
+                out.write(document)
 
 
 def _compile_with_instructions(pattern: str, flags: int) -> tuple[re.Pattern[str], list | None]:
