@@ -1,4 +1,4 @@
-"""srcgrade dashboard: `streamlit run app.py` (ratings folder: $SRCGRADE_RATINGS or ./ratings).
+"""srcgrade dashboard: `streamlit run app.py` (ratings: see srcgrade.corpus.default_ratings_dir).
 
 This file only wires things up: the navigation, the sidebar (rubric picker, weight sliders bound to
 the URL, reset) and the problems panel. Pages live in app_pages/; the logic lives in srcgrade.

@@ -30,6 +30,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from srcgrade.corpus import ENV_RATINGS  # noqa: E402
 from srcgrade.ui import charts, data  # noqa: E402
 
 GENRES = ["journalism", "promotional", "summary", "content-farm", "press-release", "other"]
@@ -95,7 +96,7 @@ def pure_path(ratings: Path, repeats: int) -> None:
 def apptest_rerun(ratings: Path, repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    os.environ[data.ENV_RATINGS] = str(ratings)
+    os.environ[ENV_RATINGS] = str(ratings)
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
     t0 = time.perf_counter()
     at.run()
@@ -149,7 +150,7 @@ def cold_start(ratings: Path, browser: bool, launcher: list[str] = STREAMLIT_RUN
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, data.ENV_RATINGS: str(ratings)}
+    env = {**os.environ, ENV_RATINGS: str(ratings)}
     with contextlib.ExitStack() as stack:
         page = None
         if browser and Path("/usr/bin/chromium").exists():

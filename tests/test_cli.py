@@ -121,6 +121,55 @@ def test_missing_input_file_is_a_clear_error(capsys, tmp_path):
     assert code == 2 and "nope.txt: file not found" in err
 
 
+def test_a_folder_given_as_the_article_is_a_clear_error(capsys, tmp_path):
+    folder = tmp_path / "article.txt"
+    folder.mkdir()
+    code, _, err = run(capsys, "score", str(folder), "--ratings", str(RATINGS))
+    assert code == 2 and "article.txt: is a folder, not a file" in err
+
+
+def test_score_works_from_any_folder_with_the_bundled_ratings(capsys, tmp_path, monkeypatch):
+    """Installed from the checkout, ``srcgrade score`` finds the checkout's ratings/ when the
+    current folder has none; a ratings/ folder here, or $SRCGRADE_RATINGS, still comes first."""
+    article = tmp_path / "article.txt"
+    article.write_text(seed_text("003"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SRCGRADE_RATINGS", raising=False)
+    code, out, _ = run(capsys, "score", str(article))
+    assert code == 0 and "Rubric: core" in out
+    (tmp_path / "ratings").mkdir()
+    code, _, err = run(capsys, "score", str(article))
+    assert code == 2 and f"no rubric in {Path('ratings') / 'rubrics'}" in err
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("missing/scores.csv", "missing does not exist; create it first"), (".", "is a folder")],
+)
+def test_an_output_path_that_cannot_work_is_refused_before_rating(capsys, tmp_path, where, message):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": seed_text("001")}) + "\n")
+    target = tmp_path / where
+    code, out, err = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS), "-o", str(target))
+    assert code == 2 and message in err and out == ""
+    assert not list(tmp_path.rglob("*.part"))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("article.txt", "srcgrade score"),
+        ("corpus.parquet", "--engine dask"),
+        ("corpus.jsonl.gz", "decompress it first"),
+    ],
+)
+def test_rate_says_what_to_do_with_a_file_that_is_not_jsonl(capsys, tmp_path, name, message):
+    path = tmp_path / name
+    path.write_bytes(b"\x1f\x8b not json")
+    code, _, err = run(capsys, "rate", str(path), "--ratings", str(RATINGS))
+    assert code == 2 and message in err and "invalid JSON" not in err
+
+
 def test_output_file_is_written_whole(capsys, tmp_path):
     target = tmp_path / "scores.csv"
     code, _, _ = run(capsys, "rate", str(RATINGS), "--format", "csv", "-o", str(target))

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from srcgrade import batch, engine, report
-from srcgrade.corpus import Ratings, load_ratings, read_weights_file
+from srcgrade.corpus import Ratings, default_ratings_dir, load_ratings, read_weights_file
 from srcgrade.ingest import IngestError, fetch_url, text_from_path
 from srcgrade.lexicon import example_problems
 from srcgrade.model import Problem
-from srcgrade.output import open_atomic
+from srcgrade.output import OutputError, check_target, open_atomic
 from srcgrade.rubric import WeightError, parse_weights, resolve_weights
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -25,15 +24,11 @@ class UsageError(Exception):
     """A mistake in how the command was called; printed without a traceback, exit 2."""
 
 
-def default_ratings_dir() -> Path:
-    return Path(os.environ.get("SRCGRADE_RATINGS", "ratings"))
-
-
 def _load(path: Path) -> Ratings:
     if not path.is_dir():
         raise UsageError(
-            f"{path}: no ratings folder here; run from the repository or pass --ratings DIR "
-            "(or set SRCGRADE_RATINGS)"
+            f"{path}: no ratings folder here; run from the repository, pass --ratings DIR "
+            "(or set SRCGRADE_RATINGS), or install srcgrade editable from its checkout (./dev)"
         )
     return load_ratings(path)
 
@@ -96,6 +91,8 @@ def cmd_rate(args: argparse.Namespace) -> int:
         return _write_scores(args, scores, scorer.rubric.criteria)
     if not dask and not source.exists():
         raise UsageError(f"{source}: no such file or folder")
+    if not dask:
+        _check_corpus_file(source)
     if dask and (args.format or "parquet") != "parquet":
         raise UsageError("the dask engine writes Parquet shards: drop --format or use parquet")
     if dask and not args.output:
@@ -134,6 +131,27 @@ def cmd_rate(args: argparse.Namespace) -> int:
     finally:
         _warn(problems)
     return EXIT_OK
+
+
+_ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml"}
+_COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zst", ".zip"}
+
+
+def _check_corpus_file(source: Path) -> None:
+    """Catch a file that is not a JSONL corpus before its lines are each reported as bad JSON."""
+    suffix = source.suffix.lower()
+    if suffix in _ARTICLE_SUFFIXES:
+        raise UsageError(
+            f"{source}: one article; rate takes a ratings folder or a JSONL corpus. "
+            f"Score one article with: srcgrade score {source}"
+        )
+    if suffix == ".parquet":
+        raise UsageError(
+            f"{source}: Parquet corpora are rated with --engine dask (-o DIR); "
+            "for one process, give a JSONL file"
+        )
+    if suffix in _COMPRESSED_SUFFIXES:
+        raise UsageError(f"{source}: a compressed file; decompress it first (e.g. gunzip -k)")
 
 
 def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]], criteria) -> int:
@@ -286,8 +304,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(words[0] if words else None)
     args = parser.parse_args(words)
     try:
+        output = getattr(args, "output", None)
+        if output and getattr(args, "engine", None) != "dask":  # dask writes a folder of shards
+            check_target(output)
         return int(args.run(args))
-    except UsageError as error:
+    except (UsageError, OutputError) as error:
         print(f"srcgrade: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

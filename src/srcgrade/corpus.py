@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,10 +65,38 @@ class Ratings:
     def rubric(self, name: str | None = None) -> Rubric:
         """The named rubric, or the default one; KeyError names the ones there are."""
         chosen = name or self.default_rubric
+        known = ", ".join(sorted(self.rubrics)) or "none"
+        if not self.rubrics:
+            raise KeyError(
+                f"{self.root}: no rubric in {self.root / 'rubrics'}; give the ratings folder that "
+                "holds rubrics/ and lexicons/ (--ratings DIR)"
+            )
+        if chosen is None:
+            raise KeyError(
+                f"{self.root}: srcgrade.yaml names no default_rubric; choose one with --rubric "
+                f"(rubrics: {known})"
+            )
         if chosen not in self.rubrics:
-            known = ", ".join(sorted(self.rubrics)) or "none"
             raise KeyError(f"no rubric '{chosen}' in {self.root} (rubrics: {known})")
         return self.rubrics[chosen]
+
+
+ENV_RATINGS = "SRCGRADE_RATINGS"
+CHECKOUT_RATINGS = Path(__file__).resolve().parents[2] / "ratings"
+"""The bundled ratings/ of the checkout srcgrade is installed from (editable, as ./dev does)."""
+
+
+def default_ratings_dir() -> Path:
+    """``$SRCGRADE_RATINGS``, else ``./ratings``, else the checkout's bundled ratings/.
+
+    The last lets ``srcgrade score article.txt`` work from any folder after ``./dev`` set it up;
+    the CLI and the dashboard both ask here.
+    """
+    env = os.environ.get(ENV_RATINGS)
+    if env:
+        return Path(env)
+    here = Path("ratings")
+    return here if here.is_dir() or not CHECKOUT_RATINGS.is_dir() else CHECKOUT_RATINGS
 
 
 def _display(path: Path, root: Path) -> str:

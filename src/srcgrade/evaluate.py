@@ -449,8 +449,9 @@ def _mapping(args: argparse.Namespace, criteria: Iterable[str]) -> dict[str, str
 
 def _prepare(args: argparse.Namespace):
     from srcgrade import cli, engine
+    from srcgrade.corpus import default_ratings_dir
 
-    ratings = cli._load(Path(args.ratings) if args.ratings else cli.default_ratings_dir())
+    ratings = cli._load(Path(args.ratings) if args.ratings else default_ratings_dir())
     try:
         scorer = engine.make_scorer(ratings, args.rubric)
     except KeyError as error:

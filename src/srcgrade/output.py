@@ -11,6 +11,23 @@ from pathlib import Path
 from typing import IO, Any
 
 
+class OutputError(OSError):
+    """An output path that cannot be written; the message says why and what to do."""
+
+
+def check_target(path: str | os.PathLike[str]) -> None:
+    """Refuse an output path that cannot work before any work is done: hours of rating should
+    not end in a traceback because the folder to write in does not exist."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give the name of a file to write")
+    if not folder.is_dir():
+        raise OutputError(f"{target}: the folder {folder} does not exist; create it first")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{target}: cannot write in {folder}; check its permissions")
+
+
 @contextlib.contextmanager
 def open_atomic(path: str | os.PathLike[str] | None, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
@@ -22,6 +39,7 @@ def open_atomic(path: str | os.PathLike[str] | None, binary: bool = False) -> It
         yield sys.stdout.buffer if binary else sys.stdout
         return
     target = Path(path)
+    check_target(target)
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path()
     )

@@ -215,7 +215,7 @@ def _char_atom(char: str, case_sensitive: bool) -> Atom:
 
 # Texts holding these are scanned the plain way: lowering changes the length ('\u0130'), or they
 # match an ASCII letter under re.IGNORECASE while their lowered form is not that letter.
-_NOT_LOWERABLE = re.compile("[\u0130\u0131\u017f]")
+_NOT_LOWERABLE = "\u0130\u0131\u017f"
 
 
 def lowered(text: str) -> str | None:
@@ -228,7 +228,8 @@ def lowered(text: str) -> str | None:
     first character).
     """
     low = text.lower()
-    if len(low) != len(text) or _NOT_LOWERABLE.search(text):
+    # Three substring tests: about 1 microsecond per story, where a character-class search took 25.
+    if len(low) != len(text) or any(char in text for char in _NOT_LOWERABLE):
         return None
     return low
 

@@ -57,6 +57,8 @@ def read_text_file(path: Path, display: str | None = None) -> tuple[str | None, 
         return None, Problem(shown, None, "file not found; check the path")
     except OSError as error:
         return None, Problem(shown, None, f"cannot read: {error.strerror}")
+    if path.is_dir():
+        return None, Problem(shown, None, "is a folder, not a file; give the path of one file")
     if size > MAX_FILE_BYTES:
         return None, Problem(
             shown,
@@ -64,7 +66,10 @@ def read_text_file(path: Path, display: str | None = None) -> tuple[str | None, 
             f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit; "
             "split it or trim it",
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, Problem(shown, None, f"cannot read: {error.strerror}; check its permissions")
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:

@@ -10,7 +10,7 @@ import streamlit as st
 from helpers import copy_ratings
 from streamlit.testing.v1 import AppTest
 
-from srcgrade.ui import data
+from srcgrade.corpus import ENV_RATINGS
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -25,7 +25,7 @@ def _clear_caches() -> None:
 def app_ratings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of ratings/ the app reads through $SRCGRADE_RATINGS."""
     target = copy_ratings(tmp_path)
-    monkeypatch.setenv(data.ENV_RATINGS, str(target))
+    monkeypatch.setenv(ENV_RATINGS, str(target))
     _clear_caches()
     yield target
     _clear_caches()

@@ -11,7 +11,7 @@ import pytest
 from app_helpers import PAGES, html_bodies, no_exceptions, ranking
 from helpers import parse_marked
 
-from srcgrade import cli
+from srcgrade.corpus import ENV_RATINGS, default_ratings_dir
 from srcgrade.ui import data
 
 
@@ -283,8 +283,7 @@ def test_classroom_hides_scores_until_reveal(make_app, app_ratings):
 
 
 def test_the_cli_honours_the_same_environment_variable(app_ratings):
-    assert cli.default_ratings_dir() == app_ratings
-    assert data.ratings_dir() == app_ratings
+    assert default_ratings_dir() == app_ratings
 
 
 @pytest.mark.parametrize(
@@ -386,7 +385,7 @@ def _realpaths_of_inspect_stack(mode: str, ratings: Path) -> tuple[str, int]:
 
     out = subprocess.run(
         [sys.executable, "-c", _REALPATHS_OF_INSPECT_STACK, mode], capture_output=True,
-        text=True, check=True, env={**os.environ, data.ENV_RATINGS: str(ratings)},
+        text=True, check=True, env={**os.environ, ENV_RATINGS: str(ratings)},
     ).stdout.split()
     return out[0], int(out[1])
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from helpers import copy_ratings
 
+from srcgrade.corpus import ENV_RATINGS
 from srcgrade.ui import data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def ratings_dir(tmp_path: Path) -> Path:
 def server(ratings_dir: Path):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, data.ENV_RATINGS: str(ratings_dir)}
+    env = {**os.environ, ENV_RATINGS: str(ratings_dir)}
     process = subprocess.Popen(
         # as `./dev app` starts it: `streamlit run` with the corpus scored while the page loads
         [sys.executable, "-m", "srcgrade.ui.serve", "app.py", "--server.headless", "true",
@@ -169,7 +170,7 @@ def test_server_banner_makes_no_request_for_the_public_address(ratings_dir: Path
     no network access the user did not ask for. Offline, Streamlit logs that it could not; online,
     it prints an External URL: neither may appear."""
     port = _free_port()
-    env = {**os.environ, data.ENV_RATINGS: str(ratings_dir)}
+    env = {**os.environ, ENV_RATINGS: str(ratings_dir)}
     process = subprocess.Popen(
         [sys.executable, "-m", "srcgrade.ui.serve", "app.py", "--server.port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

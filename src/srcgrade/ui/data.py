@@ -6,7 +6,6 @@ is applied in :mod:`srcgrade.ui.session`, so these functions stay testable witho
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,22 +20,10 @@ from srcgrade.model import ArticleScore, Problem
 from srcgrade.rubric import Rubric
 from srcgrade.score import Scorer
 
-ENV_RATINGS = "SRCGRADE_RATINGS"
-REPO_RATINGS = Path(__file__).resolve().parents[3] / "ratings"
-
 # The two axes of the evidence-and-tone chart (in the spirit of the Ad Fontes media chart). Both
 # are plain means of criterion scores (higher is better); criteria a rubric lacks are left out.
 EVIDENCE = ("citations", "numeric_accuracy")
 TONE = ("hedging", "hype")
-
-
-def ratings_dir() -> Path:
-    """``$SRCGRADE_RATINGS`` (as the CLI), else ``./ratings``, else the repository's ratings/."""
-    env = os.environ.get(ENV_RATINGS)
-    if env:
-        return Path(env)
-    here = Path("ratings")
-    return here if here.is_dir() else REPO_RATINGS
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from srcgrade.corpus import Ratings, fingerprint
+from srcgrade.corpus import Ratings, default_ratings_dir, fingerprint
 from srcgrade.rubric import Rubric, WeightError, resolve_weights
 from srcgrade.ui import data
 from srcgrade.ui.handover import quick_handover
@@ -117,7 +117,7 @@ def warm() -> None:
     A first run that starts sooner waits for the same cache entry rather than computing it twice
     (Streamlit locks each entry while it is computed).
     """
-    root = data.ratings_dir()
+    root = default_ratings_dir()
     if not root.is_dir():
         return
     key = fingerprint(root)
@@ -181,7 +181,7 @@ def _sliders(rubric: Rubric, default_rubric: str | None) -> tuple[dict[str, floa
 
 def start() -> Context:
     """Load (or reuse) the corpus, draw the rubric picker and weight sliders; store the context."""
-    root = data.ratings_dir()
+    root = default_ratings_dir()
     key = fingerprint(root) if root.is_dir() else "missing"
     ratings = cached_ratings(str(root), key)
     rubric_id = _pick_rubric(ratings)
