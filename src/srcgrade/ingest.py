@@ -7,12 +7,16 @@ and then only public http(s) addresses, with a time and a size limit.
 
 from __future__ import annotations
 
+import codecs
+import http.client
 import ipaddress
 import json
 import socket
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,23 +59,36 @@ def html_to_text(html: str) -> str:
     return text.strip()
 
 
-def text_from_bytes(raw: bytes, name: str) -> str:
-    """Decode an uploaded or fetched document and strip HTML to text."""
+def text_from_bytes(raw: bytes, name: str, charset: str | None = None) -> str:
+    """Decode an uploaded or fetched document and strip HTML to text.
+
+    ``charset``: the encoding a web server declared; files must be UTF-8.
+    """
     if len(raw) > MAX_UPLOAD_BYTES:
         raise IngestError(
             f"{name} is {len(raw) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB"
         )
+    encoding = charset if charset and _known_encoding(charset) else "utf-8-sig"
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as error:
+        shown = "UTF-8" if encoding == "utf-8-sig" else encoding
         raise IngestError(
-            f"{name} is not valid UTF-8 (byte {error.start}); save it as UTF-8"
+            f"{name} is not valid {shown} (byte {error.start}); save it as UTF-8"
         ) from None
     if Path(name).suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
         text = html_to_text(text)
     if not text.strip():
         raise IngestError(f"{name} has no text to rate")
     return text
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def text_from_path(path: str) -> str:
@@ -94,11 +111,23 @@ def text_from_path(path: str) -> str:
 # --- URLs --------------------------------------------------------------------------------------
 
 
-def check_public_url(url: str) -> tuple[str, str]:
+AddressCheck = Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
+PAGE_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/markdown"}
+
+
+def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Globally routable and not multicast: never this machine, a private network or link-local
+    (cloud metadata) addresses."""
+    return ip.is_global and not ip.is_multicast
+
+
+def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple[str, str]:
     """Refuse anything but http(s) to a public address; return the URL and the resolved IP.
 
     Private, loopback, link-local, multicast and reserved ranges are refused so that a pasted URL
-    cannot make the server probe the machine or network it runs on.
+    cannot make the server probe the machine or network it runs on. Every address the name
+    resolves to must pass, and the connection is then made to the returned one
+    (:func:`fetch_url`), so the name cannot resolve elsewhere in between (DNS rebinding).
     """
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in {"http", "https"}:
@@ -108,14 +137,15 @@ def check_public_url(url: str) -> tuple[str, str]:
     host = parts.hostname
     if not host:
         raise IngestError("the address has no host name")
+    default_port = 443 if parts.scheme == "https" else 80
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
+        infos = socket.getaddrinfo(host, parts.port or default_port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):
         raise IngestError(f"cannot resolve host '{host}'") from None
     addresses = {info[4][0] for info in infos}
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
+        if not allow(ip):
             raise IngestError(
                 f"'{host}' resolves to {ip}, a private, local or reserved address; "
                 "only public addresses are fetched"
@@ -124,16 +154,59 @@ def check_public_url(url: str) -> tuple[str, str]:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects come back to :func:`fetch_url`, which checks each new address before going."""
+
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
-def fetch_url(url: str, max_redirects: int = 3) -> str:
-    """Fetch a public web page (size and time limited) and return its main text."""
-    opener = urllib.request.build_opener(_NoRedirect)
+def _pinned(connection: type[http.client.HTTPConnection], ip: str):
+    """A connection class that connects to ``ip`` whatever the host name resolves to now; the
+    host name still goes in the Host header and, for https, in the certificate check."""
+
+    class Pinned(connection):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda address, *rest, **options: (
+                socket.create_connection((ip, address[1]), *rest, **options)
+            )
+
+    return Pinned
+
+
+class _PinnedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, ip: str) -> None:
+        super().__init__()
+        self.ip = ip
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_pinned(http.client.HTTPConnection, self.ip), req)
+
+
+class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, ip: str) -> None:
+        super().__init__()
+        self.ip = ip
+
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_pinned(http.client.HTTPSConnection, self.ip), req,
+                            context=self._context)
+
+
+def fetch_url(url: str, max_redirects: int = 3, allow: AddressCheck = is_public_address) -> str:
+    """Fetch a public web page and return its main text.
+
+    Limits: :data:`URL_TIMEOUT_SECONDS` for the whole download (not per read, so a server that
+    trickles bytes is cut off too), :data:`MAX_UPLOAD_BYTES`, HTML or plain text only, no proxies
+    from the environment, each redirect checked like the first address.
+    """
     for _ in range(max_redirects + 1):
-        checked, _ip = check_public_url(url)
+        checked, ip = check_public_url(url, allow)
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), _NoRedirect, _PinnedHTTP(ip), _PinnedHTTPS(ip)
+        )
         request = urllib.request.Request(checked, headers={"User-Agent": "srcgrade/0.1"})
+        deadline = time.monotonic() + URL_TIMEOUT_SECONDS
         try:
             response = opener.open(request, timeout=URL_TIMEOUT_SECONDS)
         except urllib.error.HTTPError as error:
@@ -144,9 +217,34 @@ def fetch_url(url: str, max_redirects: int = 3) -> str:
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise IngestError(f"could not fetch {checked}: {error}") from None
         with response:
-            raw = response.read(MAX_UPLOAD_BYTES + 1)
-        return text_from_bytes(raw, checked if checked.endswith(".html") else "page.html")
+            kind = response.headers.get_content_type()
+            if kind not in PAGE_TYPES:
+                raise IngestError(
+                    f"{checked} is {kind}, not a web page or text; srcgrade reads HTML and plain "
+                    "text (save the article's text to a .txt file and upload that)"
+                )
+            raw = _read_until(response, deadline, checked)
+            charset = response.headers.get_content_charset()
+        name = "page.txt" if kind == "text/plain" else "page.html"
+        return text_from_bytes(raw, name, charset)
     raise IngestError(f"more than {max_redirects} redirects")
+
+
+def _read_until(response: Any, deadline: float, shown: str) -> bytes:
+    """The body, up to one byte over the size limit (for the size message), by the deadline."""
+    chunks, size = [], 0
+    while size <= MAX_UPLOAD_BYTES:
+        try:
+            chunk = response.read1(min(65536, MAX_UPLOAD_BYTES + 1 - size))
+        except (TimeoutError, OSError) as error:
+            raise IngestError(f"could not fetch {shown}: {error}") from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise IngestError(f"{shown} took more than {URL_TIMEOUT_SECONDS} s to arrive")
+    return b"".join(chunks)
 
 
 # --- JSONL corpora -----------------------------------------------------------------------------
