@@ -197,7 +197,8 @@ def fetch_url(url: str, max_redirects: int = 3, allow: AddressCheck = is_public_
     """Fetch a public web page and return its main text.
 
     Limits: :data:`URL_TIMEOUT_SECONDS` of silence, and the same for the whole download, checked
-    as each chunk arrives (so a server that trickles bytes is cut off too, within twice the limit), :data:`MAX_UPLOAD_BYTES`, HTML or plain text only, no proxies
+    as each chunk arrives (so a server that trickles bytes is cut off too, within twice the
+    limit), :data:`MAX_UPLOAD_BYTES`, HTML or plain text only, no proxies
     from the environment, each redirect checked like the first address.
     """
     for _ in range(max_redirects + 1):
