@@ -69,6 +69,21 @@ def test_missing_text_file(ratings_copy):
     assert ":4: text_file 'texts/ghost.txt'" in message and "file not found" in message
 
 
+@pytest.mark.parametrize("where", ["../../secret.txt", "{root}/secret.txt", "texts/../../secret.txt"])
+def test_a_text_file_outside_the_articles_folder_is_not_read(ratings_copy, tmp_path, where):
+    """A shared ratings folder must not make the dashboard show another file of its machine."""
+    secret = ratings_copy.parent / "secret.txt"
+    secret.write_text("the server's private notes")
+    where = where.format(root=ratings_copy.parent)
+    yaml_text = ARTICLE.format(id="escape").replace("texts/escape.txt", where)
+    add_article(ratings_copy, "escape", "A text.", yaml_text)
+    [message] = problems_for(ratings_copy, "escape.yaml")
+    assert ":4: text_file" in message and "outside this article's folder" in message
+    loaded = load_ratings(ratings_copy)
+    assert "escape" not in {a.id for a in loaded.articles} and len(loaded.articles) == 5
+    assert not any("private notes" in a.text for a in loaded.articles)
+
+
 def test_two_articles_with_one_id(ratings_copy):
     add_article(ratings_copy, "twin", "First text.")
     second = ratings_copy / "articles" / "zz-twin.yaml"

@@ -226,6 +226,15 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
         return None, problems
     data = doc.data
     text_path = path.parent / data["text_file"]
+    relative = Path(data["text_file"])
+    if relative.is_absolute() or ".." in relative.parts:
+        # A shared ratings folder must not make the dashboard show other files of its machine
+        # (a symlink the owner of the folder made is theirs to make).
+        message = (
+            f"text_file '{data['text_file']}' is outside this article's folder; put the text "
+            "beside the YAML (e.g. texts/<id>.txt)"
+        )
+        return None, [doc.problem(message, ("text_file",))]
     shown_text = f"{Path(doc.path).parent / data['text_file']}"
     text, text_problem = read_text_file(text_path, shown_text)
     if text_problem:
