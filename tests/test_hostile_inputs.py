@@ -69,7 +69,9 @@ def test_missing_text_file(ratings_copy):
     assert ":4: text_file 'texts/ghost.txt'" in message and "file not found" in message
 
 
-@pytest.mark.parametrize("where", ["../../secret.txt", "{root}/secret.txt", "texts/../../secret.txt"])
+@pytest.mark.parametrize(
+    "where", ["../../secret.txt", "{root}/secret.txt", "texts/../../secret.txt"]
+)
 def test_a_text_file_outside_the_articles_folder_is_not_read(ratings_copy, tmp_path, where):
     """A shared ratings folder must not make the dashboard show another file of its machine."""
     secret = ratings_copy.parent / "secret.txt"
