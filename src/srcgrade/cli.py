@@ -11,7 +11,7 @@ from pathlib import Path
 
 from srcgrade import batch, engine, report
 from srcgrade.corpus import Ratings, default_ratings_dir, load_ratings, read_weights_file
-from srcgrade.ingest import IngestError, fetch_url, text_from_path
+from srcgrade.ingest import HTML_SUFFIXES, IngestError, fetch_url, text_from_path
 from srcgrade.lexicon import example_problems
 from srcgrade.model import Problem
 from srcgrade.output import OutputError, check_target, open_atomic
@@ -133,7 +133,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".xhtml"}
+_ARTICLE_SUFFIXES = {".txt", ".md", *HTML_SUFFIXES}
 _COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 
 

@@ -174,19 +174,15 @@ def _pinned(connection: type[http.client.HTTPConnection], ip: str):
     return Pinned
 
 
-class _PinnedHTTP(urllib.request.HTTPHandler):
+class _PinnedHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """http and https through :func:`_pinned` connections (replacing urllib's own handlers)."""
+
     def __init__(self, ip: str) -> None:
-        super().__init__()
+        urllib.request.HTTPSHandler.__init__(self)
         self.ip = ip
 
     def http_open(self, req: urllib.request.Request) -> Any:
         return self.do_open(_pinned(http.client.HTTPConnection, self.ip), req)
-
-
-class _PinnedHTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, ip: str) -> None:
-        super().__init__()
-        self.ip = ip
 
     def https_open(self, req: urllib.request.Request) -> Any:
         return self.do_open(_pinned(http.client.HTTPSConnection, self.ip), req,
@@ -204,7 +200,7 @@ def fetch_url(url: str, max_redirects: int = 3, allow: AddressCheck = is_public_
     for _ in range(max_redirects + 1):
         checked, ip = check_public_url(url, allow)
         opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}), _NoRedirect, _PinnedHTTP(ip), _PinnedHTTPS(ip)
+            urllib.request.ProxyHandler({}), _NoRedirect, _PinnedHandler(ip)
         )
         request = urllib.request.Request(checked, headers={"User-Agent": "srcgrade/0.1"})
         deadline = time.monotonic() + URL_TIMEOUT_SECONDS

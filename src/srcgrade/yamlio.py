@@ -7,6 +7,7 @@ PyYAML's ``SafeLoader`` is used, so a tag such as ``!!python/object`` is an erro
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -52,13 +53,14 @@ def read_text_file(path: Path, display: str | None = None) -> tuple[str | None, 
     """Read a UTF-8 text file within the size limit, or say what is wrong and what to do."""
     shown = display or str(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
         return None, Problem(shown, None, "file not found; check the path")
     except OSError as error:
         return None, Problem(shown, None, f"cannot read: {error.strerror}")
-    if path.is_dir():
+    if stat.S_ISDIR(status.st_mode):
         return None, Problem(shown, None, "is a folder, not a file; give the path of one file")
+    size = status.st_size
     if size > MAX_FILE_BYTES:
         return None, Problem(
             shown,
