@@ -10,7 +10,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from srcgrade import batch, engine, report
-from srcgrade.corpus import Ratings, default_ratings_dir, load_ratings, read_weights_file
+from srcgrade.corpus import (
+    RATINGS_HELP,
+    Ratings,
+    default_ratings_dir,
+    load_ratings,
+    read_weights_file,
+)
 from srcgrade.ingest import HTML_SUFFIXES, IngestError, fetch_url, text_from_path
 from srcgrade.lexicon import example_problems
 from srcgrade.model import Problem
@@ -213,9 +219,7 @@ def _common(parser: argparse.ArgumentParser, ratings_flag: bool = True) -> None:
     parser.add_argument("--weights", help="override weights, e.g. citations=2,hedging=1")
     parser.add_argument("--weights-file", help="a weight preset YAML (e.g. from fit-weights)")
     if ratings_flag:
-        parser.add_argument(
-            "--ratings", help="the ratings folder with rubrics and lexicons (default: ./ratings)"
-        )
+        parser.add_argument("--ratings", help=RATINGS_HELP)
 
 
 _BUILT_IN = ("validate", "rate", "score")

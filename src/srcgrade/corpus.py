@@ -86,6 +86,12 @@ CHECKOUT_RATINGS = Path(__file__).resolve().parents[2] / "ratings"
 """The bundled ratings/ of the checkout srcgrade is installed from (editable, as ./dev does)."""
 
 
+RATINGS_HELP = (
+    f"the ratings folder with rubrics and lexicons (default: ${ENV_RATINGS}, else ./ratings, "
+    "else the bundled one)"
+)
+
+
 def default_ratings_dir() -> Path:
     """``$SRCGRADE_RATINGS``, else ``./ratings``, else the checkout's bundled ratings/.
 

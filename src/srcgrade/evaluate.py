@@ -630,6 +630,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``evaluate`` and ``fit-weights`` to the ``srcgrade`` command line."""
     from srcgrade.cli import _common
+    from srcgrade.corpus import RATINGS_HELP
 
     p = sub.add_parser(
         "evaluate",
@@ -654,7 +655,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("path", help="JSONL file of expert-rated texts")
     p.add_argument("--rubric", help="rubric id (default: the one ratings/srcgrade.yaml names)")
-    p.add_argument("--ratings", help="the ratings folder (default: ./ratings)")
+    p.add_argument("--ratings", help=RATINGS_HELP)
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
     p.add_argument("--name", help="the preset's name (default: <rubric>-fitted)")
     p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
