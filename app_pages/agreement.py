@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from srcgrade.evaluate import report_tables
+from srcgrade.evaluate import in_sample_note, report_tables
+from srcgrade.ui.charts import SERIES
 from srcgrade.ui.session import apply_weights, context
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -26,8 +27,17 @@ def read(path: Path) -> dict | None:
     return load_report(str(path), path.stat().st_mtime) if path.is_file() else None
 
 
+# One colour per series on both charts: srcgrade (blue), its cross-validated total (light blue),
+# article length (orange).
+SRCGRADE, CROSS_VALIDATED, LENGTH = SERIES[0], SERIES[5], SERIES[1]
+
+
+def figure(value: float | None) -> str:
+    """A figure for a table cell; a dash where there is none (rather than "None")."""
+    return "\u2013" if value is None or pd.isna(value) else f"{value:.3f}"
+
+
 ctx = context()
-labels = ctx.labels()
 st.title("Does it agree with experts?")
 st.markdown(
     "From 2006 to 2018, HealthNewsReview.org's reviewers rated health news stories and press "
@@ -43,6 +53,9 @@ if report is None:
     st.stop()
 
 summary, criteria = report_tables(report)
+# The report's criteria are named by the rubric it was made with, whichever one the sidebar shows.
+report_rubric = ctx.ratings.rubrics.get(report["rubric"], ctx.rubric)
+labels = {c: criterion.label for c, criterion in report_rubric.criteria.items()}
 st.caption(
     f"Figures from `{report['command']}` ({report['date']}, rubric `{report['rubric']}`, "
     f"default weights, {report['bootstrap_draws']} bootstrap draws), saved in docs/{REPORT.name}. "
@@ -54,19 +67,37 @@ st.subheader("The total against the experts' stars")
 rho = summary[summary["measure"] == "Spearman rho with stars"]
 fig = go.Figure()
 fig.add_bar(
-    name="srcgrade total", x=rho["file"], y=rho["rubric"],
+    name="srcgrade total", x=rho["file"], y=rho["rubric"], marker_color=SRCGRADE,
     error_y={"type": "data", "symmetric": False,
              "array": (rho["ci95_high"] - rho["rubric"]).tolist(),
              "arrayminus": (rho["rubric"] - rho["ci95_low"]).tolist()},
 )
-fig.add_bar(name="article length alone", x=rho["file"], y=rho["length"])
+if rho["cross_validated"].notna().any():
+    fig.add_bar(name="srcgrade total, weights fitted without the text (cross-validated)",
+                x=rho["file"], y=rho["cross_validated"], marker_color=CROSS_VALIDATED)
+fig.add_bar(name="article length alone", x=rho["file"], y=rho["length"], marker_color=LENGTH)
 fig.update_layout(barmode="group", yaxis_title="Spearman rho with stars", yaxis_range=[0, 1],
                   height=340, margin={"t": 20})
 st.plotly_chart(fig, width="stretch",
                 alt="Bar chart: Spearman correlation of the srcgrade total and of article length "
                     "with the experts' stars, per file, with 95% bootstrap intervals.")
-shown = summary.rename(columns={"rubric": "srcgrade", "length": "length alone",
-                                "ci95_low": "95% CI low", "ci95_high": "95% CI high"})
+for data in report["datasets"]:
+    if note := in_sample_note(data):
+        st.info(note + " Quote that figure.", icon=":material/info:")
+shown = pd.DataFrame({
+    "file": summary["file"],
+    "measure": summary["measure"],
+    "n": summary["n"],
+    "srcgrade": summary["rubric"].map(figure),
+    "95% interval": [
+        "\u2013" if pd.isna(low) else f"{low:.2f} to {high:.2f}"
+        for low, high in zip(summary["ci95_low"], summary["ci95_high"], strict=True)
+    ],
+    "cross-validated": summary["cross_validated"].map(figure),
+    "length alone": summary["length"].map(figure),
+})
+if not summary["cross_validated"].notna().any():
+    shown = shown.drop(columns="cross-validated")
 st.dataframe(shown, hide_index=True, width="stretch",
              alt="Table of agreement measures for the srcgrade total and for article length.")
 
@@ -95,17 +126,21 @@ if not criteria.empty:
     )
     criteria = criteria.assign(label=criteria["criterion"].map(lambda c: labels.get(c, c)))
     bars = go.Figure()
-    bars.add_bar(name="srcgrade criterion", x=criteria["label"], y=criteria["auc"])
-    bars.add_bar(name="article length alone", x=criteria["label"], y=criteria["length_auc"])
+    bars.add_bar(name="srcgrade criterion", x=criteria["label"], y=criteria["auc"],
+                 marker_color=SRCGRADE)
+    bars.add_bar(name="article length alone", x=criteria["label"], y=criteria["length_auc"],
+                 marker_color=LENGTH)
     bars.add_hline(y=0.5, line_dash="dot", annotation_text="coin toss")
     bars.update_layout(barmode="group", yaxis_range=[0, 1], yaxis_title="AUC", height=360,
                        margin={"t": 20})
     st.plotly_chart(bars, width="stretch",
                     alt="Bar chart: AUC of each criterion against the experts' Satisfactory "
                         "answers, beside article length.")
+    criteria = criteria.assign(auc=criteria["auc"].map(figure),
+                               length_auc=criteria["length_auc"].map(figure))
     st.dataframe(criteria[["file", "label", "hnr", "n", "auc", "length_auc"]].rename(
         columns={"label": "criterion", "hnr": "HNR criterion", "n": "releases judged",
-                 "length_auc": "length AUC"}),
+                 "auc": "AUC", "length_auc": "length AUC"}),
         hide_index=True, width="stretch",
         alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
 
@@ -123,13 +158,14 @@ else:
             f"These weights are for the rubric `{preset.rubric}`; you are viewing "
             f"`{ctx.rubric.id}`. Choose that rubric in the sidebar to compare them with yours."
         )
-    names = list(dict.fromkeys([*preset.weights, *ctx.criteria]))
+    comparable = preset.rubric in (None, ctx.rubric.id)
+    names = list(dict.fromkeys([*preset.weights, *(ctx.criteria if comparable else [])]))
     table = pd.DataFrame({
         "criterion": [labels.get(c, c) for c in names],
-        "fitted weight": [preset.weights.get(c) for c in names],
-        "your weight": [ctx.weights.get(c) if preset.rubric in (None, ctx.rubric.id) else None
-                        for c in names],
+        "fitted weight": [figure(preset.weights.get(c)) for c in names],
     })
+    if comparable:
+        table["your weight"] = [figure(ctx.weights.get(c)) for c in names]
     st.dataframe(table, hide_index=True, width="stretch",
                  alt="Fitted weights beside the weights currently chosen on the sliders.")
     if preset.rubric in (None, ctx.rubric.id):

@@ -212,6 +212,42 @@ def test_fit_weights_prints_a_valid_loadable_preset(mini, tmp_path, capsys):
                  "--format", "csv"]) == 0
 
 
+def test_evaluate_warns_when_the_weights_were_fitted_on_the_file_it_rates(mini, tmp_path, capsys):
+    """Scoring a file with weights fitted on that same file flatters the rubric; the report must
+    say so and give the cross-validated figure instead (and stay quiet otherwise)."""
+    ratings, data = mini
+    rows = [json.loads(line) for line in data.read_text().splitlines()[:5]]
+    big = tmp_path / "many.jsonl"
+    big.write_text(
+        "\n".join(json.dumps(dict(r, id=f"{r['id']}{k}")) for k in range(4) for r in rows) + "\n",
+        encoding="utf-8",
+    )
+    other = tmp_path / "other.jsonl"
+    other.write_text(big.read_text(encoding="utf-8"), encoding="utf-8")
+    (ratings / "weights").mkdir()
+    preset = ratings / "weights" / "mini-fitted.yaml"
+    assert main(["fit-weights", str(big), "--ratings", str(ratings), "-o", str(preset)]) == 0
+    fitted = yaml.safe_load(preset.read_text(encoding="utf-8"))
+    capsys.readouterr()
+
+    def report(*extra: str) -> dict:
+        assert main(["evaluate", str(big), str(other), "--ratings", str(ratings), "--bootstrap",
+                     "20", "--format", "json", *extra]) == 0
+        return {d["file"]: d for d in json.loads(capsys.readouterr().out)["datasets"]}
+
+    with_fitted = report("--weights-file", str(preset))
+    assert with_fitted["many.jsonl"]["weights_fitted_here"] == {
+        "preset": "mini-fitted", "cross_validated_rho": fitted["cross_validated_rho"]}
+    assert with_fitted["other.jsonl"]["weights_fitted_here"] is None  # not fitted on that file
+    assert all(d["weights_fitted_here"] is None for d in report("--weights", "harms=5").values())
+
+    assert main(["evaluate", str(big), "--ratings", str(ratings), "--bootstrap", "20",
+                 "--weights-file", str(preset)]) == 0
+    out = capsys.readouterr().out
+    assert "in-sample" in out
+    assert f"it is {fitted['cross_validated_rho']:.3f}" in out
+
+
 def _doc(path: Path):
     from srcgrade.yamlio import load_yaml
 

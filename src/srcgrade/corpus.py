@@ -49,6 +49,12 @@ class WeightPreset:
     rubric: str | None
     description: str
     path: str
+    fitted_on: str | None = None
+    cross_validated_rho: float | None = None
+
+    def fitted_file(self) -> str | None:
+        """The file name the weights were fitted on (``fitted_on`` reads "name (n texts ...)")."""
+        return self.fitted_on.split(" (", 1)[0].strip() if self.fitted_on else None
 
 
 @dataclass
@@ -292,6 +298,8 @@ def load_weight_preset(
         rubric=data.get("rubric"),
         description=data.get("description", ""),
         path=doc.path,
+        fitted_on=data.get("fitted_on"),
+        cross_validated_rho=data.get("cross_validated_rho"),
     )
     return preset, []
 

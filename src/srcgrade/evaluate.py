@@ -447,6 +447,23 @@ def _mapping(args: argparse.Namespace, criteria: Iterable[str]) -> dict[str, str
     return {c: mapping[c] for c in criteria if c in mapping}
 
 
+def fitted_here(
+    presets: Iterable[Any], rubric: str, weights: Mapping[str, float], file_name: str
+) -> Any | None:
+    """The weight preset fitted on ``file_name`` whose weights are the ones in use, if any.
+
+    A total weighted by it is scored in-sample on that file, so its rho flatters the rubric; the
+    preset's cross-validated rho is the figure to quote (and the report says so).
+    """
+    for preset in presets:
+        same = set(preset.weights) == set(weights) and all(
+            abs(preset.weights[c] - weights[c]) < 5e-4 for c in weights
+        )
+        if same and preset.rubric in (None, rubric) and preset.fitted_file() == file_name:
+            return preset
+    return None
+
+
 def _prepare(args: argparse.Namespace):
     from srcgrade import cli, engine
     from srcgrade.corpus import default_ratings_dir
@@ -473,7 +490,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from srcgrade.cli import EXIT_OK, UsageError, _warn
     from srcgrade.output import open_atomic
 
-    _, scorer, weights = _prepare(args)
+    ratings, scorer, weights = _prepare(args)
     criteria = list(scorer.rubric.criteria)
     mapping = _mapping(args, criteria)
     datasets = []
@@ -486,11 +503,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         frame = score_table(scorer, records, weights, label=Path(path_text).name)
         figures = agreement_figures(frame, criteria, mapping, bootstrap=args.bootstrap,
                                     seed=args.seed, min_judged=args.min_judged)
+        in_sample = fitted_here(
+            ratings.presets.values(), scorer.rubric.id, weights, Path(path_text).name
+        )
         datasets.append(
             {
                 "file": Path(path_text).name,
                 "bad_lines": len(problems),
                 "text_flagged": flagged,
+                "weights_fitted_here": in_sample and {
+                    "preset": in_sample.name,
+                    "cross_validated_rho": in_sample.cross_validated_rho,
+                },
                 **figures,
             }
         )
@@ -528,6 +552,28 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def in_sample_note(data: Mapping[str, Any]) -> str | None:
+    """A warning for a file whose total used weights fitted on that file, or None."""
+    fitted = data.get("weights_fitted_here")
+    if not fitted:
+        return None
+    note = (
+        f"The weights in use (preset `{fitted['preset']}`) were fitted on {data['file']}, so the "
+        "total's rho with stars there is in-sample and flatters the rubric"
+    )
+    if fitted.get("cross_validated_rho") is not None:
+        note += (
+            "; with weights fitted without the text being scored (cross-validated) it is "
+            f"{fitted['cross_validated_rho']:.3f}"
+        )
+    return note + "."
+
+
+def _in_sample_note(data: Mapping[str, Any]) -> list[str]:
+    note = in_sample_note(data)
+    return [f"Note: {note}", ""] if note else []
+
+
 def markdown_report(report: Mapping[str, Any]) -> str:
     """The agreement report as Markdown tables, one section per file."""
     lines = [f"# Agreement with HealthNewsReview experts: rubric `{report['rubric']}`", ""]
@@ -548,6 +594,7 @@ def markdown_report(report: Mapping[str, Any]) -> str:
             f"| AUC, stars >= 3 | {_fmt(total['auc_stars_ge_3'])} "
             f"| {_fmt(length['auc_stars_ge_3'])} |",
             "",
+            *_in_sample_note(data),
             "| criterion | n scored | rho with stars | HNR criterion | n judged | AUC "
             "| length AUC |",
             "|---|---|---|---|---|---|---|",
@@ -669,18 +716,37 @@ def report_tables(report: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame
     """A saved ``evaluate --format json`` report as two tables for display.
 
     The first has one row per file and measure (Spearman rho with stars, AUC of stars >= 3) with
-    the rubric's figure, its 95% interval where there is one, and article length's figure; the
-    second one row per file and criterion with an HNR counterpart (its AUC and length's AUC).
+    the rubric's figure, its 95% interval where there is one, the cross-validated rho where the
+    weights were fitted on that file (``in_sample``), and article length's figure; the second one
+    row per file and criterion with an HNR counterpart (its AUC and length's AUC).
     """
     summary, criteria = [], []
     for data in report.get("datasets", []):
         total, length = data["total"], data["length_baseline"]
-        summary.append({"file": data["file"], "measure": "Spearman rho with stars", "n": data["n"],
-                        "rubric": total["spearman"], "ci95_low": total["spearman_ci95"][0],
-                        "ci95_high": total["spearman_ci95"][1], "length": length["spearman"]})
-        summary.append({"file": data["file"], "measure": "AUC, stars >= 3", "n": data["n"],
-                        "rubric": total["auc_stars_ge_3"], "ci95_low": None, "ci95_high": None,
-                        "length": length["auc_stars_ge_3"]})
+        fitted = data.get("weights_fitted_here") or {}
+        common = {"file": data["file"], "n": data["n"], "in_sample": bool(fitted)}
+        summary.append(
+            {
+                **common,
+                "measure": "Spearman rho with stars",
+                "rubric": total["spearman"],
+                "ci95_low": total["spearman_ci95"][0],
+                "ci95_high": total["spearman_ci95"][1],
+                "cross_validated": fitted.get("cross_validated_rho"),
+                "length": length["spearman"],
+            }
+        )
+        summary.append(
+            {
+                **common,
+                "measure": "AUC, stars >= 3",
+                "rubric": total["auc_stars_ge_3"],
+                "ci95_low": None,
+                "ci95_high": None,
+                "cross_validated": None,
+                "length": length["auc_stars_ge_3"],
+            }
+        )
         for row in data["criteria"]:
             if row.get("hnr_auc") is not None:
                 criteria.append({"file": data["file"], "criterion": row["criterion"],

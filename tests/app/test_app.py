@@ -318,6 +318,35 @@ def test_agreement_page_states_how_far_the_core_rubric_agrees(make_app):
     assert f"length alone {stories['length_baseline']['spearman']:.2f}" in warning
 
 
+def test_agreement_page_quotes_the_cross_validated_figure_and_names_criteria(make_app):
+    """The stories' rho with the default weights is in-sample (they were fitted on those stories):
+    the page must say so and give the cross-validated figure; criteria are named by the report's
+    rubric even when the sidebar shows another; no table cell reads "None"."""
+    import json
+
+    from helpers import REPO
+
+    from srcgrade.corpus import load_ratings
+
+    report = json.loads((REPO / "docs" / "agreement.json").read_text())
+    [stories] = [d for d in report["datasets"] if d["weights_fitted_here"]]
+    cross_validated = stories["weights_fitted_here"]["cross_validated_rho"]
+    rubric = load_ratings(REPO / "ratings").rubrics[report["rubric"]]
+    at = make_app("agreement")
+    no_exceptions(at)
+    [note] = [i.value for i in at.info if "in-sample" in i.value]
+    assert stories["file"] in note and f"{cross_validated:.3f}" in note
+    tables = [t.value for t in at.dataframe]
+    summary = next(t for t in tables if "cross-validated" in t.columns)
+    assert f"{cross_validated:.3f}" in summary["cross-validated"].tolist()
+    per_criterion = next(t for t in tables if "HNR criterion" in t.columns)
+    labels = {c.label for c in rubric.criteria.values()}
+    assert set(per_criterion["criterion"]) <= labels
+    for table in tables:
+        assert not table.isna().any().any()
+        assert "None" not in table.astype(str).to_numpy()
+
+
 def test_warm_fills_the_caches_the_first_run_reads(app_ratings, monkeypatch):
     """What `python -m srcgrade.ui.serve` does while the browser loads: after session.warm()
     the first run scores nothing itself (scoring is made to fail to prove it)."""
