@@ -37,6 +37,14 @@ def figure(value: float | None) -> str:
     return "\u2013" if value is None or pd.isna(value) else f"{value:.3f}"
 
 
+def interval(lows: pd.Series, highs: pd.Series) -> list[str]:
+    """Bootstrap intervals as "0.42 to 0.53" cells (a dash where the report has none)."""
+    return [
+        "\u2013" if pd.isna(low) or pd.isna(high) else f"{low:.2f} to {high:.2f}"
+        for low, high in zip(lows, highs, strict=True)
+    ]
+
+
 ctx = context()
 st.title("Does it agree with experts?")
 st.markdown(
@@ -89,10 +97,7 @@ shown = pd.DataFrame({
     "measure": summary["measure"],
     "n": summary["n"],
     "srcgrade": summary["rubric"].map(figure),
-    "95% interval": [
-        "\u2013" if pd.isna(low) else f"{low:.2f} to {high:.2f}"
-        for low, high in zip(summary["ci95_low"], summary["ci95_high"], strict=True)
-    ],
+    "95% interval": interval(summary["ci95_low"], summary["ci95_high"]),
     "cross-validated": summary["cross_validated"].map(figure),
     "length alone": summary["length"].map(figure),
 })
@@ -122,25 +127,37 @@ if not criteria.empty:
         "For press releases the reviewers' answer on each criterion is known (Satisfactory or "
         "not). "
         "The AUC is the chance that a release the experts found satisfactory scores higher on the "
-        "matching srcgrade criterion than one they did not: 0.5 is a coin toss, 1.0 perfect."
+        "matching srcgrade criterion than one they did not: 0.5 (the dotted line) is a coin toss, "
+        "1.0 perfect. "
+        "The whiskers are 95% bootstrap intervals: with a few hundred releases, differences of "
+        "a few hundredths are within chance."
     )
     criteria = criteria.assign(label=criteria["criterion"].map(lambda c: labels.get(c, c)))
     bars = go.Figure()
-    bars.add_bar(name="srcgrade criterion", x=criteria["label"], y=criteria["auc"],
-                 marker_color=SRCGRADE)
+    has_interval = criteria["auc_ci95_low"].notna().any()
+    bars.add_bar(
+        name="srcgrade criterion", x=criteria["label"], y=criteria["auc"], marker_color=SRCGRADE,
+        error_y={"type": "data", "symmetric": False,
+                 "array": (criteria["auc_ci95_high"] - criteria["auc"]).tolist(),
+                 "arrayminus": (criteria["auc"] - criteria["auc_ci95_low"]).tolist()}
+        if has_interval else None,
+    )
     bars.add_bar(name="article length alone", x=criteria["label"], y=criteria["length_auc"],
                  marker_color=LENGTH)
-    bars.add_hline(y=0.5, line_dash="dot", annotation_text="coin toss")
+    bars.add_hline(y=0.5, line_dash="dot")
     bars.update_layout(barmode="group", yaxis_range=[0, 1], yaxis_title="AUC", height=360,
                        margin={"t": 20})
     st.plotly_chart(bars, width="stretch",
                     alt="Bar chart: AUC of each criterion against the experts' Satisfactory "
                         "answers, beside article length.")
-    criteria = criteria.assign(auc=criteria["auc"].map(figure),
-                               length_auc=criteria["length_auc"].map(figure))
-    st.dataframe(criteria[["file", "label", "hnr", "n", "auc", "length_auc"]].rename(
+    criteria = criteria.assign(
+        auc=criteria["auc"].map(figure),
+        interval=interval(criteria["auc_ci95_low"], criteria["auc_ci95_high"]),
+        length_auc=criteria["length_auc"].map(figure),
+    )
+    st.dataframe(criteria[["file", "label", "hnr", "n", "auc", "interval", "length_auc"]].rename(
         columns={"label": "criterion", "hnr": "HNR criterion", "n": "releases judged",
-                 "auc": "AUC", "length_auc": "length AUC"}),
+                 "auc": "AUC", "interval": "95% interval", "length_auc": "length AUC"}),
         hide_index=True, width="stretch",
         alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
 

@@ -147,6 +147,8 @@ def test_evaluate_gives_the_figures_computed_by_hand(mini, capsys):
     # Satisfactory (100, 50) against Not (50, 0, 0): 3 + (0.5 + 1 + 1) = 5.5 of 6 pairs
     assert harms["hnr"] == "harms"
     assert harms["hnr_auc"] == pytest.approx(5.5 / 6, abs=1e-3)
+    low, high = harms["hnr_auc_ci95"]  # resampled texts: brackets the figure, within [0, 1]
+    assert 0 <= low <= harms["hnr_auc"] <= high <= 1 and low < high
     assert report["length_baseline"]["n"] == 5
     for line in (6, 7, 8):
         assert f"{data}:{line}:" in captured.err

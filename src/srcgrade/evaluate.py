@@ -300,15 +300,24 @@ def _figures(frame: pd.DataFrame, column: str, bootstrap: int, seed: int) -> dic
     }
 
 
-def _criterion_auc(frame: pd.DataFrame, column: str, hnr_key: str) -> dict[str, Any]:
+def _criterion_auc(
+    frame: pd.DataFrame, column: str, hnr_key: str, bootstrap: int = 0, seed: int = 0
+) -> dict[str, Any]:
+    """The AUC of ``column`` against the experts' answers on ``hnr_key``; with ``bootstrap``
+    draws also its 95% interval (a few hundred releases leave AUCs uncertain by +-0.05)."""
     answers = _answers(frame, hnr_key)
     judged = answers.isin([SATISFACTORY, NOT_SATISFACTORY]) & frame[column].notna()
     positive = (answers[judged] == SATISFACTORY).to_numpy()
-    return {
+    scores = frame.loc[judged, column].to_numpy(float)
+    figures: dict[str, Any] = {
         "n": int(judged.sum()),
         "n_satisfactory": int(positive.sum()),
-        "auc": _r(auc(frame.loc[judged, column].to_numpy(float), positive)),
+        "auc": _r(auc(scores, positive)),
     }
+    if bootstrap:
+        low, high = bootstrap_ci(scores, positive, statistic=auc, draws=bootstrap, seed=seed)
+        figures["auc_ci95"] = [_r(low), _r(high)]
+    return figures
 
 
 MIN_JUDGED = 10
@@ -348,11 +357,11 @@ def agreement_figures(
             row.update(spearman=None, auc_stars_ge_3=None)
         hnr_key = mapping.get(cid)
         if hnr_key:
-            answered = _criterion_auc(frame, cid, hnr_key)
+            answered = _criterion_auc(frame, cid, hnr_key, bootstrap, seed)
             if _enough(answered, min_judged):
                 length = _criterion_auc(frame, "words", hnr_key)
                 row.update(hnr=hnr_key, hnr_n=answered["n"], hnr_auc=answered["auc"],
-                           length_hnr_auc=length["auc"])
+                           hnr_auc_ci95=answered.get("auc_ci95"), length_hnr_auc=length["auc"])
         result["criteria"].append(row)
     halves = {}
     for half in ("A", "B"):
@@ -552,6 +561,11 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _interval(row: Mapping[str, Any]) -> str:
+    low, high = row.get("hnr_auc_ci95") or (None, None)
+    return "" if low is None or high is None else f" [{_fmt(low)}, {_fmt(high)}]"
+
+
 def in_sample_note(data: Mapping[str, Any]) -> str | None:
     """A warning for a file whose total used weights fitted on that file, or None."""
     fitted = data.get("weights_fitted_here")
@@ -595,15 +609,15 @@ def markdown_report(report: Mapping[str, Any]) -> str:
             f"| {_fmt(length['auc_stars_ge_3'])} |",
             "",
             *_in_sample_note(data),
-            "| criterion | n scored | rho with stars | HNR criterion | n judged | AUC "
-            "| length AUC |",
+            "| criterion | n scored | rho with stars | HNR criterion | n judged "
+            "| AUC [95% interval] | length AUC |",
             "|---|---|---|---|---|---|---|",
         ]
         for row in data["criteria"]:
             lines.append(
                 f"| {row['criterion']} | {row['n']} | {_fmt(row['spearman'])} | "
                 f"{row.get('hnr', '')} | "
-                f"{row.get('hnr_n', '')} | {_fmt(row.get('hnr_auc'))} | "
+                f"{row.get('hnr_n', '')} | {_fmt(row.get('hnr_auc'))}{_interval(row)} | "
                 f"{_fmt(row.get('length_hnr_auc'))} |"
             )
         halves = data.get("halves_by_id_hash") or {}
@@ -718,7 +732,8 @@ def report_tables(report: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame
     The first has one row per file and measure (Spearman rho with stars, AUC of stars >= 3) with
     the rubric's figure, its 95% interval where there is one, the cross-validated rho where the
     weights were fitted on that file (``in_sample``), and article length's figure; the second one
-    row per file and criterion with an HNR counterpart (its AUC and length's AUC).
+    row per file and criterion with an HNR counterpart (its AUC, with its 95% interval where the
+    report has one, and length's AUC).
     """
     summary, criteria = [], []
     for data in report.get("datasets", []):
@@ -749,7 +764,9 @@ def report_tables(report: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame
         )
         for row in data["criteria"]:
             if row.get("hnr_auc") is not None:
+                low, high = row.get("hnr_auc_ci95") or (None, None)
                 criteria.append({"file": data["file"], "criterion": row["criterion"],
                                  "hnr": row["hnr"], "n": row["hnr_n"], "auc": row["hnr_auc"],
+                                 "auc_ci95_low": low, "auc_ci95_high": high,
                                  "length_auc": row.get("length_hnr_auc")})
     return pd.DataFrame(summary), pd.DataFrame(criteria)

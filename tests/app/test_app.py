@@ -342,6 +342,10 @@ def test_agreement_page_quotes_the_cross_validated_figure_and_names_criteria(mak
     per_criterion = next(t for t in tables if "HNR criterion" in t.columns)
     labels = {c.label for c in rubric.criteria.values()}
     assert set(per_criterion["criterion"]) <= labels
+    rows = [r for d in report["datasets"] for r in d["criteria"]]
+    report_row = next(r for r in rows if r.get("hnr") == "sensational_language")
+    low, high = report_row["hnr_auc_ci95"]
+    assert f"{low:.2f} to {high:.2f}" in per_criterion["95% interval"].tolist()
     for table in tables:
         assert not table.isna().any().any()
         assert "None" not in table.astype(str).to_numpy()
