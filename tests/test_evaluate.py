@@ -243,8 +243,11 @@ def test_evaluate_warns_when_the_weights_were_fitted_on_the_file_it_rates(mini, 
     assert with_fitted["other.jsonl"]["weights_fitted_here"] is None  # not fitted on that file
     assert all(d["weights_fitted_here"] is None for d in report("--weights", "harms=5").values())
 
+    # the README's way: the preset written outside the ratings folder and given as a file
+    outside = tmp_path / "weights.yaml"
+    preset.rename(outside)
     assert main(["evaluate", str(big), "--ratings", str(ratings), "--bootstrap", "20",
-                 "--weights-file", str(preset)]) == 0
+                 "--weights-file", str(outside)]) == 0
     out = capsys.readouterr().out
     assert "in-sample" in out
     assert f"it is {fitted['cross_validated_rho']:.3f}" in out

@@ -501,6 +501,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     ratings, scorer, weights = _prepare(args)
     criteria = list(scorer.rubric.criteria)
+    presets = list(ratings.presets.values())
+    if args.weights_file:  # a preset outside ratings/ (fit-weights > weights.yaml) counts too
+        from srcgrade.corpus import load_weight_preset
+
+        given, _ = load_weight_preset(Path(args.weights_file))
+        presets = [given, *presets] if given else presets
     mapping = _mapping(args, criteria)
     datasets = []
     for path_text in args.paths:
@@ -512,9 +518,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         frame = score_table(scorer, records, weights, label=Path(path_text).name)
         figures = agreement_figures(frame, criteria, mapping, bootstrap=args.bootstrap,
                                     seed=args.seed, min_judged=args.min_judged)
-        in_sample = fitted_here(
-            ratings.presets.values(), scorer.rubric.id, weights, Path(path_text).name
-        )
+        in_sample = fitted_here(presets, scorer.rubric.id, weights, Path(path_text).name)
         datasets.append(
             {
                 "file": Path(path_text).name,
