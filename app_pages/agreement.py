@@ -185,7 +185,7 @@ else:
         table["your weight"] = [figure(ctx.weights.get(c)) for c in names]
     st.dataframe(table, hide_index=True, width="stretch",
                  alt="Fitted weights beside the weights currently chosen on the sliders.")
-    if preset.rubric in (None, ctx.rubric.id):
+    if comparable:
         st.button("Use the fitted weights", on_click=apply_weights,
                   args=(ctx, dict(preset.weights)))
     fitted = read(FITTED_REPORT)
