@@ -24,12 +24,15 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from srcgrade.model import Problem
+
+if TYPE_CHECKING:  # corpus (YAML, schemas) is imported only by the commands that load ratings
+    from srcgrade.corpus import WeightPreset
 
 HNR_CRITERIA: dict[str, str] = {
     "hype": "sensational_language",
@@ -457,8 +460,8 @@ def _mapping(args: argparse.Namespace, criteria: Iterable[str]) -> dict[str, str
 
 
 def fitted_here(
-    presets: Iterable[Any], rubric: str, weights: Mapping[str, float], file_name: str
-) -> Any | None:
+    presets: Iterable[WeightPreset], rubric: str, weights: Mapping[str, float], file_name: str
+) -> WeightPreset | None:
     """The weight preset fitted on ``file_name`` whose weights are the ones in use, if any.
 
     A total weighted by it is scored in-sample on that file, so its rho flatters the rubric; the
