@@ -329,3 +329,34 @@ def test_the_json_contract_carries_the_boilerplate_flag():
     finding = SCORER.score(RELEASE).findings[-1]
     assert finding.to_dict()["boilerplate"] is True
     assert SCORER.score(FILLER + " A breakthrough.").findings[-1].to_dict()["boilerplate"] is False
+
+
+def test_a_link_to_the_article_itself_is_not_counted_as_a_source():
+    """Scraped pages repeat their own address in the header; that cites nothing."""
+    own = "https://www.example.com/health/2024/mdma-study"
+    other = "https://www.example.org/press/trial-results"
+    text = f"[example.com/health]({own}/)\n\n{FILLER} The sponsor's release: {other}."
+    as_page = SCORER.score(text, meta={"url": own}).criteria["citations"]
+    cited = {f.text.rstrip("/") for f in as_page.findings if f.kind == "specific_citation"}
+    assert cited == {other}
+    without_address = SCORER.score(text).criteria["citations"]
+    assert own in {f.text.rstrip("/") for f in without_address.findings}
+    assert without_address.score > as_page.score
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "rule"),
+    [
+        ("See https://doi.org/10.1056/NEJMoa2032994.", "https://doi.org/10.1056/NEJMoa2032994",
+         "scholarly_url"),
+        ("The paper is doi:10.1038/s41591-021-01336-3.", "10.1038/s41591-021-01336-3", "doi"),
+        ("Details: https://www.nih.gov/news/trial, in English.", "https://www.nih.gov/news/trial",
+         "scholarly_url"),
+        ("Read it at https://www.nih.gov.", "https://www.nih.gov", "scholarly_url"),
+        ("The company's page is https://example.com/a?b=1;", "https://example.com/a?b=1",
+         "other_url"),
+    ],
+)
+def test_a_link_or_doi_ends_before_the_sentence_punctuation(sentence, source, rule):
+    cited = [f for f in SCORER.findings(sentence) if f.kind == "specific_citation"]
+    assert [(f.text, f.rule) for f in cited] == [(source, f"attribution.{rule}")]

@@ -203,7 +203,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     date = dt.date.fromisoformat(args.date) if args.date else None
     scorer = engine.make_scorer(ratings, args.rubric)
     name = "standard input" if args.input == "-" else args.input
-    score = scorer.score(text, article_id=name, title=name, weights=weights, article_date=date)
+    score = scorer.score(text, article_id=name, title=name, weights=weights, article_date=date,
+                         meta={"url": args.input} if is_url else None)
     if args.format == "json":
         print(json.dumps(report.to_json(score), indent=2, ensure_ascii=False))
     else:

@@ -421,7 +421,9 @@ def score_table(scorer: Any, records: Sequence[Any], weights: Mapping[str, float
     rows = []
     bar = tqdm(records, desc=label, unit="text", disable=not sys.stderr.isatty(), file=sys.stderr)
     for record in bar:
-        score = scorer.score(record.text, article_id=record.id, weights=weights)
+        url = record.extra.get("url")
+        score = scorer.score(record.text, article_id=record.id, weights=weights,
+                             meta={"url": url} if isinstance(url, str) else None)
         criteria = record.extra.get("criteria")
         rows.append(
             {

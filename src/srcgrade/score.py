@@ -325,7 +325,7 @@ class Scorer:
         """Score one text. Same input, same output; no network, no file access."""
         resolved = resolve_weights(self.rubric, weights, allow_zero=True)
         low = lowered(text)
-        findings = self.findings(text, low)
+        findings = _without_self_links(self.findings(text, low), (meta or {}).get("url"))
         checked = self.claims(text, article_date, low)
         claims = checked or ()
         words = count_words(text)
@@ -356,11 +356,27 @@ class Scorer:
         )
 
 
+def _without_self_links(findings: list[Finding], own_url: object) -> list[Finding]:
+    """A link to the article's own address cites nothing: scraped pages often repeat it in the
+    header, and it would count as a checkable source."""
+    own = _url_key(own_url) if isinstance(own_url, str) else ""
+    if not own:
+        return findings
+    return [f for f in findings if not f.text.lower().startswith("http") or _url_key(f.text) != own]
+
+
+def _url_key(url: str) -> str:
+    """The address without scheme, "www.", fragment or trailing slash."""
+    key = url.strip().lower().split("#", 1)[0]
+    key = key.split("://", 1)[-1].removeprefix("www.")
+    return key.rstrip("/")
+
+
 KIND_NAMES = {
     "specific_citation": ("specific, checkable source", "specific, checkable sources"),
     "vague_citation": ("vague attribution", "vague attributions"),
     "hedge": ("calibrated hedge", "calibrated hedges"),
-    "limitation": ("stated limitation", "stated limitations"),
+    "limitation": ("limitation or study-design detail", "limitations or study-design details"),
     "ritual_hedge": ("ritual hedge", "ritual hedges"),
     "overclaim": ("overclaim", "overclaims"),
     "hype": ("promotional word", "promotional words"),
