@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import pty
+import stat
 import struct
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from srcgrade import batch, engine, report
 from srcgrade.cli import main
 from srcgrade.corpus import load_ratings
 from srcgrade.ingest import iter_jsonl
+from srcgrade.output import open_atomic
 
 RATINGS = Path(__file__).resolve().parents[1] / "ratings"
 N_ARTICLES = 240
@@ -283,3 +285,20 @@ def test_chunks_keep_exact_line_numbers_across_blank_lines_and_carriage_returns(
         ids = [json.loads(line)["id"] for line in target.read_text().splitlines()]
         assert ids == expected_ids
         assert [(p.line, p.message) for p in problems] == [(p.line, p.message) for p in expected]
+
+
+def test_an_output_file_gets_the_usual_permissions_not_the_temporary_files(tmp_path):
+    """The temporary file is private to its owner; the renamed result must not stay so."""
+    fresh, replaced = tmp_path / "new.csv", tmp_path / "old.csv"
+    replaced.write_text("old")
+    replaced.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        for target in (fresh, replaced):
+            with open_atomic(target) as out:
+                out.write("id,total\n")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert stat.S_IMODE(replaced.stat().st_mode) == 0o640
+    assert replaced.read_text() == "id,total\n"

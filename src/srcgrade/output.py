@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +29,16 @@ def check_target(path: str | os.PathLike[str]) -> None:
         raise OutputError(f"{target}: cannot write in {folder}; check its permissions")
 
 
+def _file_mode(target: Path) -> int:
+    """The mode the file would have had if written directly: the old file's when it is replaced,
+    else the usual 0666 less the umask (``mkstemp`` creates its file readable by its owner only)."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def open_atomic(path: str | os.PathLike[str] | None, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
@@ -49,6 +60,7 @@ def open_atomic(path: str | os.PathLike[str] | None, binary: bool = False) -> It
             handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})
         ) as out:
             yield out
+        os.chmod(temporary, _file_mode(target))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
