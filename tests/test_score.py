@@ -350,6 +350,8 @@ def test_a_link_to_the_article_itself_is_not_counted_as_a_source():
         ("See https://doi.org/10.1056/NEJMoa2032994.", "https://doi.org/10.1056/NEJMoa2032994",
          "scholarly_url"),
         ("The paper is doi:10.1038/s41591-021-01336-3.", "10.1038/s41591-021-01336-3", "doi"),
+        ("(See doi:10.1016/S0140-6736(20)30000-0.)", "10.1016/S0140-6736(20)30000-0",
+         "doi"),
         ("Details: https://www.nih.gov/news/trial, in English.", "https://www.nih.gov/news/trial",
          "scholarly_url"),
         ("Read it at https://www.nih.gov.", "https://www.nih.gov", "scholarly_url"),
