@@ -4,18 +4,30 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from srcgrade.evaluate import in_sample_note, report_tables
-from srcgrade.ui.charts import SERIES
-from srcgrade.ui.session import apply_weights, context
+from srcgrade.evaluate import report_tables
+from srcgrade.ui.charts import SERIES, Bars, grouped_bars
+from srcgrade.ui.session import apply_weights, chart, context
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 REPORT = DOCS / "agreement.json"
 FITTED_REPORT = DOCS / "agreement-fitted.json"
 CORE_REPORT = DOCS / "agreement-core.json"
 FITTED_PRESET = "health-news-review-fitted"
+# HealthNewsReview's own criteria (the report's "hnr" keys), in the reviewers' words.
+HNR_LABELS = {
+    "benefits": "Quantifies the benefits",
+    "harms": "Explains the harms",
+    "costs": "Discusses the costs",
+    "evidence_quality": "Judges the quality of the evidence",
+    "funding_coi": "Names funders and conflicts of interest",
+    "alternatives": "Compares with the alternatives",
+    "availability": "Says whether it is available",
+    "novelty": "Says how new it really is",
+    "sensational_language": "Avoids sensational language",
+    "disease_mongering": "Avoids disease-mongering",
+}
 
 
 @st.cache_data
@@ -45,6 +57,38 @@ def interval(lows: pd.Series, highs: pd.Series) -> list[str]:
     ]
 
 
+def hnr_label(key: str) -> str:
+    """A HealthNewsReview criterion in words; an unknown key made readable rather than raw."""
+    return HNR_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def weights_used(report: dict) -> str:
+    """Which weights made the figures, in the same words as the in-sample note below."""
+    if report.get("weights_file"):
+        return f"the weights in {report['weights_file']}"
+    presets = {d["weights_fitted_here"]["preset"] for d in report["datasets"]
+               if d.get("weights_fitted_here")}
+    fitted = f" (they are the preset `{', '.join(sorted(presets))}`)" if presets else ""
+    return f"the rubric's own default weights{fitted}, not the sidebar's"
+
+
+def in_sample_warning(data: dict) -> str | None:
+    """Why one file's rho flatters the rubric, and the figure to quote instead."""
+    fitted = data.get("weights_fitted_here")
+    if not fitted:
+        return None
+    note = (
+        f"The weights behind these figures (preset `{fitted['preset']}`) were fitted on "
+        f"{data['file']}, so the total's rho with stars there is in-sample and flatters the rubric"
+    )
+    if fitted.get("cross_validated_rho") is None:
+        return note + "."
+    return note + (
+        "; with weights fitted without the text being scored (cross-validated) it is "
+        f"{fitted['cross_validated_rho']:.3f}. Quote that figure."
+    )
+
+
 ctx = context()
 st.title("Does it agree with experts?")
 st.markdown(
@@ -66,32 +110,28 @@ report_rubric = ctx.ratings.rubrics.get(report["rubric"], ctx.rubric)
 labels = {c: criterion.label for c, criterion in report_rubric.criteria.items()}
 st.caption(
     f"Figures from `{report['command']}` ({report['date']}, rubric `{report['rubric']}`, "
-    f"default weights, {report['bootstrap_draws']} bootstrap draws), saved in docs/{REPORT.name}. "
+    f"{weights_used(report)}, {report['bootstrap_draws']} bootstrap draws), saved in "
+    f"docs/{REPORT.name}. Moving the sliders does not change the figures on this page. "
     "The texts and ratings themselves (FakeHealth, Dai et al. 2020; research use only) are not "
     "shipped with srcgrade. See docs/validity.md."
 )
 
 st.subheader("The total against the experts' stars")
 rho = summary[summary["measure"] == "Spearman rho with stars"]
-fig = go.Figure()
-fig.add_bar(
-    name="srcgrade total", x=rho["file"], y=rho["rubric"], marker_color=SRCGRADE,
-    error_y={"type": "data", "symmetric": False,
-             "array": (rho["ci95_high"] - rho["rubric"]).tolist(),
-             "arrayminus": (rho["rubric"] - rho["ci95_low"]).tolist()},
-)
+rho_series = [Bars("srcgrade total", rho["rubric"], SRCGRADE, rho["ci95_low"], rho["ci95_high"])]
 if rho["cross_validated"].notna().any():
-    fig.add_bar(name="srcgrade total, weights fitted without the text (cross-validated)",
-                x=rho["file"], y=rho["cross_validated"], marker_color=CROSS_VALIDATED)
-fig.add_bar(name="article length alone", x=rho["file"], y=rho["length"], marker_color=LENGTH)
-fig.update_layout(barmode="group", yaxis_title="Spearman rho with stars", yaxis_range=[0, 1],
-                  height=340, margin={"t": 20})
-st.plotly_chart(fig, width="stretch",
-                alt="Bar chart: Spearman correlation of the srcgrade total and of article length "
-                    "with the experts' stars, per file, with 95% bootstrap intervals.")
+    rho_series.append(Bars("srcgrade total, weights fitted without the text (cross-validated)",
+                           rho["cross_validated"], CROSS_VALIDATED))
+rho_series.append(Bars("article length alone", rho["length"], LENGTH))
+chart(grouped_bars(rho["file"], rho_series, "Spearman rho with stars"),
+      alt="Bar chart: Spearman correlation of the srcgrade total and of article length with the "
+          "experts' stars, per file, with 95% bootstrap intervals: "
+      + "; ".join(f"{r.file} srcgrade {r.rubric:.2f}, length {r.length:.2f}"
+                  for r in rho.itertuples()),
+      key="agreement_rho")
 for data in report["datasets"]:
-    if note := in_sample_note(data):
-        st.info(note + " Quote that figure.", icon=":material/info:")
+    if note := in_sample_warning(data):
+        st.info(note, icon=":material/info:")
 shown = pd.DataFrame({
     "file": summary["file"],
     "measure": summary["measure"],
@@ -133,27 +173,22 @@ if not criteria.empty:
         "a few hundredths are within chance."
     )
     criteria = criteria.assign(label=criteria["criterion"].map(lambda c: labels.get(c, c)))
-    bars = go.Figure()
     has_interval = criteria["auc_ci95_low"].notna().any()
-    bars.add_bar(
-        name="srcgrade criterion", x=criteria["label"], y=criteria["auc"], marker_color=SRCGRADE,
-        error_y={"type": "data", "symmetric": False,
-                 "array": (criteria["auc_ci95_high"] - criteria["auc"]).tolist(),
-                 "arrayminus": (criteria["auc"] - criteria["auc_ci95_low"]).tolist()}
-        if has_interval else None,
-    )
-    bars.add_bar(name="article length alone", x=criteria["label"], y=criteria["length_auc"],
-                 marker_color=LENGTH)
-    bars.add_hline(y=0.5, line_dash="dot")
-    bars.update_layout(barmode="group", yaxis_range=[0, 1], yaxis_title="AUC", height=360,
-                       margin={"t": 20})
-    st.plotly_chart(bars, width="stretch",
-                    alt="Bar chart: AUC of each criterion against the experts' Satisfactory "
-                        "answers, beside article length.")
+    auc_series = [
+        Bars("srcgrade criterion", criteria["auc"], SRCGRADE,
+             *((criteria["auc_ci95_low"], criteria["auc_ci95_high"]) if has_interval else ())),
+        Bars("article length alone", criteria["length_auc"], LENGTH),
+    ]
+    chart(grouped_bars(criteria["label"], auc_series, "AUC", reference=0.5, height=440),
+          alt="Bar chart: AUC of each criterion against the experts' Satisfactory answers, "
+              "beside article length: "
+          + "; ".join(f"{r.label} {r.auc:.2f}" for r in criteria.itertuples()),
+          key="agreement_auc")
     criteria = criteria.assign(
         auc=criteria["auc"].map(figure),
         interval=interval(criteria["auc_ci95_low"], criteria["auc_ci95_high"]),
         length_auc=criteria["length_auc"].map(figure),
+        hnr=criteria["hnr"].map(hnr_label),
     )
     st.dataframe(criteria[["file", "label", "hnr", "n", "auc", "interval", "length_auc"]].rename(
         columns={"label": "criterion", "hnr": "HNR criterion", "n": "releases judged",

@@ -8,13 +8,40 @@ from srcgrade import highlight
 from srcgrade.ui import views
 from srcgrade.ui.session import context, md, url_selectbox
 
+NOT_APPLICABLE = 0  # the form's extra choice: the question does not fit this article
+DOES_NOT_APPLY = "does not apply"
+
+
+def choice_label(n: int, levels: dict[int, str]) -> str:
+    return "Does not apply to this article" if n == NOT_APPLICABLE else f"Level {n}: {levels[n]}"
+
+
+def level_cell(level: int | None) -> str:
+    """A level for the table: "does not apply" rather than a bare None or 0."""
+    return DOES_NOT_APPLY if not level else str(level)
+
+
+def versus_expert(you: int | None, expert: int | None) -> str:
+    """Where the student and the expert part ways, the point of the exercise."""
+    if expert is None:
+        return "no expert rating"
+    if not you:
+        return "you: does not apply"
+    if you == expert:
+        return "same"
+    gap = abs(you - expert)
+    return f"you {gap} level{'s' if gap > 1 else ''} {'higher' if you > expert else 'lower'}"
+
+
 ctx = context()
 corpus = ctx.corpus
 articles = corpus.ratings.articles
 
 st.title("Classroom: rate it yourself first")
-st.markdown(
-    "1. Read the article. 2. For each question, choose the level that fits best. "
+st.markdown(  # one item per line: Markdown needs the line breaks to make a list of three
+    "1. Read the article.\n"
+    "2. For each question, choose the level that fits best (or *Does not apply*, say for "
+    "numbers when the article states none).\n"
     "3. Press **Reveal** to see how the machine and the experts rated it, and why."
 )
 if not articles:
@@ -40,12 +67,11 @@ with st.form(f"class_form_{chosen}"):
     student = st.text_input("Your name (optional, for the download)", key="class_name")
     for cid, criterion in ctx.rubric.criteria.items():
         st.markdown(f"**{md(criterion.label)}: {md(criterion.question)}**")
-        levels = sorted(criterion.levels)
         answers[cid] = st.radio(
             criterion.label,
-            levels,
+            [*sorted(criterion.levels), NOT_APPLICABLE],
             index=None,
-            format_func=lambda n, levels_=criterion.levels: f"Level {n}: {levels_[n]}",
+            format_func=lambda n, levels_=criterion.levels: choice_label(n, levels_),
             key=f"class_{chosen}_{cid}",
             label_visibility="collapsed",
         )
@@ -54,7 +80,8 @@ with st.form(f"class_form_{chosen}"):
 if submitted:
     missing = [ctx.labels()[c] for c, v in answers.items() if v is None]
     if missing:
-        st.warning("Choose a level for every question first: " + ", ".join(missing))
+        st.warning("Choose a level, or *Does not apply*, for every question first: "
+                   + ", ".join(missing))
     else:
         st.session_state[revealed_key] = dict(answers)
 
@@ -70,15 +97,17 @@ for cid in ctx.criteria:
     rows.append(
         {
             "criterion": ctx.labels()[cid],
-            "you": mine.get(cid),
-            "machine": result.level,
-            "machine score": None if result.score is None else round(result.score),
-            "expert": expert.level if expert else None,
+            "you": level_cell(mine.get(cid)),
+            "machine": level_cell(result.level),
+            "machine score": DOES_NOT_APPLY if result.score is None else f"{result.score:.0f}",
+            "expert": level_cell(expert.level) if expert else "no expert rating",
+            "you vs expert": versus_expert(mine.get(cid), expert.level if expert else None),
         }
     )
 frame = pd.DataFrame(rows)
 st.dataframe(frame, hide_index=True, width="stretch", key="class_table",
-             alt="Your level, the machine's level and score, and the expert's level per criterion.")
+             alt="Your level, the machine's level and score, the expert's level and how yours "
+                 "differs from the expert's, per criterion.")
 download = frame.assign(article_id=chosen, article=article.title,
                         student=st.session_state.get("class_name", ""))
 st.download_button("Download your answers (CSV)", data=download.to_csv(index=False),

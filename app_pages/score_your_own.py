@@ -15,6 +15,8 @@ from srcgrade.ui import data, views
 from srcgrade.ui.session import context
 
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+# Below this a few words swing every per-1,000-words rate: the scores are shown, with a warning.
+SHORT_TEXT_WORDS = 150
 
 ctx = context()
 st.title("Score your own article")
@@ -38,6 +40,11 @@ if source == "Paste the text":
         st.error(f"That is more than {LIMIT_MB} MB of text; paste one article at a time.")
     elif pasted and pasted.strip():
         text, name = pasted, "pasted text"
+    elif pasted:
+        st.info("The box holds only spaces or blank lines: there is no text to rate. Paste the "
+                "article's text, then press Ctrl+Enter.")
+    else:
+        st.info("Paste the text of an article above to rate it.")
 elif source == "Upload a file":
     upload = st.file_uploader(
         f"A .txt, .md or .html file, up to {LIMIT_MB} MB",
@@ -73,13 +80,16 @@ else:
 if not text:
     st.stop()
 
+# Widgets about the text are keyed on it (its evidence toggles too, in views): a keyed widget
+# ignores a new default, so with a fixed key every later text kept the first one's title.
+text_id = views.text_digest(text)
 st.divider()
 meta_cols = st.columns([3, 1.2, 1.8], vertical_alignment="bottom")
 default_title = name if name not in ("pasted text", "") else text.strip().splitlines()[0][:90]
-title = meta_cols[0].text_input("Title", value=default_title, key="own_title")
+title = meta_cols[0].text_input("Title", value=default_title, key=f"own_title_{text_id}")
 genre = meta_cols[1].selectbox("Genre", export.GENRES, index=len(export.GENRES) - 1,
-                               key="own_genre")
-peer = meta_cols[2].checkbox("Reports a peer-reviewed study", key="own_peer")
+                               key=f"own_genre_{text_id}")
+peer = meta_cols[2].checkbox("Reports a peer-reviewed study", key=f"own_peer_{text_id}")
 meta = {"genre": genre, "reports_peer_reviewed_study": peer, "url": origin_url}
 
 score = ctx.corpus.scorer.score(
@@ -90,6 +100,12 @@ totals = ctx.ranked["total"]
 better_than = int((totals < (total if total is not None else -1)).sum())
 rank = int(weigh.rank(pd.concat([totals, pd.Series([total], index=["__own__"])]))["__own__"])
 st.header(views.md(title), anchor=False)
+if score.word_count < SHORT_TEXT_WORDS:
+    st.warning(
+        f"This text has only {score.word_count} words: too short to rate reliably. The scores "
+        "below are counts over very few words (a news article has several hundred); read them "
+        f"with care. Texts of at least {SHORT_TEXT_WORDS} words are rated more reliably."
+    )
 st.markdown(
     f"Against the {len(totals)} articles in the collection it would rank **#{rank}**, above "
     f"{better_than} of them."

@@ -5,7 +5,7 @@ import streamlit as st
 
 from srcgrade import weigh
 from srcgrade.ui import charts
-from srcgrade.ui.session import SLIDER_MAX, apply_weights, chart, context
+from srcgrade.ui.session import apply_weights, chart, context
 
 LINES = 8  # articles drawn in the sweep chart (the best ones now), so it stays readable
 RANGE_ROWS = 25
@@ -54,18 +54,18 @@ if ranked.empty:
 st.subheader("Does the ranking depend on one weight?")
 st.markdown(
     "Pick a criterion: each line is one article's total as that criterion's weight goes from 0 to "
-    f"{SLIDER_MAX:g}, the others staying where they are. Where two lines **cross**, the two "
+    f"{ctx.slider_max:g}, the others staying where they are. Where two lines **cross**, the two "
     "articles swap places depending on that weight."
 )
 criterion = st.selectbox("Criterion to sweep", ctx.criteria, format_func=labels.get,
                          key="sweep_criterion")
 top = ranked.head(LINES)
-sweep = weigh.sensitivity(top, ctx.weights, criterion, steps=31, maximum=SLIDER_MAX)
+sweep = weigh.sensitivity(top, ctx.weights, criterion, steps=31, maximum=ctx.slider_max)
 end = sweep[sweep["weight"] == sweep["weight"].max()].set_index("article")["total"]
 chart(
     charts.sensitivity_lines(sweep, titles, ctx.weights[criterion], labels[criterion]),
     alt=f"Line chart: the total of the {len(top)} best articles as the weight of "
-    f"{labels[criterion]} goes from 0 to {SLIDER_MAX:g}. At the highest weight: "
+    f"{labels[criterion]} goes from 0 to {ctx.slider_max:g}. At the highest weight: "
     + "; ".join(f"{titles[i]} {v:.0f}" for i, v in end.items()),
     key="sweep_chart",
 )

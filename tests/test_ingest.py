@@ -134,3 +134,37 @@ def test_the_connection_goes_to_the_checked_address_not_a_new_lookup(monkeypatch
     with pytest.raises(IngestError, match="could not fetch"):
         fetch_url(f"{scheme}://rebind.example/article")
     assert connected == [("93.184.216.34", port)] and lookups == ["rebind.example"]
+
+
+@pytest.fixture
+def no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any name lookup fails the test: these addresses must be refused before one."""
+
+    def lookup(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a DNS lookup was made for {args[0]!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+
+
+@pytest.mark.parametrize(
+    "url", ["localhost", "bbc.com/news", " www.bbc.com/news/x ", "localhost:8650",
+            "127.0.0.1:8501/", "example.org:8080/page", "//bbc.com/news"]
+)
+def test_an_address_without_http_says_to_add_https(no_dns, url):
+    """What readers type: the refusal says what to add, instead of "not ':'"; nothing is fetched
+    with a guessed scheme."""
+    with pytest.raises(IngestError) as refused:
+        fetch_url(url)
+    message = str(refused.value)
+    assert "https://" in message and f"'https://{url.strip().lstrip('/')}'" in message
+    assert "not ':'" not in message
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"), [("file:///etc/passwd", "file"), ("javascript:alert(1)", "javascript"),
+                        ("ftp://example.org/x", "ftp"), ("data:text/html,hi", "data"),
+                        ("mailto:someone@example.org", "mailto")]
+)
+def test_other_schemes_are_still_refused_by_name(no_dns, url, scheme):
+    with pytest.raises(IngestError, match=f"only http:// and https:// .* not '{scheme}:'"):
+        fetch_url(url)

@@ -12,6 +12,7 @@ from app_helpers import PAGES, html_bodies, no_exceptions, ranking
 from helpers import parse_marked
 
 from srcgrade.corpus import ENV_RATINGS, default_ratings_dir
+from srcgrade.highlight import kind_label
 from srcgrade.ui import data
 
 
@@ -277,7 +278,7 @@ def test_classroom_hides_scores_until_reveal(make_app, app_ratings):
         "Reveal the machine's and the experts' ratings")].click().run()
     no_exceptions(at)
     [table] = [d.value for d in at.dataframe if "machine" in d.value.columns]
-    assert list(table["you"]) == [3] * len(radios)
+    assert list(table["you"]) == ["3"] * len(radios)
     assert "expert" in table.columns
     assert at.download_button(key="class_csv")
 
@@ -485,3 +486,172 @@ def test_streamlit_reads_the_start_up_settings_from_the_repositorys_config():
         cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout.split()
     assert out == ["poll", "False"]
+
+
+def _pills(at, prefix: str):
+    [pills] = [p for p in at.button_group if p.key and p.key.startswith(prefix)]
+    return pills
+
+
+FIRST_PASTE = "MDMA cures PTSD, a miracle breakthrough."
+
+
+@pytest.mark.parametrize("same_first_line", [False, True])
+def test_a_second_pasted_text_gets_its_own_title_and_every_kind_shown(make_app, app_ratings,
+                                                                       same_first_line):
+    """A new text is a new article: its first line as the title, all its kinds of evidence on,
+    whatever the first text's title and toggles were (also when both start with the same line,
+    so both get the same title and id)."""
+    second = (app_ratings / "articles/texts/002_norwegian-therapist-mdma-ptsd.txt").read_text()
+    if same_first_line:
+        second = f"{FIRST_PASTE}\n{second}"
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(FIRST_PASTE).run()
+    pills = _pills(at, "own_view_kinds")
+    pills.set_value(list(pills.value)[:1]).run()  # the first text's toggles: one kind on
+    at.text_area(key="own_text").set_value(second).run()
+    no_exceptions(at)
+    [title] = [t for t in at.text_input if t.key and t.key.startswith("own_title")]
+    assert title.value == second.strip().splitlines()[0][:90]
+    assert ("miracle" in at.header[0].value) == same_first_line
+    pills = _pills(at, "own_view_kinds")
+    assert len(pills.options) > 1
+    assert [kind_label(k) for k in pills.value] == list(pills.options)
+
+
+@pytest.mark.parametrize("page", ["article", "compare", "score_your_own", "classroom"])
+def test_evidence_toggles_wrap_inside_columns(make_app, page):
+    """Inside a column Streamlit keeps pills on one row unless told to wrap; the last kinds then
+    ran past the window's edge, out of reach."""
+    at = make_app(page)
+    if page == "score_your_own":
+        at.text_area(key="own_text").set_value("A breakthrough, experts say. " * 20).run()
+    if page == "classroom":
+        for radio in [r for r in at.radio if r.key and r.key.startswith("class_")]:
+            radio.set_value(1)
+        at.button[[b.label for b in at.button].index(
+            "Reveal the machine's and the experts' ratings")].click().run()
+    pills = [p for p in at.button_group if p.key and "_kinds_" in p.key]
+    assert pills
+    assert all(p.proto.wrap for p in pills)
+
+
+def _reveal(at) -> None:
+    at.button[[b.label for b in at.button].index(
+        "Reveal the machine's and the experts' ratings")].click().run()
+
+
+def test_classroom_offers_does_not_apply_and_never_shows_none(make_app, app_ratings):
+    """An article with no numbers: the student can answer "does not apply" for the criterion the
+    machine cannot rate, the reveal goes ahead, and the table says "does not apply", not None."""
+    corpus = data.score_corpus(data.load(app_ratings), None)
+    article_id, cid = next((s.id, c) for s in corpus.scores for c, r in s.criteria.items()
+                           if r.score is None)
+    at = make_app("classroom", article=article_id)
+    for radio in [r for r in at.radio if r.key and r.key.startswith("class_")]:
+        radio.set_value(0 if radio.key.endswith(f"_{cid}") else 2)
+    _reveal(at)
+    no_exceptions(at)
+    assert not at.warning, [w.value for w in at.warning]
+    [table] = [d.value for d in at.dataframe if "machine" in d.value.columns]
+    row = table[table["criterion"] == corpus.rubric.criteria[cid].label].iloc[0]
+    assert row["you"] == row["machine"] == row["machine score"] == "does not apply"
+    assert "None" not in table.astype(str).to_numpy()
+    assert not table.isna().any().any()
+    assert "you vs expert" in table.columns
+
+
+def test_classroom_instructions_are_a_list_of_three_steps(make_app):
+    at = make_app("classroom")
+    [steps] = [m.value for m in at.markdown if "Read the article" in m.value]
+    assert [line[:3] for line in steps.splitlines()] == ["1. ", "2. ", "3. "]
+
+
+def test_sliders_show_the_weights_to_two_decimals_on_one_range(make_app, app_ratings):
+    """The fitted weights (0.01, 0.783, ...) read as they are, every slider has the same range,
+    and a preset's weight above the usual top (3) is set in full, not cut down to fit."""
+    ratings = data.load(app_ratings)
+    rubric_id = next(p.rubric for p in ratings.presets.values()
+                     if p.rubric and max(p.weights.values()) > 3)
+    [preset] = [p for p in ratings.presets.values()
+                if p.rubric == rubric_id and max(p.weights.values()) > 3]
+    at = make_app("weights")
+    at.selectbox(key="pick_rubric").select(rubric_id).run()
+    sliders = {s.key.removeprefix(f"w_{rubric_id}_"): s for s in at.slider
+               if s.key and s.key.startswith(f"w_{rubric_id}_")}
+    assert set(sliders) == set(ratings.rubric(rubric_id).criteria)
+    assert len({s.max for s in sliders.values()}) == 1
+    for cid, slider in sliders.items():
+        weight = ratings.rubric(rubric_id).criteria[cid].weight
+        assert slider.proto.format % slider.value == f"{weight:.2f}"
+    at.button(key=f"preset_{preset.name}").click().run()
+    no_exceptions(at)
+    for cid, weight in preset.weights.items():
+        assert at.slider(key=f"w_{rubric_id}_{cid}").value == pytest.approx(weight)
+
+
+@pytest.mark.parametrize("pasted", ["   ", "\n\n \t\n"])
+def test_a_blank_paste_says_there_is_nothing_to_rate(make_app, pasted):
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(pasted).run()
+    no_exceptions(at)
+    assert any("no text to rate" in i.value for i in at.info), [i.value for i in at.info]
+    assert not [b for b in html_bodies(at) if "sg-text" in b]
+
+
+def test_a_short_text_is_scored_with_a_warning_and_a_long_one_without(make_app, app_ratings):
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(FIRST_PASTE).run()
+    no_exceptions(at)
+    assert any("too short to rate reliably" in w.value for w in at.warning)
+    assert [b for b in html_bodies(at) if "sg-text" in b]  # still scored
+    long = (app_ratings / "articles/texts/002_norwegian-therapist-mdma-ptsd.txt").read_text()
+    at.text_area(key="own_text").set_value(long).run()
+    assert not any("too short" in w.value for w in at.warning)
+
+
+def test_agreement_page_names_hnr_criteria_in_words_and_draws_readable_charts(make_app):
+    """No raw HealthNewsReview keys in the table; both charts on the shared template (16 px
+    type, no Streamlit theme); the caption and the in-sample note name the same weights."""
+    import json
+
+    from helpers import REPO
+
+    from srcgrade.ui import charts
+
+    report = json.loads((REPO / "docs" / "agreement.json").read_text())
+    keys = {r["hnr"] for d in report["datasets"] for r in d["criteria"] if r.get("hnr")}
+    at = make_app("agreement")
+    no_exceptions(at)
+    per_criterion = next(t.value for t in at.dataframe if "HNR criterion" in t.value.columns)
+    shown = set(per_criterion["HNR criterion"])
+    assert shown and not shown & keys and not any("_" in s for s in shown), shown
+    figures = at.get("plotly_chart")
+    assert len(figures) >= 2
+    for figure in figures:
+        assert figure.proto.theme != "streamlit"
+        assert json.loads(figure.proto.spec)["layout"]["font"]["size"] == charts.FONT["size"]
+    [stories] = [d for d in report["datasets"] if d.get("weights_fitted_here")]
+    preset = stories["weights_fitted_here"]["preset"]
+    [note] = [i.value for i in at.info if "in-sample" in i.value]
+    [caption] = [c.value for c in at.caption if c.value.startswith("Figures from")]
+    assert preset in note and preset in caption
+    assert "weights in use" not in note  # the sidebar's? no: the figures' own
+
+
+def test_compare_labels_every_criterion_of_a_long_rubric(make_app, app_ratings):
+    """16 criteria: every bar of the difference chart keeps its label (dtick 1, tall enough)."""
+    import json
+
+    ratings = data.load(app_ratings)
+    rubric_id = max(ratings.rubrics, key=lambda r: len(ratings.rubrics[r].criteria))
+    n = len(ratings.rubrics[rubric_id].criteria)
+    at = make_app("compare")
+    at.selectbox(key="pick_rubric").select(rubric_id).run()
+    no_exceptions(at)
+    [spec] = [json.loads(f.proto.spec) for f in at.get("plotly_chart")
+              if "first better" in f.proto.spec]
+    yaxis = spec["layout"]["yaxis"]
+    assert len(spec["data"][0]["y"]) == n > 8
+    assert yaxis["dtick"] == 1 and yaxis.get("tickmode") == "linear"
+    assert spec["layout"]["height"] >= 28 * n

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ GENRE_SYMBOLS = {
 }
 FONT = {"size": 16, "color": "#1a1a1a"}
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+ROW_PX = 30  # height per bar of a horizontal bar chart, enough for a 16 px label
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 
@@ -235,8 +237,10 @@ def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
     )
     fig.add_vline(x=0, line={"color": "#333", "width": 1})
     fig.update_xaxes(range=[-105, 105], title="← second better  |  first better →")
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height=320, showlegend=False)
+    # Every criterion labelled: plotly drops every other category label once rows get tight
+    # (16 criteria at a fixed 320 px), so the chart grows with the rows and dtick=1 keeps all.
+    fig.update_yaxes(autorange="reversed", dtick=1, tickmode="linear")
+    return _layout(fig, height=max(320, ROW_PX * len(diff) + 110), showlegend=False)
 
 
 def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: float,
@@ -290,3 +294,40 @@ def rank_ranges_chart(frame: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(title="Rank (1 = best)", range=[0.5, max(1, int(frame["worst"].max())) + 0.5],
                      dtick=1 if len(frame) <= 20 else None)
     return _layout(fig, height=max(260, 44 * len(frame) + 90), legend={"title": {"text": ""}})
+
+
+class Bars(NamedTuple):
+    """One series of :func:`grouped_bars`: a value per category, optionally with an interval."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str
+    low: Sequence[float | None] | None = None
+    high: Sequence[float | None] | None = None
+
+
+def _whiskers(bars: Bars) -> dict | None:
+    if bars.low is None or bars.high is None:
+        return None
+    values = pd.Series(bars.values, dtype=float)
+    return {"type": "data", "symmetric": False,
+            "array": (pd.Series(bars.high, dtype=float) - values).tolist(),
+            "arrayminus": (values - pd.Series(bars.low, dtype=float)).tolist()}
+
+
+def grouped_bars(categories: Sequence[str], series: Sequence[Bars], y_title: str, *,
+                 reference: float | None = None, height: int = 400) -> go.Figure:
+    """Side-by-side bars per category on a 0-1 scale (agreement figures), on the same template
+    and fonts as every other chart so they stay readable on a projector."""
+    x = [html.escape(str(c), quote=False) for c in categories]
+    fig = _figure(*(go.Bar(name=label(b.name, 70), x=x, y=list(b.values), marker_color=b.colour,
+                           error_y=_whiskers(b), hovertemplate="%{x}: %{y:.3f}<extra></extra>")
+                    for b in series))
+    if reference is not None:
+        fig.add_hline(y=reference, line={"color": "#555", "dash": "dot", "width": 2})
+    fig.update_yaxes(range=[0, 1], title=y_title)
+    fig.update_xaxes(title=None)
+    return _layout(fig, barmode="group", height=height,
+                   legend={"title": {"text": ""}, "orientation": "h", "x": 0, "y": 1.02,
+                           "yanchor": "bottom"},
+                   margin={"l": 10, "r": 10, "t": 80, "b": 10})

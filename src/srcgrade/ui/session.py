@@ -7,6 +7,8 @@ once per corpus change; moving a slider only re-runs :func:`srcgrade.ui.data.ran
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,14 +16,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from srcgrade.corpus import Ratings, default_ratings_dir, fingerprint
+from srcgrade.corpus import Ratings, WeightPreset, default_ratings_dir, fingerprint
 from srcgrade.rubric import Rubric, WeightError, resolve_weights
 from srcgrade.ui import data
 from srcgrade.ui.handover import quick_handover
 
 CTX_KEY = "_srcgrade_context"
 RUBRIC_KEY = "rubric"
-SLIDER_MAX = 3.0
+SLIDER_MAX = 3.0  # the sliders' usual top; a rubric or preset with a higher weight raises it
+SLIDER_STEP = 0.05
+SLIDER_FORMAT = "%.2f"  # fitted weights such as 0.01 or 0.783 must not read as "0.0" or "0.8"
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the ratings folder…")
@@ -61,6 +65,22 @@ class Context:
     def labels(self) -> dict[str, str]:
         return {c: self.rubric.criteria[c].label for c in self.criteria}
 
+    @property
+    def slider_max(self) -> float:
+        return slider_max(self.rubric, self.ratings.presets)
+
+
+def slider_max(rubric: Rubric, presets: Mapping[str, WeightPreset] | None = None) -> float:
+    """One top for every slider of a rubric, so a knob position means the same weight on each.
+
+    It is SLIDER_MAX unless a default or preset weight of the rubric is higher; then it is that
+    weight rounded up to the next half, so no weight has to be cut down to fit its slider.
+    """
+    weights = list(rubric.default_weights().values())
+    weights += [w for preset in (presets or {}).values() if preset.rubric in (None, rubric.id)
+                for w in preset.weights.values()]
+    return max(SLIDER_MAX, math.ceil(max(weights, default=0.0) * 2) / 2)
+
 
 def slider_key(rubric: Rubric, criterion: str, default_rubric: str | None) -> str:
     """The slider's key, which is also its URL parameter: ``w_citations`` (``w_<rubric>_<c>``)."""
@@ -76,9 +96,10 @@ def _reset(keys: dict[str, str], defaults: dict[str, float]) -> None:
 
 def apply_weights(ctx: Context, weights: dict[str, float]) -> None:
     """Set the sliders (for a preset button's on_click): the URL follows."""
+    top = ctx.slider_max
     for criterion, key in weight_keys(ctx).items():
         if criterion in weights:
-            st.session_state[key] = float(min(SLIDER_MAX, max(0.0, weights[criterion])))
+            st.session_state[key] = float(min(top, max(0.0, weights[criterion])))
 
 
 def weight_keys(ctx: Context) -> dict[str, str]:
@@ -143,7 +164,8 @@ def _pick_rubric(ratings: Ratings) -> str | None:
     )
 
 
-def _sliders(rubric: Rubric, default_rubric: str | None) -> tuple[dict[str, float], str | None]:
+def _sliders(rubric: Rubric, default_rubric: str | None,
+             top: float) -> tuple[dict[str, float], str | None]:
     st.sidebar.markdown("### Weights")
     st.sidebar.caption(
         "How much each criterion counts in the total. 0 leaves it out. "
@@ -156,10 +178,10 @@ def _sliders(rubric: Rubric, default_rubric: str | None) -> tuple[dict[str, floa
         chosen[cid] = st.sidebar.slider(
             criterion.label,
             min_value=0.0,
-            max_value=max(SLIDER_MAX, float(criterion.weight)),
+            max_value=top,
             value=float(criterion.weight),
-            step=0.1,
-            format="%.1f",
+            step=SLIDER_STEP,
+            format=SLIDER_FORMAT,
             key=keys[cid],
             bind="query-params",
             help=criterion.question,
@@ -190,7 +212,9 @@ def start() -> Context:
     else:
         # The sliders need the rubric only: drawn before the scoring, the browser fetches and
         # draws them while the corpus is scored (or while the warm-up finishes scoring it).
-        weights, note = _sliders(ratings.rubric(rubric_id), ratings.default_rubric)
+        rubric = ratings.rubric(rubric_id)
+        top = slider_max(rubric, ratings.presets)
+        weights, note = _sliders(rubric, ratings.default_rubric, top)
         corpus = cached_corpus(str(root), key, rubric_id)
         ranked = data.ranked(corpus.table, weights)
         ctx = Context(root, ratings, corpus, weights, ranked, note)

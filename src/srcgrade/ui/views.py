@@ -7,6 +7,7 @@ through Streamlit elements that show text as text (markdown is escaped with ``se
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,11 @@ def fmt(score: float | None) -> str:
     return "n/a" if score is None or pd.isna(score) else f"{score:.0f}"
 
 
+def text_digest(text: str) -> str:
+    """A short fingerprint of a text, for widget keys that must change when the text does."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def highlighted_text(
     text: str, score: ArticleScore, key: str, *, toggles: bool = True, max_height: int | None = 640
 ) -> None:
@@ -39,7 +45,12 @@ def highlighted_text(
             selection_mode="multi",
             default=kinds,
             format_func=highlight.kind_label,
-            key=f"{key}_kinds_{score.id}",  # per article: each has its own kinds
+            # Inside a column Streamlit keeps pills on one row by default, which pushed the last
+            # kinds past the window's edge where they could be neither seen nor clicked.
+            wrap=True,
+            # Keyed on the text, not the id: a pasted text's id is its title, which a new text
+            # keeps until the title is edited, so it would inherit the last text's selection.
+            key=f"{key}_kinds_{text_digest(text)}",
         )
     markup = highlight.render(text, findings, score.claims, show=shown, max_height=max_height)
     # Safe: highlight.render escapes the article text with html.escape before adding its own
