@@ -110,7 +110,7 @@ def test_rate_jsonl_streams_lines_and_keeps_input_fields(capsys, tmp_path):
         capsys, "rate", str(corpus), "--format", "jsonl", "--ratings", str(RATINGS)
     )
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and [r["id"] for r in rows] == ["a", "b"]
+    assert code == 1 and [r["id"] for r in rows] == ["a", "b"]  # 1: lines were skipped
     assert rows[0]["source"] == "vox" and rows[1]["stars"] == 1 and "text" not in rows[0]
     assert set(rows[0]["scores"]) == {"citations", "hedging", "hype", "numeric_accuracy"}
     assert "corpus.jsonl:2: invalid JSON" in err and 'corpus.jsonl:4: no "text"' in err
@@ -202,3 +202,226 @@ def test_score_starts_without_numpy_or_pandas(tmp_path):
     helped = subprocess.run([sys.executable, "-m", "srcgrade.cli", "fit-weights", "--help"],
                             capture_output=True, text=True, check=True)
     assert "--folds" in helped.stdout
+
+
+# --- the reviewer's defects (tests/../review): each test fails without its fix ---------------
+
+
+def _break_attribution_lexicon(ratings: Path) -> None:
+    """A YAML syntax error on line 3: the whole attribution lexicon is dropped when loading."""
+    path = ratings / "lexicons" / "attribution.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines[:2], "  bad: [unclosed\n", *lines[2:]]), encoding="utf-8")
+
+
+def _rated_corpus(path: Path, count: int = 8) -> Path:
+    """Expert-rated texts (text, stars) cut from the seeds, as evaluate and fit-weights read."""
+    seeds = [seed_text(f"00{i}") for i in range(5)]
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(count):
+            text = seeds[i % 5][: 3000 + 700 * i]
+            out.write(json.dumps({"id": f"r{i}", "text": text, "stars": i % 5 + 1}) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("command", ["score", "rate", "evaluate", "fit-weights"])
+def test_every_command_that_loads_ratings_prints_their_problems(
+    capsys, tmp_path, ratings_copy, command
+):
+    """A broken lexicon changes every score: no command may use the rest of the folder silently."""
+    _break_attribution_lexicon(ratings_copy)
+    article = tmp_path / "article.txt"
+    article.write_text(seed_text("001"), encoding="utf-8")
+    corpus = _rated_corpus(tmp_path / "rated.jsonl")
+    given = {
+        "score": [str(article)],
+        "rate": [str(corpus), "--format", "jsonl"],
+        "evaluate": [str(corpus), "--bootstrap", "10"],
+        "fit-weights": [str(corpus), "--folds", "2"],
+    }[command]
+    code, out, err = run(capsys, command, *given, "--ratings", str(ratings_copy))
+    assert code == 0 and out
+    assert f"{ratings_copy / 'lexicons' / 'attribution.yaml'}:3:" in err
+    assert "lexicon 'attribution' is not in lexicons/" in err
+
+
+def test_validate_refuses_a_pattern_that_can_match_empty_text(capsys, ratings_copy):
+    """Such a pattern used to make validate, score and rate spin forever at the end of a text."""
+    hype = ratings_copy / "lexicons" / "hype.yaml"
+    line = len(hype.read_text(encoding="utf-8").splitlines()) + 2
+    with hype.open("a", encoding="utf-8") as out:
+        out.write(
+            "  - id: empty_match\n"
+            "    pattern: '(?:very\\s+)?'\n"
+            "    strength: 1.0\n"
+            "    source: hnr-red-flags\n"
+            '    message: "x"\n'
+            '    examples: {fire: ["zzz"]}\n'
+        )
+    code, out, _ = run(capsys, "validate", str(ratings_copy))
+    assert code == 1
+    assert f"hype.yaml:{line}: entry 'empty_match': pattern can match empty text;" in out
+
+
+def test_output_that_is_the_input_is_refused_before_rating(capsys, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": seed_text("001")}) + "\n")
+    before = corpus.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(corpus)
+    for target in (corpus, tmp_path / "link.jsonl"):
+        code, out, err = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS),
+                             "--format", "jsonl", "-o", str(target))
+        assert code == 2 and out == "" and "choose another name for -o" in err
+    assert corpus.read_bytes() == before
+
+
+def test_output_through_a_symlink_keeps_the_link(capsys, tmp_path):
+    target, link = tmp_path / "target.csv", tmp_path / "link.csv"
+    target.write_text("old\n")
+    link.symlink_to(target.name)
+    code, _, _ = run(capsys, "rate", str(RATINGS), "--format", "csv", "-o", str(link))
+    assert code == 0 and link.is_symlink()
+    written = target.read_text()
+    assert written.startswith("id,title,total") and len(written.splitlines()) == 6
+
+
+def test_output_to_a_fifo_writes_through_it(capsys, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, _ = run(capsys, "rate", str(RATINGS), "--format", "csv", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0 and stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received and received[0].startswith(b"id,title,total")
+
+
+def _limited(size: int):
+    """For a child process: files may grow to ``size`` bytes only (EFBIG past it, as a full
+    disk gives ENOSPC), without the signal that would otherwise kill it."""
+    import resource
+    import signal
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+@pytest.mark.parametrize("to_stdout", [False, True])
+def test_an_error_while_writing_is_one_line_and_exit_1(tmp_path, to_stdout):
+    import subprocess
+    import sys
+
+    target = tmp_path / "out.json"
+    command = [sys.executable, "-m", "srcgrade.cli", "rate", str(RATINGS), "--format", "json"]
+    with target.open("wb") as sink:
+        done = subprocess.run(
+            command if to_stdout else [*command, "-o", str(target)],
+            stdout=sink if to_stdout else subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_limited(4096), timeout=120,
+        )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    [line] = done.stderr.splitlines()
+    where = "standard output" if to_stdout else str(target)
+    assert line.startswith(f"srcgrade: {where}: cannot write (File too large);")
+    assert not list(tmp_path.glob(".out.json.*"))
+
+
+@pytest.mark.parametrize("date", ["2024-13-45", "yesterday"])
+def test_a_date_that_is_no_date_is_a_usage_error(capsys, tmp_path, date):
+    article = tmp_path / "article.txt"
+    article.write_text(seed_text("001"), encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["score", str(article), "--ratings", str(RATINGS), "--date", date])
+    assert exit_.value.code == 2
+    assert f"'{date}' is not a date; use YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_rate_reports_a_corpus_of_srcgrades_own_json_output_in_one_line(capsys, tmp_path):
+    output = tmp_path / "out.json"
+    assert run(capsys, "rate", str(RATINGS), "--format", "json", "-o", str(output))[0] == 0
+    code, _, err = run(capsys, "rate", str(output), "--ratings", str(RATINGS))
+    assert code == 1 and err.splitlines() == [
+        f"srcgrade: {output}:1: a JSON array, as `--format json` writes; rate takes JSONL, one "
+        "JSON object per line (write it with --format jsonl)"
+    ]
+
+
+def test_rate_names_the_fields_when_no_line_has_a_text(capsys, tmp_path):
+    corpus = tmp_path / "sentences.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"sentence": f"Drug {i} may help.", "label": i % 2}) + "\n" for i in range(50)
+    ))
+    code, _, err = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS))
+    [line] = err.splitlines()
+    assert code == 1 and 'no line has a "text" field (fields found: label, sentence)' in line
+
+
+def test_rate_caps_per_line_warnings_and_exits_1_when_lines_were_skipped(capsys, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [json.dumps({"id": "ok", "text": seed_text("001")})] + ["{broken"] * 30
+    corpus.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS),
+                         "--format", "jsonl")
+    shown = err.splitlines()
+    assert code == 1 and [json.loads(x)["id"] for x in out.splitlines()] == ["ok"]
+    assert len(shown) == 11 and shown[-1] == "srcgrade: ... and 20 more lines skipped"
+    assert shown[0] == f"srcgrade: {corpus}:2: invalid JSON (Expecting property name enclosed " \
+        "in double quotes); skipped"
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [("res.parquet", b"PAR1"), ("res.csv", b"id,title,total"), ("res.json", b"[")],
+)
+def test_output_format_follows_the_extension(capsys, tmp_path, name, starts):
+    target = tmp_path / name
+    code, _, _ = run(capsys, "rate", str(RATINGS), "-o", str(target))
+    assert code == 0 and target.read_bytes().startswith(starts)
+
+
+def test_a_format_that_contradicts_the_extension_is_refused(capsys, tmp_path):
+    code, _, err = run(capsys, "rate", str(RATINGS), "--format", "json", "-o",
+                       str(tmp_path / "res.csv"))
+    assert code == 2 and "a .csv name but --format json" in err
+    assert not (tmp_path / "res.csv").exists()
+
+
+def test_a_jsonl_corpus_may_start_with_a_bom(capsys, tmp_path):
+    corpus = tmp_path / "bom.jsonl"
+    corpus.write_bytes(
+        b'\xef\xbb\xbf{"id":"a","text":"A small study suggests a miracle."}\r\n'
+        b'{"id":"b","text":"Experts say it works."}\r\n'
+    )
+    code, out, err = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS),
+                         "--format", "jsonl")
+    assert code == 0 and err == "" and [json.loads(x)["id"] for x in out.splitlines()] == ["a", "b"]
+
+
+@pytest.mark.parametrize("where", ["lexicons", "empty"])
+def test_validate_refuses_a_folder_that_is_not_a_ratings_folder(capsys, tmp_path, where):
+    folder = RATINGS / "lexicons" if where == "lexicons" else tmp_path
+    code, _, err = run(capsys, "validate", str(folder))
+    assert code == 2 and err == (
+        f"srcgrade: {folder}: not a ratings folder; give the folder that holds rubrics/ and "
+        "lexicons/\n"
+    )
+
+
+def test_a_rubric_that_failed_to_load_is_named_as_such(capsys, ratings_copy):
+    core = ratings_copy / "rubrics" / "core.yaml"
+    core.write_text(core.read_text().replace("method: balance", "method: balanse", 1))
+    code, _, err = run(capsys, "rate", str(ratings_copy), "--rubric", "core")
+    assert code == 2 and "core.yaml:13: criteria.citations.method is 'balanse'" in err
+    assert err.splitlines()[-1] == (
+        f"srcgrade: {core}: rubric 'core' failed to load (see the problems above); fix them, "
+        "or choose another with --rubric (rubrics: health-news-review)"
+    )
+    assert "no rubric 'core'" not in err

@@ -169,3 +169,43 @@ def test_seeds_do_not_fire_known_false_friends():
     text = "In May 2024 the FDA granted Breakthrough Therapy designation to a novel compound."
     fired = {(m.entry.kind, text[m.start : m.end].lower()) for m in matcher.scan(text)}
     assert not {k for k, _ in fired} & {"hype", "hedge", "overclaim"}, fired
+
+
+_EMPTY_MATCH_LEXICON = """\
+id: trial
+label: Trial
+description: A lexicon to break.
+kind: hype
+sources:
+  s: {citation: "A source."}
+entries:
+  - id: ok
+    pattern: '\\bvery\\s+good\\b'
+    strength: 1.0
+    source: s
+    message: "m"
+    examples: {fire: ["very good"]}
+"""
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"(?:very\s+)?", "zz*|", r"(?=x)", r"\b", r"(?:ab)?c{0,2}", r"(?i:x)*"]
+)
+def test_a_pattern_that_can_match_empty_text_is_refused_with_its_line(tmp_path, pattern):
+    """Such a pattern made every scan spin forever at the end of the text; now the loader says
+    where it is, and the other entries still load."""
+    from srcgrade.lexicon import load_lexicon
+
+    path = tmp_path / "trial.yaml"
+    path.write_text(
+        _EMPTY_MATCH_LEXICON
+        + f"  - id: empty\n    pattern: '{pattern}'\n    strength: 1.0\n    source: s\n"
+        + '    message: "m"\n    examples: {fire: ["x"]}\n',
+        encoding="utf-8",
+    )
+    lexicon, problems = load_lexicon(path)
+    assert lexicon is not None and [e.rule for e in lexicon.entries] == ["trial.ok"]
+    assert [str(p) for p in problems] == [
+        f"{path}:15: entry 'empty': pattern can match empty text; make every alternative match "
+        "at least one character (no `x?`, `x*` or lookaround alone)"
+    ]

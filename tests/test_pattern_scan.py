@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,12 @@ def test_case_folds_to_ascii_are_complete():
     ],
 )
 def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text):
+    matcher = lexicon.Matcher([_entry(pattern, case_sensitive)])
+    assert fast(matcher, text) == reference(matcher, text)
+
+
+def _entry(pattern: str, case_sensitive: bool = False) -> lexicon.LexiconEntry:
+    """An entry as the loader would build it, minus the loader's checks."""
     entry = lexicon.LexiconEntry.__new__(lexicon.LexiconEntry)
     fields = {f: None for f in lexicon.LexiconEntry.__slots__}
     fields.update(rule="t.x", kind="k", strength=1.0, message="m", source="s", terms=(),
@@ -106,5 +113,22 @@ def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text):
                   compiled=re.compile(pattern, 0 if case_sensitive else re.IGNORECASE))
     for name, value in fields.items():
         object.__setattr__(entry, name, value)
-    matcher = lexicon.Matcher([entry])
-    assert fast(matcher, text) == reference(matcher, text)
+    return entry
+
+
+@pytest.mark.parametrize("pattern", [r"(?:very\s+)?", "zz*|", r"(?=x)", r"\b", r"(?:ab)?c?"])
+@pytest.mark.parametrize("text", ["", "very very good", "ab c x", "zzz"])
+def test_a_pattern_that_can_match_empty_text_still_ends(pattern, text):
+    """validate refuses such patterns, but a scan given one must still end (it used to spin at
+    the end of the text forever: ``re`` clamps a start past the end back to the end)."""
+    signal.signal(signal.SIGALRM, _too_slow)
+    signal.alarm(5)
+    try:
+        matcher = lexicon.Matcher([_entry(pattern), _entry(pattern, True)])
+        assert fast(matcher, text) == reference(matcher, text)
+    finally:
+        signal.alarm(0)
+
+
+def _too_slow(*_: object) -> None:
+    raise TimeoutError("the scan did not end")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -17,26 +19,41 @@ from srcgrade.corpus import (
     load_ratings,
     read_weights_file,
 )
-from srcgrade.ingest import HTML_SUFFIXES, IngestError, fetch_url, text_from_path
+from srcgrade.ingest import (
+    HTML_SUFFIXES,
+    IngestError,
+    describe_corpus,
+    fetch_url,
+    text_from_path,
+)
 from srcgrade.lexicon import example_problems
 from srcgrade.model import Problem
-from srcgrade.output import OutputError, check_target, open_atomic
+from srcgrade.output import OutputError, WriteError, check_not_input, check_target, open_atomic
 from srcgrade.rubric import WeightError, parse_weights, resolve_weights
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+SHOWN_LINE_PROBLEMS = 10
+"""Bad input lines reported one by one; past this, a count (a wrong file has thousands)."""
 
 
 class UsageError(Exception):
     """A mistake in how the command was called; printed without a traceback, exit 2."""
 
 
-def _load(path: Path) -> Ratings:
+def _load(path: Path, warn: bool = True) -> Ratings:
+    """Load a ratings folder and print its problems: a broken lexicon or rubric drops rules,
+    which changes every score, so no command may use the rest silently (validate, which lists
+    the problems itself, passes ``warn=False``)."""
     if not path.is_dir():
         raise UsageError(
             f"{path}: no ratings folder here; run from the repository, pass --ratings DIR "
             "(or set SRCGRADE_RATINGS), or install srcgrade editable from its checkout (./dev)"
         )
-    return load_ratings(path)
+    ratings = load_ratings(path)
+    if warn:
+        _warn(ratings.problems, "skipped")
+    return ratings
 
 
 def _weights(args: argparse.Namespace, ratings: Ratings) -> dict[str, float]:
@@ -51,16 +68,28 @@ def _weights(args: argparse.Namespace, ratings: Ratings) -> dict[str, float]:
         raise UsageError(str(error).strip("'\"")) from None
 
 
-def _warn(problems: Iterable[Problem], what: str = "skipped") -> None:
-    for problem in problems:
-        print(f"srcgrade: {what}: {problem}", file=sys.stderr)
+def _warn(problems: Iterable[Problem], what: str | None = None, limit: int | None = None) -> None:
+    """Print problems as ``srcgrade: file:line: message``; past ``limit``, only how many more
+    (a wrong input file would otherwise bury the one line that says so)."""
+    shown = list(problems)
+    prefix = f"{what}: " if what else ""
+    for problem in shown[:limit]:
+        print(f"srcgrade: {prefix}{problem}", file=sys.stderr)
+    if limit is not None and len(shown) > limit:
+        print(f"srcgrade: ... and {len(shown) - limit} more lines skipped", file=sys.stderr)
 
 
 # --- validate ----------------------------------------------------------------------------------
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    ratings = _load(Path(args.path))
+    root = Path(args.path)
+    if root.is_dir() and not any((root / sub).is_dir() for sub in ("rubrics", "lexicons")):
+        # Else a typo'd path, or the lexicons/ folder itself, would pass as "ok (0 rubrics)".
+        raise UsageError(
+            f"{root}: not a ratings folder; give the folder that holds rubrics/ and lexicons/"
+        )
+    ratings = _load(root, warn=False)
     problems = list(ratings.problems)
     for lexicon in ratings.lexicons.values():
         problems.extend(example_problems(lexicon.entries))
@@ -84,13 +113,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_rate(args: argparse.Namespace) -> int:
     source = Path(args.path)
     dask = args.engine == "dask"
+    if not dask:
+        args.format = _output_format(args.format, args.output)
     if source.is_dir():
         if dask:
             raise UsageError("the dask engine rates JSONL or Parquet shards, not a ratings folder")
-        ratings = _load(source)
         if args.ratings:
             raise UsageError("give either a ratings folder to rate or --ratings, not both")
-        _warn(ratings.problems)
+        ratings = _load(source)
         weights = _weights(args, ratings)
         scorer = engine.make_scorer(ratings, args.rubric)
         scores = [(a.meta, engine.score_article(scorer, a, weights)) for a in ratings.articles]
@@ -109,9 +139,10 @@ def cmd_rate(args: argparse.Namespace) -> int:
     weights = _weights(args, ratings)
     scorer = engine.make_scorer(ratings, args.rubric)
     problems: list[Problem] = []
+    written = 0
     try:
         if dask:
-            batch.rate_dask(
+            written = batch.rate_dask(
                 args.path,
                 scorer,
                 output=args.output,
@@ -122,7 +153,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
                 problems=problems,
             )
         else:
-            batch.rate_jsonl(
+            written = batch.rate_jsonl(
                 source,
                 scorer,
                 output=args.output,
@@ -133,10 +164,46 @@ def cmd_rate(args: argparse.Namespace) -> int:
                 problems=problems,
             )
     except batch.BatchError as error:
+        _warn(problems, limit=SHOWN_LINE_PROBLEMS)
         raise UsageError(str(error)) from None
-    finally:
-        _warn(problems)
-    return EXIT_OK
+    _report_skipped(source, problems, written)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _report_skipped(source: Path, problems: list[Problem], written: int) -> None:
+    """The skipped lines, or, when nothing could be rated, one line on what the file looks
+    like: a wrong file (srcgrade's own JSON output, a table with other field names) would
+    otherwise give a warning per line and leave the reason to guess."""
+    if written or not problems:
+        _warn(problems, limit=SHOWN_LINE_PROBLEMS)
+        return
+    looks = describe_corpus(source) if source.is_file() else None
+    if looks is None:
+        _warn(problems, limit=SHOWN_LINE_PROBLEMS)
+        looks = f"{source}: no line could be rated; fix the lines above"
+    print(f"srcgrade: {looks}", file=sys.stderr)
+
+
+_FORMAT_OF_SUFFIX = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+def _output_format(given: str | None, output: str | None) -> str | None:
+    """``--format``, else the one ``-o``'s extension names (a table in ``res.parquet`` is no
+    Parquet file); a format that contradicts the extension is refused, not written."""
+    implied = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower()) if output else None
+    if given and implied and given != implied:
+        raise UsageError(
+            f"{output}: a .{Path(output or '').suffix.lower()[1:]} name but --format {given}; "
+            f"drop --format (the name says {implied}) or choose a name that fits {given}"
+        )
+    return given or implied
 
 
 _ARTICLE_SUFFIXES = {".txt", ".md", *HTML_SUFFIXES}
@@ -200,7 +267,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         text = fetch_url(args.input) if is_url else text_from_path(args.input)
     except IngestError as error:
         raise UsageError(str(error)) from None
-    date = dt.date.fromisoformat(args.date) if args.date else None
+    date = args.date
     scorer = engine.make_scorer(ratings, args.rubric)
     name = "standard input" if args.input == "-" else args.input
     score = scorer.score(text, article_id=name, title=name, weights=weights, article_date=date,
@@ -213,6 +280,14 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 # --- parser ------------------------------------------------------------------------------------
+
+
+def _iso_date(text: str) -> dt.date:
+    """``--date``: a calendar date, refused by argparse (exit 2, one line) when it is none."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
 
 
 def _common(parser: argparse.ArgumentParser, ratings_flag: bool = True) -> None:
@@ -288,7 +363,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("input", help="path, '-' for standard input, or an http(s) URL")
     _common(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--date", help="the article's publication date, YYYY-MM-DD (for currency)")
+    p.add_argument("--date", type=_iso_date,
+                   help="the article's publication date, YYYY-MM-DD (for currency)")
     p.set_defaults(run=cmd_score)
 
     if command not in _BUILT_IN:
@@ -308,16 +384,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words[0] if words else None)
     args = parser.parse_args(words)
+    output = getattr(args, "output", None)
     try:
-        output = getattr(args, "output", None)
         if output and getattr(args, "engine", None) != "dask":  # dask writes a folder of shards
             check_target(output)
-        return int(args.run(args))
+            check_not_input(output, _inputs(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a full disk under `> file` shows here, not at exit
+        return code
     except (UsageError, OutputError) as error:
         print(f"srcgrade: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
+        _quiet_stdout()
         return EXIT_OK
+    except KeyboardInterrupt:
+        kept = f"; nothing written to {output}" if output else ""
+        print(f"srcgrade: interrupted{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        _quiet_stdout()
+        print(f"srcgrade: {_os_error(error)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files a command reads, which its ``-o`` must not overwrite."""
+    found = [getattr(args, "path", None), *(getattr(args, "paths", None) or [])]
+    return [str(path) for path in found if path]
+
+
+def _os_error(error: OSError) -> str:
+    """One line for an error of the system (a write error names its path already)."""
+    if isinstance(error, WriteError) or (error.filename is None and error.errno is None):
+        return str(error)
+    reason = error.strerror or error
+    if error.filename is None:  # the output files' errors are WriteErrors: this is stdout
+        return f"standard output: cannot write ({reason}); check the disk it goes to"
+    return f"{error.filename}: {reason}; check the file and its folder"
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so Python's own flush at exit cannot fail again
+    and print a traceback of its own (the fix the Python docs give for SIGPIPE)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

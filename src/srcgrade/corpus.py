@@ -67,11 +67,19 @@ class Ratings:
     articles: list[Article] = field(default_factory=list)
     presets: dict[str, WeightPreset] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    failed_rubrics: dict[str, str] = field(default_factory=dict)
+    """Rubric id (its file name) -> the file, for rubrics whose YAML is there but broken."""
 
     def rubric(self, name: str | None = None) -> Rubric:
         """The named rubric, or the default one; KeyError names the ones there are."""
         chosen = name or self.default_rubric
         known = ", ".join(sorted(self.rubrics)) or "none"
+        if chosen in self.failed_rubrics and chosen not in self.rubrics:
+            # Not "no rubric 'core'" while core.yaml is right there: its problems say what to fix.
+            raise KeyError(
+                f"{self.failed_rubrics[chosen]}: rubric '{chosen}' failed to load (see the "
+                f"problems above); fix them, or choose another with --rubric (rubrics: {known})"
+            )
         if not self.rubrics:
             raise KeyError(
                 f"{self.root}: no rubric in {self.root / 'rubrics'}; give the ratings folder that "
@@ -146,7 +154,8 @@ def load_ratings(root: Path) -> Ratings:
     _load_ledger(ratings)
     _load_articles(ratings)
     _load_presets(ratings)
-    if ratings.default_rubric and ratings.default_rubric not in ratings.rubrics:
+    missing = ratings.default_rubric not in ratings.rubrics
+    if ratings.default_rubric and missing and ratings.default_rubric not in ratings.failed_rubrics:
         ratings.problems.append(
             Problem(
                 _display(root / "srcgrade.yaml", root),
@@ -177,6 +186,7 @@ def _load_one_rubric(ratings: Ratings, path: Path) -> None:
     rubric, problems = load_rubric(path, _display(path, ratings.root))
     ratings.problems.extend(problems)
     if rubric is None:
+        ratings.failed_rubrics[path.stem] = _display(path, ratings.root)
         return
     missing = [name for name in rubric.lexicons if name not in ratings.lexicons]
     for name in missing:

@@ -11,6 +11,7 @@ import codecs
 import http.client
 import ipaddress
 import json
+import re
 import socket
 import time
 import urllib.error
@@ -121,6 +122,18 @@ def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool
     return ip.is_global and not ip.is_multicast
 
 
+def _lacks_scheme(parts: urllib.parse.SplitResult) -> bool:
+    """An address typed as a reader would ("bbc.com/news", "localhost:8501"), without http(s)://.
+
+    urlsplit reads "localhost:8501" as the scheme "localhost" with the path "8501": a "scheme"
+    followed by a port number is a host name. Such addresses are refused with a hint, not fetched
+    with a scheme guessed for them.
+    """
+    if not parts.scheme:
+        return True
+    return not parts.netloc and re.fullmatch(r"\d+(/.*)?", parts.path) is not None
+
+
 def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple[str, str]:
     """Refuse anything but http(s) to a public address; return the URL and the resolved IP.
 
@@ -130,6 +143,11 @@ def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple
     (:func:`fetch_url`), so the name cannot resolve elsewhere in between (DNS rebinding).
     """
     parts = urllib.parse.urlsplit(url.strip())
+    if _lacks_scheme(parts):
+        raise IngestError(
+            "the address must start with https:// (or http://); add it, as in "
+            f"'https://{url.strip().lstrip('/')}'"
+        )
     if parts.scheme not in {"http", "https"}:
         raise IngestError(
             f"only http:// and https:// addresses can be fetched, not '{parts.scheme}:'"
@@ -278,6 +296,8 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
     if len(raw) > MAX_FILE_BYTES:
         problems.append(Problem(shown, number, "line is over the size limit; skipped"))
         return None
+    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]  # Excel and PowerShell start UTF-8 files with a BOM
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -297,3 +317,52 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
     record_id = str(record_id) if record_id is not None else f"line-{number}"
     extra = {k: v for k, v in data.items() if k != "text"}
     return Record(record_id, text, extra, number)
+
+
+DESCRIBED_LINES = 1000
+"""Lines :func:`describe_corpus` reads to say what a file that gave no record looks like."""
+
+
+def describe_corpus(path: Path, lines: int = DESCRIBED_LINES) -> str | None:
+    """What a file that yielded no record looks like, when it is plainly not a JSONL corpus of
+    articles (``file:line: what it is; what to do``); None when its lines are merely broken."""
+    fields: set[str] = set()
+    objects = undecodable = seen = 0
+    with path.open("rb") as handle:
+        for number in range(1, lines + 1):
+            raw = handle.readline(MAX_FILE_BYTES + 1)
+            if not raw:
+                break
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.strip():
+                continue
+            seen += 1
+            if seen == 1 and raw.lstrip().startswith(b"["):
+                return (
+                    f"{path}:{number}: a JSON array, as `--format json` writes; rate takes JSONL, "
+                    "one JSON object per line (write it with --format jsonl)"
+                )
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                undecodable += 1
+                continue
+            except json.JSONDecodeError:
+                continue
+            if isinstance(data, dict):
+                objects += 1
+                fields.update(str(key) for key in data)
+    if seen and not objects:
+        kind = "not a text file (not UTF-8)" if undecodable else "no line is a JSON object"
+        return (
+            f'{path}: {kind}; rate takes a JSONL corpus: one JSON object per line, with the '
+            'article in "text"'
+        )
+    if objects and "text" not in fields:
+        found = ", ".join(sorted(fields)[:12])
+        return (
+            f'{path}: no line has a "text" field (fields found: {found}); rate reads each '
+            'article from "text": rename the field that holds it'
+        )
+    return None

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from re import _parser as _sre_parse  # the parse tree gives a pattern's shortest match
 from typing import Any
 
 from srcgrade import regex_cache
@@ -183,7 +184,22 @@ def _compile_entry_regexes(
                 f"entry '{raw['id']}': use non-capturing groups (?:...) in pattern",
                 (*keys, field_name),
             )
+        if field_name == "pattern" and can_match_empty(source, flags):
+            return compiled, doc.problem(
+                f"entry '{raw['id']}': pattern can match empty text; make every alternative "
+                "match at least one character (no `x?`, `x*` or lookaround alone)",
+                (*keys, field_name),
+            )
     return compiled, None
+
+
+def can_match_empty(pattern: str, flags: int = 0) -> bool:
+    """Whether a pattern's shortest match is empty: such an entry would "find" a zero-width span
+    at every position (nothing to show, nothing to count), so it is refused when loaded."""
+    try:
+        return _sre_parse.parse(pattern, flags).getwidth()[0] == 0
+    except (re.error, RecursionError, OverflowError):
+        return False
 
 
 # --- the matcher -------------------------------------------------------------------------------
@@ -246,7 +262,7 @@ class Matcher:
             terms = self._terms
             assert terms is not None
             position = 0
-            while (hit := terms.search(text, position)) is not None:
+            while position <= len(text) and (hit := terms.search(text, position)) is not None:
                 yield hit.span()
                 position = hit.start() + 1
             return

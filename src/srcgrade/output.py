@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,17 +17,60 @@ class OutputError(OSError):
     """An output path that cannot be written; the message says why and what to do."""
 
 
+class WriteError(OSError):
+    """Writing the output failed midway (disk full, a folder that takes no new files); the
+    message names the path and the system's reason, and nothing was left half-written."""
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.EPIPE}
+"""Errors the writers raise while the output is being written (they carry no file name)."""
+
+
+def resolve_target(path: str | os.PathLike[str]) -> Path:
+    """The file ``path`` writes to: a symlink's target, so the link itself stays a link."""
+    target = Path(path)
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def is_special(target: Path) -> bool:
+    """An existing FIFO, device or socket (``/dev/null``, ``mkfifo out``): written through
+    directly, as renaming a file over it would replace the node itself."""
+    with contextlib.suppress(OSError):
+        mode = target.stat().st_mode
+        return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    return False
+
+
 def check_target(path: str | os.PathLike[str]) -> None:
     """Refuse an output path that cannot work before any work is done: hours of rating should
     not end in a traceback because the folder to write in does not exist."""
-    target = Path(path)
+    target = resolve_target(path)
     folder = target.parent
     if target.is_dir():
-        raise OutputError(f"{target}: is a folder; give the name of a file to write")
+        raise OutputError(f"{path}: is a folder; give the name of a file to write")
+    if is_special(target):
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"{path}: cannot write to it; check its permissions")
+        return
     if not folder.is_dir():
-        raise OutputError(f"{target}: the folder {folder} does not exist; create it first")
+        raise OutputError(f"{path}: the folder {folder} does not exist; create it first")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{target}: cannot write in {folder}; check its permissions")
+        raise OutputError(f"{path}: cannot write in {folder}; check its permissions")
+
+
+def check_not_input(output: str | os.PathLike[str], inputs: Iterable[str]) -> None:
+    """Refuse an output that is one of the inputs: the atomic rename would replace the corpus
+    with its ratings, and the article texts would be gone for good."""
+    for given in inputs:
+        try:
+            same = os.path.samefile(output, given)
+        except OSError:  # one of them does not exist (yet): they cannot be one file
+            continue
+        if same:
+            raise OutputError(
+                f"{output}: is the input file {given}; writing there would destroy it; "
+                "choose another name for -o"
+            )
 
 
 def _file_mode(target: Path) -> int:
@@ -39,29 +83,75 @@ def _file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
+def _text_options(binary: bool) -> dict[str, Any]:
+    return {} if binary else {"encoding": "utf-8", "newline": ""}
+
+
 @contextlib.contextmanager
 def open_atomic(path: str | os.PathLike[str] | None, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
 
     With no path, yield standard output. A rename within one folder is atomic on POSIX, so readers
-    see either the old file or the complete new one.
+    see either the old file or the complete new one. A symlink's target is written (the link
+    stays); a FIFO or device is written directly, as nothing can be renamed over it safely.
+    An error while writing is raised as :class:`WriteError` naming ``path``.
     """
     if path is None:
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    target = Path(path)
-    check_target(target)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path()
-    )
+    check_target(path)
+    target = resolve_target(path)
+    mode = "wb" if binary else "w"
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(
-            handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})
-        ) as out:
+        if is_special(target):
+            with _writing(path):
+                out = open(target, mode, **_text_options(binary))  # noqa: SIM115 (closed below)
+            with out:
+                yield out
+            return
+        with _atomic(path, target, mode, binary) as out:
             yield out
-        os.chmod(temporary, _file_mode(target))
-        os.replace(temporary, target)
+    except OSError as error:
+        # The writers' own errors carry no file name; one that names a file is about an input.
+        if error.filename is None and error.errno in _WRITE_ERRNOS:
+            raise _write_error(path, error) from None
+        raise
+
+
+def _write_error(path: str | os.PathLike[str], error: OSError) -> WriteError:
+    return WriteError(
+        f"{path}: cannot write ({error.strerror or error}); free some space or write elsewhere"
+        if error.errno in {errno.ENOSPC, errno.EDQUOT}
+        else f"{path}: cannot write ({error.strerror or error}); choose another place to write"
+    )
+
+
+@contextlib.contextmanager
+def _writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Creating, renaming or opening the output: any OSError there is the output's."""
+    try:
+        yield
+    except WriteError:
+        raise
+    except OSError as error:
+        raise _write_error(path, error) from None
+
+
+@contextlib.contextmanager
+def _atomic(
+    path: str | os.PathLike[str], target: Path, mode: str, binary: bool
+) -> Iterator[IO[Any]]:
+    """A temporary file beside ``target``, renamed over it when the block ends without error."""
+    with _writing(path):
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path()
+        )
+    try:
+        with os.fdopen(handle, mode, **_text_options(binary)) as out:
+            yield out
+        with _writing(path):
+            os.chmod(temporary, _file_mode(target))
+            os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -351,7 +351,7 @@ class _Finder:
         search = self.regex.search
         if not self.after_other:
             position = 0
-            while (hit := search(seen, position)) is not None:
+            while position <= len(seen) and (hit := search(seen, position)) is not None:
                 yield hit.start()
                 position = hit.start() + 1
             return
@@ -477,7 +477,9 @@ class PatternScan:
         for index in alone:
             entry, regex = entries[index], compiled[index]
             position = 0
-            while (hit := regex.search(text, position)) is not None:
+            # ``re`` clamps a start past the end: without the bound, a pattern that matches empty
+            # text at the end (validate refuses those, a caller may not) would loop forever.
+            while position <= len(text) and (hit := regex.search(text, position)) is not None:
                 start, end = hit.span()
                 if end > start and not entry.vetoed(text, start, end):
                     found.append((start, index, (start, end, entry)))
