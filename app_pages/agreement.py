@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from srcgrade.evaluate import report_tables
+from srcgrade.evaluate import in_sample_note, report_tables
 from srcgrade.ui.charts import SERIES, Bars, grouped_bars
 from srcgrade.ui.session import apply_weights, chart, context
 
@@ -72,23 +72,6 @@ def weights_used(report: dict) -> str:
     return f"the rubric's own default weights{fitted}, not the sidebar's"
 
 
-def in_sample_warning(data: dict) -> str | None:
-    """Why one file's rho flatters the rubric, and the figure to quote instead."""
-    fitted = data.get("weights_fitted_here")
-    if not fitted:
-        return None
-    note = (
-        f"The weights behind these figures (preset `{fitted['preset']}`) were fitted on "
-        f"{data['file']}, so the total's rho with stars there is in-sample and flatters the rubric"
-    )
-    if fitted.get("cross_validated_rho") is None:
-        return note + "."
-    return note + (
-        "; with weights fitted without the text being scored (cross-validated) it is "
-        f"{fitted['cross_validated_rho']:.3f}. Quote that figure."
-    )
-
-
 ctx = context()
 st.title("Does it agree with experts?")
 st.markdown(
@@ -130,7 +113,7 @@ chart(grouped_bars(rho["file"], rho_series, "Spearman rho with stars"),
                   for r in rho.itertuples()),
       key="agreement_rho")
 for data in report["datasets"]:
-    if note := in_sample_warning(data):
+    if note := in_sample_note(data):
         st.info(note, icon=":material/info:")
 shown = pd.DataFrame({
     "file": summary["file"],

@@ -581,15 +581,15 @@ def in_sample_note(data: Mapping[str, Any]) -> str | None:
     if not fitted:
         return None
     note = (
-        f"The weights in use (preset `{fitted['preset']}`) were fitted on {data['file']}, so the "
-        "total's rho with stars there is in-sample and flatters the rubric"
+        f"The weights behind these figures (preset `{fitted['preset']}`) were fitted on "
+        f"{data['file']}, so the total's rho with stars there is in-sample and flatters the rubric"
     )
-    if fitted.get("cross_validated_rho") is not None:
-        note += (
-            "; with weights fitted without the text being scored (cross-validated) it is "
-            f"{fitted['cross_validated_rho']:.3f}"
-        )
-    return note + "."
+    if fitted.get("cross_validated_rho") is None:
+        return note + "."
+    return note + (
+        "; with weights fitted without the text being scored (cross-validated) it is "
+        f"{fitted['cross_validated_rho']:.3f}. Quote that figure."
+    )
 
 
 def _in_sample_note(data: Mapping[str, Any]) -> list[str]:
