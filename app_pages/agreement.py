@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from srcgrade.evaluate import in_sample_note, report_tables
+from srcgrade.evaluate import HNR_LABELS, in_sample_note, report_tables
 from srcgrade.ui.charts import SERIES, Bars, grouped_bars
 from srcgrade.ui.session import apply_weights, chart, context
 
@@ -15,19 +15,6 @@ REPORT = DOCS / "agreement.json"
 FITTED_REPORT = DOCS / "agreement-fitted.json"
 CORE_REPORT = DOCS / "agreement-core.json"
 FITTED_PRESET = "health-news-review-fitted"
-# HealthNewsReview's own criteria (the report's "hnr" keys), in the reviewers' words.
-HNR_LABELS = {
-    "benefits": "Quantifies the benefits",
-    "harms": "Explains the harms",
-    "costs": "Discusses the costs",
-    "evidence_quality": "Judges the quality of the evidence",
-    "funding_coi": "Names funders and conflicts of interest",
-    "alternatives": "Compares with the alternatives",
-    "availability": "Says whether it is available",
-    "novelty": "Says how new it really is",
-    "sensational_language": "Avoids sensational language",
-    "disease_mongering": "Avoids disease-mongering",
-}
 
 
 @st.cache_data

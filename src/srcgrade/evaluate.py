@@ -53,6 +53,20 @@ HNR_CRITERIA: dict[str, str] = {
 A different mapping can be given with ``--criteria-map FILE`` (YAML: ``criterion: hnr_key``).
 """
 
+HNR_LABELS: dict[str, str] = {
+    "benefits": "Quantifies the benefits",
+    "harms": "Explains the harms",
+    "costs": "Discusses the costs",
+    "evidence_quality": "Judges the quality of the evidence",
+    "funding_coi": "Names funders and conflicts of interest",
+    "alternatives": "Compares with the alternatives",
+    "availability": "Says whether it is available",
+    "novelty": "Says how new it really is",
+    "sensational_language": "Avoids sensational language",
+    "disease_mongering": "Avoids disease-mongering",
+}
+"""HealthNewsReview's own criteria (the report's ``hnr`` keys) in the reviewers' words."""
+
 SATISFACTORY, NOT_SATISFACTORY = "Satisfactory", "Not Satisfactory"
 BOOTSTRAP_DRAWS = 1000
 STAR_THRESHOLD = 3
