@@ -209,3 +209,58 @@ def test_a_pattern_that_can_match_empty_text_is_refused_with_its_line(tmp_path, 
         f"{path}:15: entry 'empty': pattern can match empty text; make every alternative match "
         "at least one character (no `x?`, `x*` or lookaround alone)"
     ]
+
+
+def _affiliations() -> Matcher:
+    import dataclasses
+
+    person = entry(pattern=r"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+a\s+psychiatrist\b", case=True,
+                   rule="a.person")
+    place = entry(pattern=r"\b(?:at|of)\s+(?:the\s+)?[A-Z][a-z]+\s+(?:University|Hospital)\b",
+                  case=True, rule="a.place")
+    place = dataclasses.replace(place, unless_right_after=frozenset({"a.person", "a.place"}))
+    return Matcher([person, place])
+
+
+def test_an_affiliation_right_after_a_credited_person_is_not_a_second_source():
+    matcher = _affiliations()
+    assert spans(matcher, "Lena Park, a psychiatrist at Stanford University, led it.") == [
+        "Lena Park, a psychiatrist"
+    ]
+    # The chain after one name is one affiliation, even past the dropped first part.
+    assert spans(matcher, "Lena Park, a psychiatrist at Oslo Hospital, of Bergen University.") == [
+        "Lena Park, a psychiatrist"
+    ]
+    # Not right after: words between, or no person at all.
+    assert spans(matcher, "Lena Park, a psychiatrist, ran a trial at Oslo Hospital.") == [
+        "Lena Park, a psychiatrist", "at Oslo Hospital"
+    ]
+    assert spans(matcher, "The trial ran at Oslo Hospital.") == ["at Oslo Hospital"]
+
+
+def test_the_bundled_institution_entry_does_not_credit_a_named_person_twice():
+    """Review of the Vox article: MAPS, named as Rick Doblin's organisation, is not a citation
+    of its own."""
+    text = ("But when Rick Doblin, the founder of the Multidisciplinary Association for "
+            "Psychedelic Studies (MAPS), invited van der Kolk to help lead a new study, he agreed.")
+    citations = [(m.entry.rule, text[m.start : m.end]) for m in Matcher(ENTRIES).scan(text)
+                 if m.entry.kind == "specific_citation"]
+    assert citations == [("attribution.name_with_role", "Rick Doblin, the founder")]
+
+
+def test_unless_right_after_must_name_an_entry_of_the_same_lexicon(tmp_path):
+    from srcgrade.lexicon import load_lexicon
+
+    path = tmp_path / "trial.yaml"
+    path.write_text(
+        _EMPTY_MATCH_LEXICON
+        + "  - id: place\n    pattern: '\\bat\\s+Oslo\\b'\n    unless_right_after: [ok, okay]\n"
+        + '    strength: 1.0\n    source: s\n    message: "m"\n    examples: {fire: ["at Oslo"]}\n',
+        encoding="utf-8",
+    )
+    lexicon, problems = load_lexicon(path)
+    assert lexicon is not None and [e.rule for e in lexicon.entries] == ["trial.ok"]
+    assert [str(p) for p in problems] == [
+        f"{path}:16: entry 'place': unless_right_after names okay, which is no entry of this "
+        "lexicon; use the id of an entry in this file"
+    ]

@@ -66,7 +66,22 @@ def reference(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]
     patterns.sort(key=lambda m: (m[0], m[1]))
     found = terms + [match for _, _, match in patterns]
     found.sort(key=lambda m: (m[0], -m[1]))  # stable: terms first at one span, as scan does
-    return found
+    return _without_repeats(matcher, text, found)
+
+
+def _without_repeats(matcher: lexicon.Matcher, text: str, found: list) -> list:
+    """An entry's ``unless_right_after`` (not a speed-up: tested in test_lexicon), the plain way."""
+    after = {e.rule: e.unless_right_after for e in matcher.entries}
+    kept, ends = [], {}
+    for start, end, rule in found:
+        if not any(
+            0 <= ends.get(other, -1) <= start
+            and not text[ends[other] : start].strip(" ,\t\n\r\u00a0")
+            for other in after[rule]
+        ):
+            kept.append((start, end, rule))
+        ends[rule] = max(ends.get(rule, -1), end)
+    return kept
 
 
 def fast(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:

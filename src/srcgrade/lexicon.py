@@ -57,6 +57,9 @@ class LexiconEntry:
     fire: tuple[str, ...]
     quiet: tuple[str, ...]
     origin: Origin
+    unless_right_after: frozenset[str] = frozenset()
+    """Rule ids: a match that starts where one of theirs ends (spaces and commas between) is the
+    same source told again ("Rick Doblin, the founder [of MAPS]"), so it is dropped."""
 
     def vetoed(self, text: str, start: int, end: int) -> bool:
         """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation')."""
@@ -141,6 +144,18 @@ def _build_entries(
         if regex_problem:
             problems.append(regex_problem)
             continue
+        after = [str(other) for other in raw.get("unless_right_after") or ()]
+        ids = {str(other.get("id")) for other in data["entries"] if isinstance(other, dict)}
+        unknown = sorted(set(after) - ids)
+        if unknown:
+            problems.append(
+                doc.problem(
+                    f"entry '{raw['id']}': unless_right_after names {', '.join(unknown)}, which "
+                    "is no entry of this lexicon; use the id of an entry in this file",
+                    (*keys, "unless_right_after"),
+                )
+            )
+            continue
         entries.append(
             LexiconEntry(
                 rule=rule,
@@ -158,6 +173,7 @@ def _build_entries(
                 fire=tuple(raw["examples"]["fire"]),
                 quiet=tuple(raw["examples"].get("quiet") or ()),
                 origin=Origin(doc.path, doc.line_of(keys)),
+                unless_right_after=frozenset(f"{data['id']}.{other}" for other in after),
             )
         )
     return entries, problems
@@ -232,6 +248,9 @@ class Matcher:
         with regex_cache.kept():
             self._terms_lowered = _lowered_trie_regex(self._term_list)
             self._pattern_scan = PatternScan(self.pattern_entries)
+        self._followed_rules = frozenset(
+            rule for e in self.entries for rule in e.unless_right_after or ()
+        )
 
     def scan(self, text: str, low: str | bool | None = True) -> list[Match]:
         """All matches in ``text``, sorted by position, vetoed contexts removed.
@@ -249,6 +268,8 @@ class Matcher:
             for start, end, entry in self._pattern_scan.matches(text, low)
         )
         found.sort(key=lambda m: (m.start, -m.end))
+        if self._followed_rules:
+            return _without_repeats(text, found, self._followed_rules)
         return found
 
     def _term_hits(self, text: str, low: str | None) -> Iterator[tuple[int, int]]:
@@ -300,6 +321,28 @@ class Matcher:
         return found
 
 
+def _without_repeats(text: str, found: list[Match], followed: frozenset[str]) -> list[Match]:
+    """``found`` without the matches that an entry's ``unless_right_after`` rules out: those that
+    start where a match of a named rule ends, with only spaces and commas between. A dropped match
+    still ends a chain ("Dr. Zinman, director [of the Diabetes Centre] [at Mount Sinai Hospital]":
+    both are the one person's affiliation)."""
+    kept: list[Match] = []
+    ends: dict[str, int] = {}
+    for match in found:
+        after = match.entry.unless_right_after
+        if not after or not any(
+            (end := ends.get(rule)) is not None
+            and end <= match.start
+            and not text[end : match.start].strip(_BETWEEN)
+            for rule in after
+        ):
+            kept.append(match)
+        if match.entry.rule in followed:
+            ends[match.entry.rule] = max(ends.get(match.entry.rule, -1), match.end)
+    return kept
+
+
+_BETWEEN = " ,\t\n\r\u00a0"
 _WORD_END = re.compile(r"\w(?!\w)")
 
 
