@@ -587,3 +587,17 @@ def test_topics_in_finds_the_mdma_ledger_only_on_its_topic() -> None:
     assert [t.id for t in LEDGER.topics_in(seed_text("000"))] == ["mdma-ptsd"]
     assert LEDGER.topics_in("Ecstasy use among teenagers rose, a survey found.") == []
     assert LEDGER.topics_in("Posttraumatic stress and MDMA-assisted sessions") != []
+
+
+def test_a_claims_origin_is_the_ledger_line_that_defines_its_fact():
+    """The claims table and the number tooltips named a fact id but not where it is written: each
+    judged claim of the Vox article carries the file:line of its fact's `- id:` entry."""
+    claims = check(seed_text("000"), DATES["000"])
+    judged = [c for c in claims if c.fact_id]
+    assert judged
+    for claim in judged:
+        assert claim.origin is not None and claim.origin.line
+        lines = (RATINGS / claim.origin.path).read_text(encoding="utf-8").splitlines()
+        assert lines[claim.origin.line - 1].strip() == f"- id: {claim.fact_id}"
+        assert claim.to_dict()["origin"] == f"{claim.origin.path}:{claim.origin.line}"
+    assert all(c.origin is None for c in claims if not c.fact_id)

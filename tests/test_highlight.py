@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
+
 import pytest
-from helpers import parse_marked
+from helpers import RATINGS, parse_marked, seed_text
 
 from srcgrade import highlight
-from srcgrade.model import Claim, Finding, Origin
+from srcgrade.corpus import load_ratings
+from srcgrade.engine import make_scorer
+from srcgrade.model import VERDICTS, Claim, Finding, Origin
+
+SCORER = make_scorer(load_ratings(RATINGS))
 
 
 def finding(text: str, needle: str, kind: str = "hype", rule: str = "hype.test",
@@ -176,3 +184,46 @@ def test_kinds_present_in_legend_order():
     text = "may breakthrough"
     kinds = highlight.kinds_present([finding(text, "may", "hedge"), finding(text, "breakthrough")])
     assert kinds == ["hype", "hedge"]
+
+
+def test_legend_counts_counted_and_not_counted_apart():
+    legend = highlight.legend_html({"hedge": 14}, {"hedge": Counter({"over a rule's limit": 2})})
+    assert "Calibrated hedge</mark> &times;14 counted, 2 <mark " in legend
+    assert "dotted" in legend and "not counted</mark> (over a rule&#x27;s limit)" in legend
+    assert "&times;3</li>" in highlight.legend_html({"hype": 3})
+    unused = highlight.legend_html({}, {"hype": Counter({"no criterion uses them": 1})})
+    assert "&times;" not in unused and "</mark> 1 <mark " in unused
+
+
+_LEGEND_ITEM = re.compile(
+    r"<li [^>]*><mark [^>]*>([^<]*)</mark> (?:&times;(\d+))?(?: counted, )?"
+    r"(?:(\d+) <mark [^>]*>not counted</mark> \(([^)]*)\))?</li>"
+)
+
+
+def test_the_legend_counts_what_the_explanations_count_on_the_vox_article():
+    """The Vox legend said 'Calibrated hedge x16' where the explanation said 14 hedges: the two
+    a rule's limit left out must be counted apart, marked as such, and say why."""
+    from srcgrade.score import set_aside
+
+    text = seed_text("000")
+    score = SCORER.score(text)
+    aside = set_aside(score)
+    markup = highlight.render(text, score.findings, score.claims, set_aside=aside)
+    legend = {
+        html.unescape(label): (int(n or 0), int(out or 0), html.unescape(why or ""))
+        for label, n, out, why in _LEGEND_ITEM.findall(markup.split('class="sg-text"')[0])
+    }
+    for result in score.criteria.values():
+        for contribution in result.contributions:
+            kind = contribution.kind
+            label = highlight.kind_label(f"number_{kind}" if kind in VERDICTS else kind)
+            assert legend[label][0] == contribution.count, (result.criterion, label)
+    hedges_aside = sum(f.kind == "hedge" for f in aside)
+    assert hedges_aside > 0, "the Vox text repeats 'might be' past its rule's limit"
+    assert legend[highlight.kind_label("hedge")][1:] == (hedges_aside, "over a rule's limit")
+    marked = parse(markup)
+    for finding in aside:
+        title = marked.titles[finding.start]
+        assert title and "NOT COUNTED" in title and finding.rule in title
+    assert markup.count("sg-not-counted") >= len(aside) > 0

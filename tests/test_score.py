@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import RATINGS
+from helpers import RATINGS, seed_text
 
 from srcgrade.corpus import load_ratings
 from srcgrade.engine import make_scorer, score_articles, scores_table
@@ -362,3 +365,112 @@ def test_a_link_to_the_article_itself_is_not_counted_as_a_source():
 def test_a_link_or_doi_ends_before_the_sentence_punctuation(sentence, source, rule):
     cited = [f for f in SCORER.findings(sentence) if f.kind == "specific_citation"]
     assert [(f.text, f.rule) for f in cited] == [(source, f"attribution.{rule}")]
+
+
+# --- every figure of an explanation traced to findings and rubric lines (the Vox review) --------
+
+VOX = seed_text("000")
+
+
+def _figure(explanation: str, label: str) -> float:
+    match = re.search(rf"{label}: (-?[\d.]+)[;.]", explanation)
+    assert match, f"no '{label}' in: {explanation}"
+    return float(match.group(1))
+
+
+def _rubric_line(origin: str) -> str:
+    path, line = origin.rsplit(":", 1)
+    return Path(path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+
+
+def test_the_points_of_each_finding_add_up_to_the_explanations_points_for_and_against():
+    """The Vox citations card said "Points for: 8.0" beside a table of 9 sources with no points:
+    each finding's points (weight x strength x quotation factor) must add up to the figures."""
+    from srcgrade.score import points_rule, tally_how
+
+    result = SCORER.score(VOX)
+    for cid in ("citations", "hedging"):
+        criterion = result.criteria[cid]
+        counted = [t for t in criterion.tallies if t.counted]
+        for direction, label in (("raises", "Points for"), ("lowers", "points against")):
+            total = sum(t.points for t in counted if t.direction == direction)
+            assert total == pytest.approx(_figure(criterion.explanation, label))
+        assert tuple(t.finding for t in counted) == criterion.findings
+        by_kind = Counter(t.finding.kind for t in counted)
+        assert {c.kind: c.count for c in criterion.contributions} == by_kind
+    half = [t for t in result.criteria["citations"].tallies if t.finding.strength == 0.5]
+    assert half, "the Vox text cites a URL and an institution at half strength"
+    citations = SCORER.rubric.criteria["citations"]
+    assert all(t.points == 0.5 and "strength 0.5" in tally_how(citations, t) for t in half)
+    quoted = [t for t in result.criteria["hedging"].tallies if t.finding.quoted and t.counted]
+    hedging = SCORER.rubric.criteria["hedging"]
+    assert quoted and all("x 50% inside a quotation" in tally_how(hedging, t) for t in quoted)
+    where = f"{hedging.origin.path}:{hedging.param_lines['quoted_weight']}"
+    assert f"50% inside a quotation (quoted_weight, {where})" in points_rule(hedging)
+    assert _rubric_line(where).strip().startswith("quoted_weight:")
+
+
+def test_hedges_past_a_rules_limit_are_tallied_as_not_counted_with_the_rubric_line():
+    """The Vox legend showed 16 hedges, the explanation 14: the other two are a rule's 5th and
+    6th matches, past max_per_rule. They must be tallied as such, and the explanation say so."""
+    from srcgrade.score import tally_how
+
+    hedging = SCORER.score(VOX).criteria["hedging"]
+    rubric = SCORER.rubric.criteria["hedging"]
+    aside = [t for t in hedging.tallies if not t.counted]
+    assert aside and all(t.aside == "cap" and t.points == 0 for t in aside)
+    where = f"{rubric.origin.path}:{rubric.param_lines['max_per_rule']}"
+    assert _rubric_line(where).strip().startswith("max_per_rule:")
+    counted_rules = Counter(t.finding.rule for t in hedging.tallies if t.counted)
+    for tally in aside:
+        how = tally_how(rubric, tally)
+        assert where in how and tally.finding.rule in how
+        assert counted_rules[tally.finding.rule] == rubric.params["max_per_rule"]
+    assert f"{len(aside)} calibrated hedges" in hedging.explanation
+    assert f"not counted: only the first {rubric.params['max_per_rule']}" in hedging.explanation
+
+
+FORMULA = re.compile(r"[Ss]core = ([^=]+) = (\d+\.\d)")
+PARAMETERS = {
+    "balance": ("prior_reward", "prior_penalty"),
+    "count": ("full_at", "floor"),
+    "presence": ("full_at", "floor"),
+    "density": ("half_at",),
+    "claims": ("verdicts",),
+}
+
+
+@pytest.mark.parametrize("rubric", ["core", "health-news-review"])
+def test_every_formula_names_its_constants_at_their_rubric_lines_and_computes_the_score(rubric):
+    """'Score = 100 x (8.0 + 0.5) / (8.0 + 5.0 + 0.5 + 2)' left 0.5 and 2 unexplained: each
+    constant must be named with the file:line that sets it, and the formula give the score."""
+    scorer = make_scorer(RATINGS_LOADED, rubric)
+    for cid, result in scorer.score(VOX).criteria.items():
+        criterion = scorer.rubric.criteria[cid]
+        if result.score is None:
+            continue
+        for name in PARAMETERS[criterion.method]:
+            where = f"{criterion.origin.path}:{criterion.param_lines[name]}"
+            assert f"({name}, {where})" in result.explanation, (cid, name)
+            assert _rubric_line(where).strip().startswith(f"{name}:")
+        expression, shown = FORMULA.search(result.explanation).groups()
+        python = expression.replace(" x ", " * ").replace("^", "**")
+        # The explanation's own arithmetic, as Python: numbers, + - * / **, min and log only.
+        value = eval(python, {"__builtins__": {}, "min": min, "log": math.log})
+        assert max(0.0, min(100.0, value)) == pytest.approx(result.score, abs=0.15), (cid, python)
+        assert float(shown) == pytest.approx(result.score, abs=0.05)
+
+
+def test_numeric_accuracy_explains_its_points_per_verdict():
+    from srcgrade.score import claim_points
+
+    result = SCORER.score(VOX)
+    numeric = result.criteria["numeric_accuracy"]
+    criterion = SCORER.rubric.criteria["numeric_accuracy"]
+    assert result.claims
+    for contribution in numeric.contributions:
+        weight = criterion.params["verdicts"][contribution.kind]
+        said = f"{contribution.count} {contribution.kind.replace('_', ' ')} x {weight:+g}"
+        assert f"{said} = {contribution.points:+g}" in numeric.explanation
+    net = sum(claim_points(criterion, c) for c in result.claims)
+    assert f"net {net:+.2f} points" in numeric.explanation

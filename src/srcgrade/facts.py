@@ -478,6 +478,8 @@ def _resolve_relative_year(claim: Claim, article_date: dt.date | None) -> tuple[
 
 
 def _verdict(claim: Claim, verdict: str, fact: Fact | None, note: str) -> Claim:
+    """The claim judged; with the deciding fact's ledger ``file:line``, so that a verdict on
+    screen can be traced to the YAML entry behind it, as a finding is to its lexicon rule."""
     return dataclasses.replace(
         claim,
         verdict=verdict,
@@ -485,6 +487,7 @@ def _verdict(claim: Claim, verdict: str, fact: Fact | None, note: str) -> Claim:
         source=fact.source.citation() if fact else None,
         note=note,
         measure=fact.endpoint if fact else claim.measure,
+        origin=fact.origin if fact else None,
     )
 
 

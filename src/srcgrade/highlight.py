@@ -5,6 +5,9 @@ article contains can reach the page as live HTML or script. The only markup emit
 ``<mark>`` spans (one per stretch of text covered by the same set of findings, so overlapping
 findings never produce broken nesting), a legend, and a wrapping ``<div>``. Every mark carries a
 ``title`` (the browser's tooltip) naming each rule behind it and the YAML ``file:line`` it lives at.
+A finding that no criterion counted (a rule's repeats past its limit, say) is still marked, but
+unfilled with a dotted underline, its tooltip says why, and the legend counts it apart: the
+legend's counts are then the explanations' counts.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import html
 import itertools
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from srcgrade.model import Claim, Finding
@@ -68,6 +71,8 @@ class Span:
     end: int
     kind: str
     note: str
+    counted: bool = True
+    aside: str = ""  # when not counted: why, in a few words for the legend
 
 
 def finding_label(finding: Finding) -> str:
@@ -78,17 +83,32 @@ def finding_label(finding: Finding) -> str:
     return kind_label(finding.kind) + where
 
 
-def spans_of(findings: Iterable[Finding] = (), claims: Iterable[Claim] = ()) -> list[Span]:
-    """Findings and numeric claims as highlight spans, each with its rule and YAML file:line."""
+def spans_of(
+    findings: Iterable[Finding] = (),
+    claims: Iterable[Claim] = (),
+    set_aside: Mapping[Finding, tuple[str, str]] | None = None,
+) -> list[Span]:
+    """Findings and numeric claims as highlight spans, each with its rule and YAML file:line.
+
+    ``set_aside`` maps the findings no criterion counted to (a few words, the full reason), as
+    :func:`srcgrade.score.set_aside` gives them; their spans are marked as not counted.
+    """
     spans = []
     for f in findings:
         where = str(f.origin) if f.origin else "no file"
         note = f"{finding_label(f)} - rule {f.rule or '?'} ({where}): {f.message}"
-        spans.append(Span(f.start, f.end, f.kind, note))
+        aside = (set_aside or {}).get(f)
+        if aside:
+            note = f"NOT COUNTED ({aside[1]}) - {note}"
+            spans.append(Span(f.start, f.end, f.kind, note, False, aside[0]))
+        else:
+            spans.append(Span(f.start, f.end, f.kind, note))
     for c in claims:
         note = f"Number '{c.text}': {c.verdict.replace('_', ' ')}"
         if c.fact_id:
             note += f" - fact {c.fact_id}"
+            if c.origin:
+                note += f" ({c.origin})"
         if c.source:
             note += f" ({c.source})"
         if c.note:
@@ -103,9 +123,13 @@ def _priority(kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def _mark_style(kinds: Sequence[str]) -> str:
+def _mark_style(kinds: Sequence[str], counted: bool = True) -> str:
+    """Filled with the kind's colour, underlined solid (good evidence) or double (a warning sign);
+    a finding no criterion counted is left unfilled with a dotted underline."""
     _, background, line = _style(kinds[0])
     decoration = "solid" if kinds[0] in GOOD_KINDS else "double"
+    if not counted:
+        background, decoration = "transparent", "dotted"
     style = (
         f"background:{background};color:#111;border-bottom:3px {decoration} {line};"
         "padding:0 1px;border-radius:2px"
@@ -123,17 +147,19 @@ def render(
     show: Collection[str] | None = None,
     legend: bool = True,
     max_height: int | None = None,
+    set_aside: Mapping[Finding, tuple[str, str]] | None = None,
 ) -> str:
     """The text as escaped HTML with ``<mark>`` spans over the findings and claims.
 
     ``show`` limits the kinds highlighted (``None`` shows all; an empty collection shows none), so
     a page can offer a toggle per kind. Spans outside the text are clipped; empty spans are ignored.
     Overlapping spans are split into stretches covered by the same set of spans, each one ``<mark>``
-    whose tooltip lists every rule covering it.
+    whose tooltip lists every rule covering it. ``set_aside``: see :func:`spans_of`; a stretch is
+    styled as not counted only when no counted span covers it.
     """
     spans = [
-        Span(max(0, s.start), min(len(text), s.end), s.kind, s.note)
-        for s in spans_of(findings, claims)
+        Span(max(0, s.start), min(len(text), s.end), s.kind, s.note, s.counted, s.aside)
+        for s in spans_of(findings, claims, set_aside)
         if show is None or s.kind in show
     ]
     spans = [s for s in spans if s.end > s.start]
@@ -145,14 +171,15 @@ def render(
         if not covering:
             pieces.append(chunk)
             continue
-        kinds = sorted({s.kind for s in covering}, key=_priority)
+        counted = [s for s in covering if s.counted]
+        kinds = sorted({s.kind for s in counted or covering}, key=_priority)
         notes = list(dict.fromkeys(s.note for s in covering))
         title = html.escape("\n".join(notes), quote=True)
-        classes = " ".join(f"sg-{k}" for k in kinds)
+        classes = " ".join(f"sg-{k}" for k in kinds) + ("" if counted else " sg-not-counted")
         pieces.append(
             f'<mark class="{html.escape(classes, quote=True)}" '
             f'data-kinds="{html.escape(",".join(kinds), quote=True)}" '
-            f'style="{_mark_style(kinds)}" title="{title}">{chunk}</mark>'
+            f'style="{_mark_style(kinds, bool(counted))}" title="{title}">{chunk}</mark>'
         )
     box = "white-space:pre-wrap;line-height:1.7;font-size:1.05rem;max-width:75ch"
     if max_height:
@@ -160,26 +187,49 @@ def render(
     body = f'<div class="sg-text" style="{box}">{"".join(pieces)}</div>'
     if not legend:
         return body
-    counts = Counter(s.kind for s in spans)
-    return legend_html(counts) + body
+    counts = Counter(s.kind for s in spans if s.counted)
+    aside: dict[str, Counter[str]] = {}
+    for s in spans:
+        if not s.counted:
+            aside.setdefault(s.kind, Counter())[s.aside] += 1
+    return legend_html(counts, aside) + body
 
 
-def legend_html(counts: Counter[str] | dict[str, int]) -> str:
-    """A legend of the kinds shown, with a swatch styled like the marks and how many there are."""
-    if not counts:
+def legend_html(
+    counts: Counter[str] | dict[str, int], aside: Mapping[str, Counter[str]] | None = None
+) -> str:
+    """A legend of the kinds shown, with a swatch styled like the marks and how many there are.
+
+    ``counts`` are the counted marks per kind (what the explanations count), ``aside`` the marks
+    no criterion counted, per kind and reason: "x14 counted, 2 not counted (over a rule's limit)".
+    """
+    aside = aside or {}
+    kinds = sorted({*counts, *aside}, key=_priority)
+    if not kinds:
         return (
             '<p class="sg-legend" style="margin:0 0 0.5rem 0">'
             "No highlighted evidence is shown for this text.</p>"
         )
     items = []
-    for kind in sorted(counts, key=_priority):
+    for kind in kinds:
         swatch = f'<mark style="{_mark_style([kind])}">{html.escape(kind_label(kind))}</mark>'
         items.append(f'<li style="display:inline-block;margin:0 1rem 0.3rem 0">{swatch} '
-                     f"&times;{int(counts[kind])}</li>")
+                     f"{_legend_count(kind, int(counts.get(kind, 0)), aside.get(kind))}</li>")
     return (
         '<ul class="sg-legend" aria-label="Legend" '
         'style="list-style:none;padding:0;margin:0 0 0.75rem 0">' + "".join(items) + "</ul>"
     )
+
+
+def _legend_count(kind: str, counted: int, aside: Counter[str] | None) -> str:
+    """ "&times;14", or "&times;14 counted, 2 not counted (over a rule's limit)" with "not
+    counted" in the not-counted style, so the legend's numbers are the explanations'."""
+    if not aside:
+        return f"&times;{counted}"
+    reasons = ", ".join(html.escape(reason) for reason in aside)
+    swatch = f'<mark style="{_mark_style([kind], counted=False)}">not counted</mark>'
+    shown = f"{sum(aside.values())} {swatch} ({reasons})"
+    return f"&times;{counted} counted, {shown}" if counted else shown
 
 
 def kinds_present(findings: Iterable[Finding] = (), claims: Iterable[Claim] = ()) -> list[str]:

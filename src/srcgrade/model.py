@@ -94,6 +94,7 @@ class Claim:
     note: str = ""
     high: float | None = None  # top of a range ("20-30%", "the mid-2000s"); value is the bottom
     approximate: bool = False  # stated in words ("half", "twice"), so read with some slack
+    origin: Origin | None = None  # the ledger line of the fact that decided the verdict
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,7 +110,37 @@ class Claim:
             "source": self.source,
             "note": self.note,
             "sentence": self.sentence,
+            "origin": str(self.origin) if self.origin else None,
         }
+
+
+ASIDE = {
+    "cap": "over a rule's limit",
+    "repeat": "repeats",
+    "boilerplate": "closing boilerplate",
+    "only_with": "without the study type they need",
+    "unused": "no criterion uses them",
+}
+"""Why a finding counts for nothing, in a few words (a legend's): the codes of ``Tally.aside``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """One finding's share of one criterion's points, or why it has none.
+
+    The explanation gives only totals ("points for: 8"); a tally per finding lets the evidence
+    table show where each point comes from, so its column adds up to the explanation's figure and
+    a highlighted word that counts for nothing says why.
+    """
+
+    finding: Finding
+    direction: str  # "raises" or "lowers", as in Contribution
+    points: float  # weight x strength x quotation and boilerplate factors; 0 when not counted
+    counted: bool
+    aside: str = ""  # when not counted: a key of ASIDE
+    reason: str = ""  # when not counted: why, with the rubric's file:line
+    """Counted findings have their working-out in words from ``score.tally_how``, built only for
+    an evidence table on screen: scoring a corpus never needs it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +163,8 @@ class CriterionScore:
     findings: tuple[Finding, ...] = ()
     contributions: tuple[Contribution, ...] = ()
     level: int | None = None  # the 1-5 rubric level the score falls in
+    tallies: tuple[Tally, ...] = ()
+    """Every finding of a kind the criterion weighs, counted or not, with its points."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -19,7 +19,16 @@ from srcgrade.detect import lexicon_findings
 from srcgrade.detect.quotes import QuoteSpans
 from srcgrade.detect.sections import closing_start
 from srcgrade.lexicon import Lexicon, Matcher
-from srcgrade.model import ArticleScore, Claim, Contribution, CriterionScore, Finding
+from srcgrade.model import (
+    ASIDE,
+    ArticleScore,
+    Claim,
+    Contribution,
+    CriterionScore,
+    Finding,
+    Origin,
+    Tally,
+)
 from srcgrade.pattern_scan import lowered
 from srcgrade.rubric import Criterion, Rubric, level_of, resolve_weights
 
@@ -30,6 +39,7 @@ class MethodResult:
     contributions: tuple[Contribution, ...]
     explanation: str
     findings: tuple[Finding, ...]
+    tallies: tuple[Tally, ...] = ()
 
 
 Method = Callable[[Criterion, list[Finding], int, tuple[Claim, ...] | None], MethodResult]
@@ -43,7 +53,24 @@ def count_words(text: str) -> int:
 def _points(
     criterion: Criterion, findings: Iterable[Finding], table_name: str
 ) -> tuple[dict[str, float], dict[str, list[Finding]]]:
-    """Points per kind from the findings a criterion's ``reward`` or ``penalise`` table names.
+    """Points per kind from the findings a criterion's ``reward`` or ``penalise`` table names,
+    and the findings counted, per kind (see :func:`_tally` for what counts)."""
+    return _sum(_tally(criterion, findings, table_name))
+
+
+def _sum(tallies: Iterable[Tally]) -> tuple[dict[str, float], dict[str, list[Finding]]]:
+    points: dict[str, float] = defaultdict(float)
+    used: dict[str, list[Finding]] = defaultdict(list)
+    for tally in tallies:
+        if tally.counted:
+            points[tally.finding.kind] += tally.points
+            used[tally.finding.kind].append(tally.finding)
+    return dict(points), dict(used)
+
+
+def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -> list[Tally]:
+    """Each finding of a kind the ``reward`` or ``penalise`` table names, with its points or the
+    reason it has none, in the order given (the order in which a rule's matches reach its cap).
 
     Quoted findings count ``quoted_weight`` as much, findings in a release's closing boilerplate
     ``boilerplate_weight`` as much (at 0 they are not counted at all); repetitions of one rule stop
@@ -59,33 +86,135 @@ def _points(
     overclaim only where the text reports an observational or animal study).
     """
     table: Mapping[str, float] = criterion.params.get(table_name, {})
-    quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
     boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
     cap = criterion.params.get("max_per_rule")
     distinct = _distinct_kinds(criterion, table)
     by_last_word = criterion.params.get("distinct_key", "text") == "last_word"
-    findings = _only_with(criterion, findings)
+    findings = list(findings)
+    unpartnered = _unpartnered(criterion, findings)
+    direction = "raises" if table_name == "reward" else "lowers"
     seen: set[tuple[str, str]] = set()
     per_rule: Counter[str] = Counter()
-    points: dict[str, float] = defaultdict(float)
-    used: dict[str, list[Finding]] = defaultdict(list)
+    tallies: list[Tally] = []
     for finding in findings:
-        if finding.kind not in table or (finding.boilerplate and boilerplate_weight == 0):
+        if finding.kind not in table:
             continue
-        if finding.kind in distinct:
+        aside = ""
+        if finding.kind in unpartnered:
+            aside = "only_with"
+        elif finding.boilerplate and boilerplate_weight == 0:
+            aside = "boilerplate"
+        elif finding.kind in distinct:
             key = (finding.kind, _distinct_key(finding.text, by_last_word))
-            if key in seen:
-                continue
+            aside = "repeat" if key in seen else ""
             seen.add(key)
-        per_rule[finding.rule] += 1
-        if cap is not None and per_rule[finding.rule] > cap:
+        if not aside:
+            per_rule[finding.rule] += 1
+            aside = "cap" if cap is not None and per_rule[finding.rule] > cap else ""
+        if aside:
+            reason = _aside_detail(criterion, aside, finding, per_rule[finding.rule])
+            tallies.append(Tally(finding, direction, 0.0, False, aside, reason))
             continue
-        factor = (quoted_weight if finding.quoted else 1.0) * (
-            boilerplate_weight if finding.boilerplate else 1.0
+        tallies.append(Tally(finding, direction, _finding_points(criterion, table_name, finding),
+                             True))
+    return tallies
+
+
+def _finding_points(criterion: Criterion, table_name: str, finding: Finding) -> float:
+    """A counted finding's points: the table's weight for the kind x the rule's strength x the
+    quotation and boilerplate factors (``tally_how`` says so in words)."""
+    weight = criterion.params[table_name][finding.kind]
+    quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
+    boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
+    factor = (quoted_weight if finding.quoted else 1.0) * (
+        boilerplate_weight if finding.boilerplate else 1.0
+    )
+    return weight * finding.strength * factor
+
+
+def tally_how(criterion: Criterion, tally: Tally) -> str:
+    """How a finding's points are worked out, or why it has none, with the rubric lines: words
+    for the evidence table, built only when one is shown (scoring a corpus never needs them)."""
+    finding = tally.finding
+    if not tally.counted:
+        return f"not counted: {tally.reason}"
+    table_name = "reward" if tally.direction == "raises" else "penalise"
+    weight = criterion.params[table_name][finding.kind]
+    quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
+    boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
+    parts = [f"weight {weight:g}"]
+    if finding.strength != 1.0:
+        parts.append(f"x strength {finding.strength:g}")
+    if finding.quoted and quoted_weight != 1.0:
+        parts.append(f"x {quoted_weight:.0%} inside a quotation")
+    if finding.boilerplate and boilerplate_weight != 1.0:
+        parts.append(f"x {boilerplate_weight:.0%} in the closing boilerplate")
+    return " ".join(parts) + (f" = {number(tally.points)}" if len(parts) > 1 else "")
+
+
+def points_rule(criterion: Criterion) -> str:
+    """How a finding's points are worked out for this criterion, each factor with the YAML line
+    that sets it: said once under the evidence table rather than on every row."""
+    tables = "; ".join(param_at(criterion, t) for t in ("reward", "penalise")
+                       if t in criterion.params)
+    parts = [f"A finding's points are the weight of its kind ({tables}) x the strength of its "
+             "rule (at the rule's lexicon line)"]
+    quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
+    if quoted_weight != 1.0:
+        where = param_at(criterion, "quoted_weight")
+        parts.append(f"x {quoted_weight:.0%} inside a quotation ({where})")
+    boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
+    if 0 < boilerplate_weight < 1.0:
+        where = param_at(criterion, "boilerplate_weight")
+        parts.append(f"x {boilerplate_weight:.0%} in a release's closing boilerplate ({where})")
+    rule = " ".join(parts)
+    if "max_per_rule" in criterion.params:
+        rule += f"; {_aside_rule(criterion, 'cap')}"
+    return rule + "."
+
+
+def _aside_detail(criterion: Criterion, aside: str, finding: Finding, ordinal: int) -> str:
+    """Why one finding counts for nothing: which of its kind's rules set it aside."""
+    rule = _aside_rule(criterion, aside, finding.kind)
+    if aside == "cap":
+        return f"match {ordinal} of rule {finding.rule}; {rule}"
+    if aside == "repeat":
+        return f"repeats '{finding.text}'; {rule}"
+    return rule
+
+
+def _aside_rule(criterion: Criterion, aside: str, kind: str = "") -> str:
+    """The rubric setting that leaves findings out, in words, with its ``file:line``."""
+    if aside == "cap":
+        cap, where = criterion.params.get("max_per_rule"), param_at(criterion, "max_per_rule")
+        return f"only the first {cap} matches of one rule count ({where})"
+    if aside == "repeat":
+        return f"the same words count once ({param_at(criterion, 'distinct')})"
+    if aside == "boilerplate":
+        return (
+            "this criterion leaves out a release's closing boilerplate "
+            f"({param_at(criterion, 'boilerplate_weight')})"
         )
-        points[finding.kind] += table[finding.kind] * finding.strength * factor
-        used[finding.kind].append(finding)
-    return dict(points), dict(used)
+    partners = (criterion.params.get("only_with") or {}).get(kind, [])
+    needs = " or ".join(kind_name(k, 1) for k in partners)
+    where = param_at(criterion, "only_with")
+    return f"a {kind_name(kind, 1)} counts only where the text also has a {needs} ({where})"
+
+
+def param_at(criterion: Criterion, param: str) -> str:
+    """A rubric parameter and the ``file:line`` that sets it, so a constant in an explanation
+    leads to its YAML line; or that the default applies, when the rubric does not set it."""
+    if param not in criterion.params:
+        return f"{param}: the default"
+    line = criterion.param_lines.get(param) or criterion.origin.line
+    return f"{param}, {Origin(criterion.origin.path, line)}"
+
+
+def number(x: float) -> str:
+    """Points as the explanation and the evidence table both print them: up to two decimals,
+    so that the table's column adds up to the figure the explanation gives."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _distinct_kinds(criterion: Criterion, table: Mapping[str, float]) -> frozenset[str]:
@@ -105,16 +234,13 @@ def _distinct_key(text: str, last_word: bool) -> str:
     return " ".join(words)
 
 
-def _only_with(criterion: Criterion, findings: Iterable[Finding]) -> Iterable[Finding]:
-    """The findings, less those of a kind ``only_with`` ties to kinds the text has none of."""
+def _unpartnered(criterion: Criterion, findings: list[Finding]) -> set[str]:
+    """The kinds ``only_with`` ties to other kinds of which the text has none: they do not count."""
     required: Mapping[str, list[str]] = criterion.params.get("only_with") or {}
     if not required:
-        return findings
-    findings = list(findings)
+        return set()
     present = {f.kind for f in findings}
-    return [
-        f for f in findings if f.kind not in required or present.intersection(required[f.kind])
-    ]
+    return {kind for kind, partners in required.items() if not present.intersection(partners)}
 
 
 def _contributions(
@@ -127,6 +253,41 @@ def _contributions(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """A criterion's findings tallied against its reward and penalise tables."""
+
+    reward: dict[str, float]
+    reward_used: dict[str, list[Finding]]
+    penalty: dict[str, float]
+    penalty_used: dict[str, list[Finding]]
+    tallies: tuple[Tally, ...]
+
+    @property
+    def points_for(self) -> float:
+        return sum(self.reward.values())
+
+    @property
+    def points_against(self) -> float:
+        return sum(self.penalty.values())
+
+    def contributions(self) -> tuple[Contribution, ...]:
+        return tuple(
+            _contributions(self.reward, self.reward_used, "raises")
+            + _contributions(self.penalty, self.penalty_used, "lowers")
+        )
+
+    def used(self) -> tuple[Finding, ...]:
+        return _flatten(self.reward_used, self.penalty_used)
+
+
+def _sides(criterion: Criterion, findings: list[Finding]) -> _Sides:
+    rewarded = _tally(criterion, findings, "reward")
+    penalised = _tally(criterion, findings, "penalise")
+    tallies = sorted(rewarded + penalised, key=lambda t: (t.finding.start, t.finding.end))
+    return _Sides(*_sum(rewarded), *_sum(penalised), tuple(tallies))
+
+
 def balance(
     criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
@@ -135,21 +296,20 @@ def balance(
     ``prior_reward`` and ``prior_penalty`` are pseudo-counts: an article with no evidence either way
     sits at ``100 * a / (a + b)``, and each finding moves it less as evidence accumulates.
     """
-    reward, reward_used = _points(criterion, findings, "reward")
-    penalty, penalty_used = _points(criterion, findings, "penalise")
+    sides = _sides(criterion, findings)
     a = float(criterion.params.get("prior_reward", 1.0))
     b = float(criterion.params.get("prior_penalty", 1.0))
-    r, p = sum(reward.values()), sum(penalty.values())
+    r, p = sides.points_for, sides.points_against
     score = 100.0 * (r + a) / (r + p + a + b)
-    contributions = _contributions(reward, reward_used, "raises") + _contributions(
-        penalty, penalty_used, "lowers"
-    )
-    used = _flatten(reward_used, penalty_used)
     why = (
-        f"Points for: {r:.1f}; points against: {p:.1f}. "
-        f"Score = 100 x ({r:.1f} + {a:g}) / ({r:.1f} + {p:.1f} + {a:g} + {b:g})."
+        f"Points for: {number(r)}; points against: {number(p)}. Every article starts from a prior "
+        f"of {a:g} points for ({param_at(criterion, 'prior_reward')}) and {b:g} against "
+        f"({param_at(criterion, 'prior_penalty')}), so that with nothing found it scores "
+        f"{100 * a / (a + b):.0f} and no single finding takes it to 0 or 100. "
+        f"Score = 100 x ({number(r)} + {a:g}) / ({number(r)} + {number(p)} + {a:g} + {b:g}) "
+        f"= {score:.1f}."
     )
-    return MethodResult(score, tuple(contributions), why, used)
+    return MethodResult(score, sides.contributions(), why, sides.used(), sides.tallies)
 
 
 def density(
@@ -160,34 +320,46 @@ def density(
     Length is floored at ``min_words`` so that a short text with one hype word is not judged as if
     that word were a fifth of it.
     """
-    penalty, used = _points(criterion, findings, "penalise")
+    tallies = _tally(criterion, findings, "penalise")
+    penalty, used = _sum(tallies)
     per_words = int(criterion.params.get("per_words", 1000))
-    length = max(words, int(criterion.params.get("min_words", 1)))
+    min_words = int(criterion.params.get("min_words", 1))
+    length = max(words, min_words)
     half_at = float(criterion.params.get("half_at", 4.0))
-    d = sum(penalty.values()) * per_words / length
+    total = sum(penalty.values())
+    d = total * per_words / length
     score = 100.0 * 0.5 ** (d / half_at)
-    why = (
-        f"{d:.1f} weighted points per {per_words:,} words over {words:,} words; "
-        f"the score halves every {half_at:g} points per {per_words:,} words."
+    counted_as = (
+        f" (the text's {words:,} words count as {min_words:,}: {param_at(criterion, 'min_words')})"
+        if length != words
+        else ""
     )
-    return MethodResult(score, tuple(_contributions(penalty, used, "lowers")), why, _flatten(used))
+    why = (
+        f"{number(total)} weighted points x {per_words:,} / {length:,} words = {d:.2f} per "
+        f"{per_words:,} words{counted_as}; score = 100 x 0.5^({d:.2f} / {half_at:g}) = "
+        f"{score:.1f}: it halves with every {half_at:g} points per {per_words:,} words "
+        f"({param_at(criterion, 'half_at')})."
+    )
+    contributions = tuple(_contributions(penalty, used, "lowers"))
+    return MethodResult(score, contributions, why, _flatten(used), tuple(tallies))
 
 
 def presence(
     criterion: Criterion, findings: list[Finding], words: int, claims: tuple[Claim, ...] | None
 ) -> MethodResult:
     """Does the article do this at all: from ``floor`` with nothing found to 100 at ``full_at``."""
-    reward, used = _points(criterion, findings, "reward")
-    penalty, penalty_used = _points(criterion, findings, "penalise")
+    sides = _sides(criterion, findings)
     floor = float(criterion.params.get("floor", 0.0))
     full_at = float(criterion.params.get("full_at", 1.0))
-    net = max(0.0, sum(reward.values()) - sum(penalty.values()))
+    net = max(0.0, sides.points_for - sides.points_against)
     score = floor + (100.0 - floor) * min(1.0, net / full_at)
-    contributions = _contributions(reward, used, "raises") + _contributions(
-        penalty, penalty_used, "lowers"
+    why = (
+        f"{number(net)} net points found (points for minus points against, at least 0); "
+        f"score = {floor:g} + {100 - floor:g} x min(1, {number(net)} / {full_at:g}) = "
+        f"{score:.1f}: {full_at:g} points earn full marks ({param_at(criterion, 'full_at')}), none "
+        f"earns {floor:g} ({param_at(criterion, 'floor')})."
     )
-    why = f"{net:.1f} points found; {full_at:g} earn full marks, none earns {floor:g}."
-    return MethodResult(score, tuple(contributions), why, _flatten(used, penalty_used))
+    return MethodResult(score, sides.contributions(), why, sides.used(), sides.tallies)
 
 
 def count(
@@ -201,20 +373,24 @@ def count(
     finding still counts but less than the one before: the fifth independent voice adds less than
     the first, the twentieth nothing. ``net`` is rewarded minus penalised points (at least 0).
     """
-    reward, used = _points(criterion, findings, "reward")
-    penalty, penalty_used = _points(criterion, findings, "penalise")
+    sides = _sides(criterion, findings)
     floor = float(criterion.params.get("floor", 0.0))
     full_at = float(criterion.params.get("full_at", 10.0))
-    net = max(0.0, sum(reward.values()) - sum(penalty.values()))
+    net = max(0.0, sides.points_for - sides.points_against)
     score = floor + (100.0 - floor) * min(1.0, math.log1p(net) / math.log1p(full_at))
-    contributions = _contributions(reward, used, "raises") + _contributions(
-        penalty, penalty_used, "lowers"
-    )
     why = (
-        f"{net:.1f} net points found; score = {floor:g} + {100 - floor:g} x log(1 + {net:.1f}) / "
-        f"log(1 + {full_at:g}), full marks from {full_at:g} points."
+        f"{number(net)} net points found (points for minus points against, at least 0); "
+        f"score = {floor:g} + {100 - floor:g} x min(1, log(1 + {number(net)}) / "
+        f"log(1 + {full_at:g})) = {score:.1f}, where {full_at:g} is the points that earn full "
+        f"marks ({param_at(criterion, 'full_at')}) and {floor:g} the score with none "
+        f"({param_at(criterion, 'floor')}); each further point adds less than the one before."
     )
-    return MethodResult(score, tuple(contributions), why, _flatten(used, penalty_used))
+    return MethodResult(score, sides.contributions(), why, sides.used(), sides.tallies)
+
+
+def claim_points(criterion: Criterion, claim: Claim) -> float:
+    """What one numeric claim adds to a ``claims`` criterion's net: its verdict's points."""
+    return float(criterion.params.get("verdicts", {}).get(claim.verdict, 0.0))
 
 
 def claims_method(
@@ -247,9 +423,17 @@ def claims_method(
         Contribution(v, "raises" if table.get(v, 0.0) > 0 else "lowers", n, table.get(v, 0.0) * n)
         for v, n in by_verdict.most_common()
     )
+    per_verdict = ", ".join(
+        f"{n} {v.replace('_', ' ')} x {table.get(v, 0.0):+g} = {table.get(v, 0.0) * n:+g}"
+        for v, n in by_verdict.most_common()
+    )
     why = (
-        f"{len(claims)} numeric claims, net {net:+.2f} points; "
-        "score = 50 + 50 x net / number of claims (at least 2), kept within 0-100."
+        f"{len(claims)} numeric claims, net {net:+.2f} points: {per_verdict}, each verdict's "
+        f"points as the rubric sets them ({param_at(criterion, 'verdicts')}). "
+        f"Score = 50 + 50 x {number(net)} / {max(scale, 2)} = "
+        f"{score:.1f}, kept within 0-100: 50 when the numbers are neither supported nor wrong, "
+        "and the net is divided by the number of claims (at least 2) so that it is the share of "
+        "good numbers that counts, not how many there are."
     )
     return MethodResult(score, contributions, why, ())
 
@@ -341,6 +525,7 @@ class Scorer:
                 findings=result.findings,
                 contributions=result.contributions,
                 level=level_of(result.score),
+                tallies=result.tallies,
             )
         total = weighted_mean({c: s.score for c, s in criteria.items()}, resolved)
         return ArticleScore(
@@ -415,7 +600,54 @@ def explain(
             "author's own words."
         )
     sentence += _boilerplate_note(criterion, findings)
+    sentence += _aside_note(criterion, result.tallies)
     return f"{sentence} {result.explanation}"
+
+
+def _aside_note(criterion: Criterion, tallies: Iterable[Tally]) -> str:
+    """The findings a criterion found but did not count (past a rule's limit, repeats, lacking the
+    kind ``only_with`` asks for), so the highlighted text and the counts above agree; findings in
+    the closing boilerplate have their own note."""
+    notes = []
+    for aside in ("cap", "repeat", "only_with"):
+        group = tuple(t.finding for t in tallies if t.aside == aside)
+        if not group:
+            continue
+        kinds = {f.kind for f in group}
+        name = kind_name(next(iter(kinds)), len(group)) if len(kinds) == 1 else "findings"
+        rule = _aside_rule(criterion, aside, group[0].kind)
+        verb = "is" if len(group) == 1 else "are"
+        found = f" {len(group)} {name}{_examples(group)} {verb} found"
+        notes.append(f"{found} but not counted: {rule}.")
+    return "".join(notes)
+
+
+def set_aside(score: ArticleScore) -> dict[Finding, tuple[str, str]]:
+    """The article's findings that no criterion counted, each with a few words for a legend (a
+    value of ``ASIDE``) and the full reason for a tooltip.
+
+    The highlighted text shows every match, the explanations count only what their criterion
+    counted: this is what lets the page mark the difference instead of showing two counts.
+    """
+    counted: set[Finding] = set()
+    why: dict[Finding, list[tuple[str, str]]] = defaultdict(list)
+    for result in score.criteria.values():
+        for tally in result.tallies:
+            if tally.counted:
+                counted.add(tally.finding)
+            else:
+                why[tally.finding].append((tally.aside, f"{result.label}: {tally.reason}"))
+    aside: dict[Finding, tuple[str, str]] = {}
+    for finding in score.findings:
+        if finding in counted:
+            continue
+        reasons = why.get(finding)
+        if reasons:
+            aside[finding] = (ASIDE[reasons[0][0]], "; ".join(dict.fromkeys(r for _, r in reasons)))
+        else:
+            note = f"no criterion of the '{score.rubric}' rubric weighs this kind"
+            aside[finding] = (ASIDE["unused"], note)
+    return aside
 
 
 def _boilerplate_note(criterion: Criterion, findings: Iterable[Finding]) -> str:

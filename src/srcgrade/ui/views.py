@@ -16,8 +16,16 @@ import streamlit as st
 
 from srcgrade import highlight
 from srcgrade.corpus import ExpertRating
-from srcgrade.model import ArticleScore
-from srcgrade.rubric import Rubric
+from srcgrade.model import ArticleScore, Claim, Tally
+from srcgrade.rubric import Criterion, Rubric
+from srcgrade.score import (
+    claim_points,
+    number,
+    param_at,
+    points_rule,
+    set_aside,
+    tally_how,
+)
 from srcgrade.ui import charts, data
 from srcgrade.ui.session import Context, chart, md
 
@@ -52,11 +60,17 @@ def highlighted_text(
             # keeps until the title is edited, so it would inherit the last text's selection.
             key=f"{key}_kinds_{text_digest(text)}",
         )
-    markup = highlight.render(text, findings, score.claims, show=shown, max_height=max_height)
+    markup = highlight.render(
+        text, findings, score.claims, show=shown, max_height=max_height, set_aside=set_aside(score)
+    )
     # Safe: highlight.render escapes the article text with html.escape before adding its own
     # <mark> markup, and st.html sanitises the result again (no scripts, no event handlers).
     st.html(markup)
-    st.caption("Hover over a highlighted word to see the rule behind it and its YAML file:line.")
+    st.caption(
+        "Hover over a highlighted word to see the rule behind it and its YAML file:line. Words "
+        "with a dotted underline and no fill were found but count for nothing (the tooltip says "
+        "why); the legend counts them apart, so its other counts are the explanations' counts."
+    )
 
 
 def criterion_details(
@@ -88,18 +102,10 @@ def criterion_details(
                     f"(machine: {'level ' + str(level) if level else 'n/a'}). "
                     f"Their reason: “{md(rating.rationale)}”"
                 )
-            if result.findings:
-                n = len(result.findings)
-                with st.expander(f"The evidence found ({n}): the words, why they count, and the "
-                                 "rule and YAML file:line behind each", icon=":material/search:"):
-                    # st.table renders Markdown in cells: every cell is escaped with md().
-                    st.table(
-                        findings_frame(result.findings).map(md),
-                        hide_index=True,
-                        border="horizontal",
-                        alt=f"Findings behind the {criterion.label} score: the words, their "
-                        "kind, why they count, and the rule and YAML file:line behind them.",
-                    )
+            if result.tallies:
+                evidence_table(criterion, result.tallies)
+            if criterion.method == "claims" and score.claims and result.score is not None:
+                numbers_table(criterion, score.claims)
             with st.expander(f"All five levels of '{criterion.label}' and their sources"):
                 for n in sorted(criterion.levels):
                     st.markdown(f"**{n}.** {md(criterion.levels[n])}")
@@ -108,15 +114,99 @@ def criterion_details(
                 st.caption(f"Defined at {criterion.origin}")
 
 
-def findings_frame(findings) -> pd.DataFrame:
+def evidence_table(criterion: Criterion, tallies: tuple[Tally, ...]) -> None:
+    """The findings behind a score with the points of each, so that the column adds up to the
+    explanation's points for and against, and those that count for nothing say why."""
+    counted = sum(t.counted for t in tallies)
+    aside = len(tallies) - counted
+    label = f"The evidence found ({counted} counted"
+    label += f", {aside} not counted)" if aside else ")"
+    with st.expander(f"{label}: the words, their points, and the rule and YAML file:line behind "
+                     "each", icon=":material/search:"):
+        # st.table renders Markdown in cells: every cell is escaped with md().
+        st.table(
+            findings_frame(criterion, tallies).map(md),
+            hide_index=True,
+            border="horizontal",
+            alt=f"Findings behind the {criterion.label} score: the words, their kind, their "
+            "points and how they are worked out, the rule and YAML file:line behind them, and "
+            "why they count.",
+        )
+        st.caption(md(f"{points_rule(criterion)} {points_sum(tallies)}"))
+
+
+def points_sum(tallies: tuple[Tally, ...]) -> str:
+    """What the points column adds up to, in the explanation's words."""
+    sums = []
+    for direction, sign, name in (("raises", "+", "for"), ("lowers", "-", "against")):
+        rows = [t.points for t in tallies if t.counted and t.direction == direction]
+        if rows:
+            sums.append(f"the {sign} rows add up to {number(sum(rows))} (the points {name})")
+    if not sums:
+        return "None of these findings is counted, so they add no points."
+    return "In the points column, " + " and ".join(sums) + ": the figures the formula uses."
+
+
+def findings_frame(criterion: Criterion, tallies: tuple[Tally, ...]) -> pd.DataFrame:
+    """One row per finding: the words, their signed points (0 when not counted), how those are
+    worked out from the rubric's lines, and the rule and lexicon line behind the match."""
+    findings = [t.finding for t in tallies]
     return pd.DataFrame(
         {
             "words": [f.text for f in findings],
             "kind": [highlight.finding_label(f) for f in findings],
-            "why it counts": [f.message for f in findings],
+            "points": [_signed(t) for t in tallies],
+            "how the points are worked out": [tally_how(criterion, t) for t in tallies],
             "rule, and where it is defined": [
                 f"{f.rule} — {f.origin}" if f.origin else f.rule for f in findings
             ],
+            "why it counts": [f.message for f in findings],
+        }
+    )
+
+
+def _signed(tally: Tally) -> str:
+    if not tally.counted:
+        return "0 (not counted)"
+    return ("+" if tally.direction == "raises" else "-") + number(tally.points)
+
+
+def numbers_table(criterion: Criterion, claims: tuple[Claim, ...]) -> None:
+    """The numeric claims behind a ``claims`` criterion: each one's verdict, its points, and the
+    fact ledger line that decided it."""
+    with st.expander(f"The numbers checked ({len(claims)}): each with its verdict, its points, "
+                     "and the fact and YAML file:line behind it", icon=":material/search:"):
+        points = [claim_points(criterion, c) for c in claims]
+        # The sentence and DOI are in the full table below the criteria: here, what adds up.
+        frame = claims_frame(claims).drop(columns=["DOI", "sentence", "about"])
+        frame.insert(2, "points", [f"{p:+g}" for p in points])
+        st.table(
+            frame.map(md),
+            hide_index=True,
+            border="horizontal",
+            alt=f"Numeric claims behind the {criterion.label} score: verdict, points, what the "
+            "ledger says, the fact and its YAML file:line, and the source.",
+        )
+        st.caption(md(f"The points add up to the net {sum(points):+.2f} that the formula above "
+                      "uses; each verdict's points are set in the rubric "
+                      f"({param_at(criterion, 'verdicts')})."))
+
+
+def claims_frame(claims: tuple[Claim, ...]) -> pd.DataFrame:
+    """The claims, most telling columns first: the number, its verdict, what the ledger says,
+    the fact and the ledger line defining it, the source's DOI, then the sentence."""
+    return pd.DataFrame(
+        {
+            "number": [c.text for c in claims],
+            "verdict": [c.verdict.replace("_", " ") for c in claims],
+            "what the ledger says": [c.note for c in claims],
+            "fact, and where it is defined": [
+                f"{c.fact_id} — {c.origin}" if c.origin else (c.fact_id or "") for c in claims
+            ],
+            "DOI": [data.doi_link(c.source) for c in claims],
+            "sentence": [c.sentence for c in claims],
+            "source": [c.source or "" for c in claims],
+            "about": [c.measure or "" for c in claims],
         }
     )
 
@@ -130,25 +220,17 @@ def claims_table(score: ArticleScore, key: str) -> None:
             "yet)."
         )
         return
-    frame = pd.DataFrame(
-        {
-            "number": [c.text for c in score.claims],
-            "verdict": [c.verdict.replace("_", " ") for c in score.claims],
-            "about": [c.measure or "" for c in score.claims],
-            "fact": [c.fact_id or "" for c in score.claims],
-            "source": [c.source or "" for c in score.claims],
-            "DOI": [data.doi_link(c.source) for c in score.claims],
-            "note": [c.note for c in score.claims],
-            "sentence": [c.sentence for c in score.claims],
-        }
-    )
     st.dataframe(
-        frame,
+        claims_frame(score.claims),
         hide_index=True,
         width="stretch",
         key=f"{key}_claims",
-        column_config={"DOI": st.column_config.LinkColumn("DOI", display_text="open source")},
-        alt="Numeric claims of the article with their verdicts, sources and DOI links.",
+        column_config={
+            "DOI": st.column_config.LinkColumn("DOI", display_text="open source"),
+            "sentence": st.column_config.TextColumn("sentence", width="large"),
+        },
+        alt="Numeric claims of the article with their verdicts, what the ledger says, the fact "
+        "and its YAML file:line, DOI links, sentences and sources.",
     )
 
 
