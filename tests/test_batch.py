@@ -329,3 +329,31 @@ def test_ctrl_c_is_one_line_exit_130_and_no_output(tmp_path, jobs):
     assert child.returncode == 130, err
     assert err == f"srcgrade: interrupted; nothing written to {target}\n"
     assert not target.exists() and not list(tmp_path.glob(".out.csv.*"))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "warned"),
+    [
+        ("jsonl", ["input fields total, scores are replaced by srcgrade's own in the output"]),
+        ("csv", ["input field total is replaced by srcgrade's own in the output",
+                 "input fields meta, tags hold lists or objects, which csv rows leave out"]),
+        ("json", ["--format json carries srcgrade's scores, not the input's fields (total, "
+                  "source, meta, scores, tags)"]),
+        ("table", []),
+    ],
+)
+def test_input_fields_the_output_cannot_carry_are_named_once(capsys, tmp_path, fmt, warned):
+    """Every other input field is passed through, says the README; where a format cannot (an
+    input 'total' beside srcgrade's, a nested field in a flat row), one warning says which."""
+    corpus = tmp_path / "extra.jsonl"
+    rows = [{"id": "a", "text": "A small study suggests.", "total": 5, "source": "x",
+             "meta": {"a": 1}},
+            {"id": "b", "text": "Experts say it works.", "scores": "s", "tags": [1, 2]}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code = main(["rate", str(corpus), "--ratings", str(RATINGS), "--format", fmt,
+                 "-o", str(tmp_path / f"out.{fmt}")])
+    err = capsys.readouterr().err
+    assert code == 0
+    found = [line.removeprefix("srcgrade: warning: ") for line in err.splitlines()]
+    assert len(found) == len(warned)
+    assert all(line.startswith(start) for line, start in zip(found, warned, strict=True))

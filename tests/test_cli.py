@@ -425,3 +425,162 @@ def test_a_rubric_that_failed_to_load_is_named_as_such(capsys, ratings_copy):
         "or choose another with --rubric (rubrics: health-news-review)"
     )
     assert "no rubric 'core'" not in err
+
+
+# --- weight presets: the rubric they are for, and their criteria at their line ------------------
+
+
+def _preset(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _ranked_ids(out: str) -> list[str]:
+    return [line.split()[-1] for line in out.splitlines()[1:]]
+
+
+def test_a_preset_for_another_rubric_is_refused_at_its_rubric_line(capsys, tmp_path):
+    core = _preset(tmp_path / "wf6.yaml", "name: c\nrubric: core\nweights:\n  citations: 5\n")
+    code, out, err = run(capsys, "rate", str(RATINGS), "--rubric", "health-news-review",
+                         "--weights-file", str(core))
+    assert code == 2 and out == ""
+    assert err == (
+        f"srcgrade: {core}:2: this preset is for rubric 'core', not 'health-news-review'; "
+        "pass --rubric core to use it, or give a preset for 'health-news-review'\n"
+    )
+    # the bundled health-news-review preset with the default rubric (core) is named as such
+    fitted = RATINGS / "weights" / "health-news-review-fitted.yaml"
+    code, _, err = run(capsys, "rate", str(RATINGS), "--weights-file", str(fitted))
+    assert code == 2 and "pass --rubric health-news-review to use it" in err
+    # and with its own rubric it weighs the totals
+    _, plain, _ = run(capsys, "rate", str(RATINGS), "--rubric", "core")
+    code, tilted, _ = run(capsys, "rate", str(RATINGS), "--rubric", "core", "--weights-file",
+                          str(core))
+    assert code == 0 and tilted != plain
+
+
+def test_a_preset_criterion_not_in_the_rubric_is_named_with_its_line(capsys, tmp_path):
+    typo = _preset(tmp_path / "wf1.yaml",
+                   "name: m\nrubric: core\nweights:\n  citations: 2\n  hedgeing: 1\n  zzz: 3\n")
+    code, _, err = run(capsys, "rate", str(RATINGS), "--weights-file", str(typo))
+    assert code == 2
+    assert err.splitlines() == [
+        f"srcgrade: {typo}:5: criterion 'hedgeing' is not in rubric 'core' (criteria: citations, "
+        "hedging, hype, numeric_accuracy); did you mean 'hedging'? fix the name or remove the line",
+        f"srcgrade: {typo}:6: criterion 'zzz' is not in rubric 'core' (criteria: citations, "
+        "hedging, hype, numeric_accuracy); fix the name or remove the line",
+    ]
+
+
+def test_evaluate_checks_its_weights_file_the_same_way(capsys, tmp_path):
+    core = _preset(tmp_path / "core.yaml", "rubric: core\nweights:\n  hype: 2\n")
+    corpus = _rated_corpus(tmp_path / "rated.jsonl")
+    code, _, err = run(capsys, "evaluate", str(corpus), "--rubric", "health-news-review",
+                       "--weights-file", str(core), "--ratings", str(RATINGS))
+    assert code == 2 and f"{core}:1: this preset is for rubric 'core'" in err
+
+
+def test_presets_in_the_ratings_folder_are_checked_against_their_rubric(capsys, ratings_copy):
+    """The dashboard applies ratings/weights/*.yaml to its sliders: one naming a criterion its
+    rubric lacks, or a rubric there is not, is reported at its line and not offered."""
+    from srcgrade.corpus import load_ratings
+
+    weights = ratings_copy / "weights"
+    _preset(weights / "typo.yaml", "name: typo\nrubric: core\nweights:\n  hedgeing: 1\n")
+    _preset(weights / "gone.yaml", "name: gone\nrubric: nosuch\nweights:\n  hype: 1\n")
+    _preset(weights / "loose.yaml", "name: loose\nweights:\n  hype: 2\n  harms: 1\n")
+    _preset(weights / "stray.yaml", "name: stray\nweights:\n  hype: 2\n  hedgeing: 1\n")
+    ratings = load_ratings(ratings_copy)
+    found = {Path(p.path).name: p for p in ratings.problems}
+    assert found["typo.yaml"].line == 4
+    assert found["typo.yaml"].message.startswith("criterion 'hedgeing' is not in rubric 'core'")
+    assert found["gone.yaml"].line == 2 and "rubric 'nosuch' is not in rubrics/" in str(
+        found["gone.yaml"])
+    assert found["stray.yaml"].line == 4 and "hedgeing in none of them" in str(found["stray.yaml"])
+    assert "loose.yaml" not in found  # no rubric: named, but its criteria are all HNR's
+    assert {"typo", "gone", "stray"}.isdisjoint(ratings.presets)
+    loose = ratings.presets["loose"]
+    assert loose.fits(ratings.rubrics["health-news-review"])
+    assert not loose.fits(ratings.rubrics["core"])  # harms is no core criterion
+    assert all(p.fits(ratings.rubrics["health-news-review"]) for p in ratings.presets.values()
+               if p.rubric == "health-news-review")
+    code, out, _ = run(capsys, "validate", str(ratings_copy))
+    assert code == 1 and f"{weights / 'typo.yaml'}:4:" in out
+
+
+# --- JSON streams; the table keeps only what it shows --------------------------------------------
+
+
+def test_json_rows_are_written_as_they_come_and_make_the_same_array(tmp_path):
+    from srcgrade import batch
+
+    rows = [{"id": "a", "text": "line\nbreak", "n": [1, {"x": None}]}, {"id": "b", "n": []}]
+    out = io.StringIO()
+    writer = batch.make_writer("json", out, None, ["hype"])
+    writer.write(rows[0])
+    assert json.loads(out.getvalue() + "\n]") == rows[:1]  # on its way out before the next
+    writer.write(rows[1])
+    writer.close()
+    assert out.getvalue() == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    empty = io.StringIO()
+    batch.make_writer("json", empty, None, ["hype"]).close()
+    assert empty.getvalue() == "[]\n"
+
+
+def test_rate_json_of_a_jsonl_corpus_is_one_array_in_input_order(capsys, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"r{i}", "text": seed_text(f"00{i}")}) + "\n"
+                              for i in range(5)), encoding="utf-8")
+    code, out, _ = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS), "--format", "json")
+    assert code == 0 and [row["id"] for row in json.loads(out)] == [f"r{i}" for i in range(5)]
+    code, table, _ = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS))
+    totals = {row["id"]: row["total"] for row in json.loads(out)}
+    assert _ranked_ids(table) == sorted(totals, key=lambda i: -totals[i])
+
+
+# --- other reported defects -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("corpus.jsonl", b'{"id": "a", "text": "x"}\n', "a JSONL corpus (an article per line); "
+                                                       "rate it with: srcgrade rate"),
+        ("article.yaml", b"id: a\ntitle: A\n", "a YAML file, not an article's text"),
+        ("paper.pdf", b"%PDF-1.4\n1 0 obj\n", "a PDF; srcgrade reads text: extract it first"),
+        ("notes.txt.gz", b"\x1f\x8b\x08\x00rest", "a compressed file; decompress it first"),
+        ("picture.png", b"\x89PNG\r\n\x1a\n", "an image; srcgrade reads text"),
+    ],
+)
+def test_score_refuses_what_is_not_one_article(capsys, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out, err = run(capsys, "score", str(path), "--ratings", str(RATINGS))
+    assert code == 2 and out == "" and err.startswith(f"srcgrade: {path}: {message}")
+    assert "UTF-8" not in err
+
+
+def test_weights_too_large_to_add_up_are_refused(capsys):
+    code, out, err = run(capsys, "rate", str(RATINGS), "--weights", "citations=1e308,hedging=1e308")
+    assert code == 2 and out == "" and "too large to add up" in err
+
+
+def test_an_empty_output_name_is_named_as_such(capsys):
+    code, _, err = run(capsys, "rate", str(RATINGS), "-o", "")
+    assert code == 2 and err == (
+        "srcgrade: the output file name is empty; give -o the name of a file to write\n"
+    )
+
+
+def test_a_missing_ratings_folder_says_where_its_path_came_from(capsys, tmp_path, monkeypatch):
+    article = tmp_path / "a.txt"
+    article.write_text("A small study.", encoding="utf-8")
+    gone = tmp_path / "gone"
+    code, _, err = run(capsys, "score", str(article), "--ratings", str(gone))
+    assert code == 2 and f"{gone}: no such folder (given by --ratings)" in err
+    monkeypatch.setenv("SRCGRADE_RATINGS", str(gone))
+    code, _, err = run(capsys, "score", str(article))
+    assert code == 2 and f"{gone}: no such folder (set by $SRCGRADE_RATINGS)" in err
+    assert "unset it" in err
+    code, _, err = run(capsys, "validate", str(article))
+    assert code == 2 and "--ratings" not in err and "not a folder; give the ratings folder" in err

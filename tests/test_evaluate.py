@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -251,6 +253,167 @@ def test_evaluate_warns_when_the_weights_were_fitted_on_the_file_it_rates(mini, 
     out = capsys.readouterr().out
     assert "in-sample" in out
     assert f"it is {fitted['cross_validated_rho']:.3f}" in out
+
+
+# --- fit-weights: criteria scored on too few texts, weak agreement ---------------------------
+
+
+def _one_text_criterion(n: int = 60) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Two criteria scored on every text and following the stars with noise, and a third scored
+    on one text only: a top-rated text the other two rate low, so a weight fitted to that one
+    text pays off in-sample."""
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(0, 100, n), rng.uniform(0, 100, n)
+    stars = np.clip(np.round((0.6 * a + 0.4 * b) / 20 + rng.normal(0, 0.8, n)), 1, 5)
+    a[0], b[0], stars[0] = 10.0, 20.0, 5.0
+    c = np.full(n, np.nan)
+    c[0] = 100.0
+    return np.column_stack([a, b, c]), stars, [f"t{k}" for k in range(n)]
+
+
+def test_a_criterion_scored_on_one_text_keeps_its_default_weight():
+    values, stars, ids = _one_text_criterion()
+    names, defaults = ["a", "b", "c"], {"a": 1.0, "b": 1.0, "c": 2.0}
+    # Fitted like the others, the one text decides the weight: c takes most of it.
+    unguarded = evaluate.fit_preset(values, stars, ids, names, defaults, minimum=0).weights
+    assert unguarded["c"] > unguarded["a"] + unguarded["b"]
+    fit = evaluate.fit_preset(values, stars, ids, names, defaults)
+    assert fit.held == {"c": 1} and fit.minimum == evaluate.min_scored(len(ids))
+    assert fit.weights["c"] == defaults["c"]
+    # a and b share the weight the rubric gives them together, so c keeps its share of a total
+    assert fit.weights["a"] + fit.weights["b"] == pytest.approx(2.0, abs=0.01)
+    assert fit.weights["a"] > fit.weights["b"]  # the stars follow a more than b
+    assert "c (1 text)" in fit.held_note() and f"fewer than {fit.minimum} of 60" in fit.held_note()
+
+
+def test_the_minimum_is_ten_texts_or_five_percent_but_never_more_than_the_file():
+    assert evaluate.min_scored(94) == 10
+    assert evaluate.min_scored(743) == math.ceil(0.05 * 743)
+    assert evaluate.min_scored(8) == 8  # a criterion scored on every text can always be fitted
+
+
+def test_fit_weights_warns_when_its_weights_do_not_beat_chance_or_the_defaults():
+    rng = np.random.default_rng(2)
+    values = rng.uniform(0, 100, size=(80, 3))
+    ids, names = [f"t{k}" for k in range(80)], ["a", "b", "c"]
+    defaults = {"a": 1.0, "b": 1.0, "c": 1.0}
+    noise = np.random.default_rng(10).integers(1, 6, 80).astype(float)  # stars unrelated
+    chance = evaluate.fit_preset(values, noise, ids, names, defaults)
+    assert chance.cv.rho <= 0
+    assert ["no better than chance" in w for w in chance.rho_warnings()] == [True]
+    flat = evaluate.fit_preset(values, np.full(80, 3.0), ids, names, defaults)
+    assert math.isnan(flat.cv.rho)
+    assert ["undefined" in w for w in flat.rho_warnings()] == [True]
+    follows = values @ np.array([0.7, 0.2, 0.1]) + rng.normal(0, 5, 80)
+    good = evaluate.fit_preset(values, follows, ids, names, defaults)
+    assert good.cv.rho > max(good.default_rho, evaluate.LOW_RHO) and good.rho_warnings() == []
+
+
+def test_fit_weights_reports_held_criteria_on_stderr_and_in_the_preset(
+    mini, tmp_path, capsys, monkeypatch
+):
+    """Through the command: the rubric's 'costs' is scored on one text (the scores are made up
+    by a stand-in for score_table, so the case does not hang on what the lexicon finds)."""
+    ratings, _ = mini
+    values, stars, ids = _one_text_criterion()
+    data = tmp_path / "sixty.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "text": "x", "stars": float(s)}) + "\n"
+                            for i, s in zip(ids, stars, strict=True)), encoding="utf-8")
+
+    def made_up(scorer, records, weights, label=""):
+        frame = pd.DataFrame({"id": [r.id for r in records], "stars": stars, "criteria": None,
+                              "words": 100, "harms": values[:, 0], "costs": values[:, 2]})
+        return frame.assign(total=np.nan)
+
+    monkeypatch.setattr(evaluate, "score_table", made_up)
+    out = tmp_path / "preset.yaml"
+    assert main(["fit-weights", str(data), "--ratings", str(ratings), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "srcgrade: note: kept at the rubric default, scored on fewer than 10 of 60" in err
+    assert "costs (1 text)" in err
+    text = out.read_text(encoding="utf-8")
+    assert "# Note: kept at the rubric default" in text
+    assert "costs: 1.0  # rubric default: scored on 1 of 60 texts" in text
+    preset = yaml.safe_load(text)
+    assert preset["weights"]["costs"] == 1.0
+    assert "costs (1 text)" in preset["description"]
+
+
+def test_fit_weights_warns_on_stderr_when_the_fit_is_worse_than_the_defaults(
+    mini, tmp_path, capsys, monkeypatch
+):
+    ratings, _ = mini
+    rng = np.random.default_rng(2)
+    ids = [f"t{k}" for k in range(40)]
+    harms, costs = rng.uniform(0, 100, 40), rng.uniform(0, 100, 40)
+    # Equal weights (the rubric's) are right: a fit can only chase the noise.
+    stars = np.clip(np.round((harms + costs) / 40 + rng.normal(0, 1.2, 40)), 1, 5)
+    fit = evaluate.fit_preset(np.column_stack([harms, costs]), stars, ids, ["harms", "costs"],
+                              {"harms": 1.0, "costs": 1.0})
+    assert fit.cv.rho < fit.default_rho  # the case to warn about
+    data = tmp_path / "forty.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "text": "x", "stars": 3}) + "\n" for i in ids),
+                    encoding="utf-8")
+
+    def made_up(scorer, records, weights, label=""):
+        return pd.DataFrame({"id": ids, "stars": stars, "criteria": None, "words": 100,
+                             "total": np.nan, "harms": harms, "costs": costs})
+
+    monkeypatch.setattr(evaluate, "score_table", made_up)
+    assert main(["fit-weights", str(data), "--ratings", str(ratings), "-o",
+                 str(tmp_path / "p.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert f"srcgrade: warning: the cross-validated rho {fit.cv.rho:.3f} is below the rubric " \
+           f"defaults' {fit.default_rho:.3f}" in err
+    assert "# Warning: the cross-validated rho" in (tmp_path / "p.yaml").read_text()
+
+
+# --- evaluate: the criteria map and the report's command line ---------------------------------
+
+
+def test_a_criteria_map_adds_to_the_built_in_one(mini, tmp_path, capsys):
+    ratings, data = mini
+    extra = tmp_path / "map.yaml"
+    extra.write_text("costs: costs\n", encoding="utf-8")
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
+                 "--bootstrap", "20", "--min-judged", "5", "--criteria-map", str(extra)]) == 0
+    rows = json.loads(capsys.readouterr().out)["datasets"][0]["criteria"]
+    assert next(r for r in rows if r["criterion"] == "harms")["hnr"] == "harms"  # kept
+
+
+def test_a_criteria_map_with_a_typo_names_the_file_and_line(mini, tmp_path, capsys):
+    ratings, data = mini
+    typo = tmp_path / "map.yaml"
+    typo.write_text("costs: costs\nharmss: harms\n", encoding="utf-8")
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--criteria-map",
+                 str(typo)]) == 2
+    err = capsys.readouterr().err
+    assert f"{typo}:2: criterion 'harmss' is not in any rubric" in err
+    assert "did you mean 'harms'?" in err
+    unknown_key = tmp_path / "key.yaml"
+    unknown_key.write_text("harms: harmz\n", encoding="utf-8")
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--bootstrap", "20",
+                 "--criteria-map", str(unknown_key)]) == 0
+    err = capsys.readouterr().err
+    assert f"{unknown_key}:1: 'harmz' (for harms) is not a criteria key in rated.jsonl" in err
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--criteria-map",
+                 str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml: file not found" in capsys.readouterr().err
+
+
+def test_the_reports_command_reproduces_the_report(mini, tmp_path, capsys):
+    ratings, data = mini
+    given = ["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
+             "--bootstrap", "30", "--seed", "7", "--min-judged", "5"]
+    assert main(given) == 0
+    first = json.loads(capsys.readouterr().out)
+    again = shlex.split(first["command"])
+    assert again[0] == "srcgrade"
+    assert main(again[1:]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["datasets"] == first["datasets"]
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["datasets"] != first["datasets"]
 
 
 def _doc(path: Path):

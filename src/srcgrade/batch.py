@@ -93,14 +93,7 @@ def output_schema(criteria: Sequence[str], head: Iterable[Record]) -> Any:
               pa.field("total", pa.float64())]
     fields += [pa.field(c, pa.float64()) for c in criteria]
     fields.append(pa.field("words", pa.int64()))
-    taken = {f.name for f in fields}
-    values: dict[str, list[Any]] = {}
-    for record in head:
-        for key, value in record.extra.items():
-            if key in taken or not isinstance(value, str | int | float | bool | type(None)):
-                continue
-            values.setdefault(key, []).append(value)
-    for key, seen in values.items():
+    for key, seen in _extra_values(criteria, head).items():
         try:
             kind = pa.array(seen).type
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
@@ -109,6 +102,66 @@ def output_schema(criteria: Sequence[str], head: Iterable[Record]) -> Any:
             kind = pa.string()
         fields.append(pa.field(key, kind))
     return pa.schema(fields)
+
+
+def passthrough_losses(fmt: str, criteria: Sequence[str], head: Iterable[Record]) -> list[str]:
+    """Input fields the output will not carry as they were, judged on the first records.
+
+    The README promises every input field is passed through; where a format cannot do that
+    (a field named like an output column, a list or object in a flat row, ``json``'s score
+    objects), saying so once beats a join that later finds the column silently gone.
+    """
+    fields: dict[str, bool] = {}  # name -> holds a list or object somewhere
+    for record in head:
+        for key, value in record.extra.items():
+            fields[key] = fields.get(key, False) or isinstance(value, list | dict)
+    if not fields:
+        return []
+    if fmt == "json":
+        dropped = [k for k in fields if k not in {"id", "title"}]
+        return [f"--format json carries srcgrade's scores, not the input's fields "
+                f"({_names(dropped)}); use --format jsonl to keep them"] if dropped else []
+    if fmt == "table":
+        return []
+    own = {"total", "scores"} if fmt == "jsonl" else {"total", "words", *criteria}
+    found = []
+    if clash := [k for k in fields if k in own]:
+        found.append(f"input {_fields(clash, 'is', 'are')} replaced by srcgrade's own in the "
+                     f"output; rename {'it' if len(clash) == 1 else 'them'} in the input to keep "
+                     f"{'it' if len(clash) == 1 else 'them'}")
+    if fmt != "jsonl" and (nested := [k for k, deep in fields.items() if deep]):
+        found.append(f"input {_fields(nested, 'holds', 'hold')} lists or objects, which {fmt} "
+                     "rows leave out; use --format jsonl to keep them")
+    return found
+
+
+def _fields(names: Sequence[str], one: str, many: str) -> str:
+    """'field x is' or 'fields x, y are'."""
+    return f"field {names[0]} {one}" if len(names) == 1 else f"fields {_names(names)} {many}"
+
+
+def _names(fields: Iterable[str], shown: int = 5) -> str:
+    names = list(fields)
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def output_columns(criteria: Sequence[str], head: Iterable[Record]) -> list[str]:
+    """The CSV columns: those of :func:`output_schema`, without importing pyarrow (and the
+    pandas it loads on first use, some 80 MB that a CSV run would otherwise carry)."""
+    return [*fixed_columns(criteria), *_extra_values(criteria, head)]
+
+
+def _extra_values(criteria: Sequence[str], head: Iterable[Record]) -> dict[str, list[Any]]:
+    """The input's scalar fields in order of first appearance, with the values seen."""
+    taken = set(fixed_columns(criteria))
+    values: dict[str, list[Any]] = {}
+    for record in head:
+        for key, value in record.extra.items():
+            if key in taken or not isinstance(value, str | int | float | bool | type(None)):
+                continue
+            values.setdefault(key, []).append(value)
+    return values
 
 
 def rows_to_table(
@@ -175,7 +228,7 @@ class JsonlWriter(Writer):
 class CsvWriter(Writer):
     def __init__(self, out: IO[Any], schema: Any, criteria: Sequence[str]):
         super().__init__(out, schema, criteria)
-        self.names = schema.names
+        self.names = list(schema) if isinstance(schema, list) else schema.names
         self._csv = csv.writer(out, lineterminator="\n")
         self._csv.writerow(self.names)
 
@@ -226,24 +279,46 @@ class ParquetWriter(Writer):
             self._writer.close()
 
 
-class CollectingWriter(Writer):
-    """``json`` and ``table`` need every row before writing anything (for small corpora)."""
+class JsonWriter(Writer):
+    """A JSON array written an element at a time, so memory stays flat however many rows.
 
-    def __init__(self, out: IO[Any], schema: Any, criteria: Sequence[str], fmt: str):
+    The bytes are those of ``json.dump(rows, indent=2)``: each object indented two spaces more
+    (JSON text has no raw newline inside a string, so indenting every line is exact).
+    """
+
+    def __init__(self, out: IO[Any], schema: Any, criteria: Sequence[str]):
         super().__init__(out, schema, criteria)
-        self.fmt, self.rows = fmt, []
+        self.count = 0
 
     def write(self, row: Any) -> None:
-        self.rows.append(row)
+        text = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
+        self.count += 1
 
     def close(self) -> None:
-        if self.fmt == "json":
-            json.dump(self.rows, self.out, indent=2, ensure_ascii=False)
-            self.out.write("\n")
-            return
+        self.out.write("\n]\n" if self.count else "[]\n")
+
+
+class TableWriter(Writer):
+    """The ranking table: sorted by total, so it needs every row before printing the first.
+
+    It keeps only what the table shows (id, total, the criterion scores: a few hundred bytes an
+    article), but that still grows with the corpus; ``--help`` and the README point large corpora
+    to csv, jsonl or parquet.
+    """
+
+    def __init__(self, out: IO[Any], schema: Any, criteria: Sequence[str]):
+        super().__init__(out, schema, criteria)
+        self.columns = ["id", "total", *self.criteria]
+        self.rows: list[tuple[Any, ...]] = []
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        self.rows.append(tuple(row.get(c) for c in self.columns))
+
+    def close(self) -> None:
         import pandas as pd
 
-        frame = pd.DataFrame(self.rows)
+        frame = pd.DataFrame(self.rows, columns=self.columns)
         if frame.empty:
             self.out.write("no articles\n")
         else:
@@ -257,7 +332,9 @@ def make_writer(fmt: str, out: IO[Any], schema: Any, criteria: Sequence[str]) ->
         return CsvWriter(out, schema, criteria)
     if fmt == "parquet":
         return ParquetWriter(out, schema, criteria)
-    return CollectingWriter(out, schema, criteria, fmt)
+    if fmt == "json":
+        return JsonWriter(out, schema, criteria)
+    return TableWriter(out, schema, criteria)
 
 
 def _print_warning(message: str) -> None:
@@ -398,7 +475,12 @@ def rate_jsonl(
         raise BatchError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     problems = problems if problems is not None else []
     criteria = list(scorer.rubric.criteria)
-    schema = output_schema(criteria, head_records(path)) if fmt in {"csv", "parquet"} else None
+    head = head_records(path)
+    schema = (output_schema(criteria, head) if fmt == "parquet"
+              else output_columns(criteria, head) if fmt == "csv" else None)
+    for message in passthrough_losses(fmt, criteria, head):
+        _print_warning(message)
+    del head  # the first records' texts need not stay in memory for the whole run
     task = Task(scorer, weights, fmt, str(path))
     jobs = resolve_jobs(jobs)
     with contextlib.ExitStack() as stack:
@@ -628,7 +710,11 @@ def rate_dask(
     problems = problems if problems is not None else []
     paths = expand_inputs(spec)
     pieces = plan_pieces(paths, piece_bytes or DASK_PIECE_BYTES)
-    schema = output_schema(list(scorer.rubric.criteria), head_records(paths[0]))
+    head = head_records(paths[0])
+    schema = output_schema(list(scorer.rubric.criteria), head)
+    for message in passthrough_losses("parquet", list(scorer.rubric.criteria), head):
+        _print_warning(message)
+    del head
     target = Path(output)
     _check_output_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)

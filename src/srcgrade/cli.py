@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from srcgrade import batch, engine, report
 from srcgrade.corpus import (
+    ENV_RATINGS,
     RATINGS_HELP,
     Ratings,
     default_ratings_dir,
@@ -41,31 +43,73 @@ class UsageError(Exception):
     """A mistake in how the command was called; printed without a traceback, exit 2."""
 
 
-def _load(path: Path, warn: bool = True) -> Ratings:
+def _load(path: Path, warn: bool = True, given_by: str | None = None) -> Ratings:
     """Load a ratings folder and print its problems: a broken lexicon or rubric drops rules,
     which changes every score, so no command may use the rest silently (validate, which lists
-    the problems itself, passes ``warn=False``)."""
+    the problems itself, passes ``warn=False``). ``given_by`` says where the path came from, so
+    a wrong one is fixed where it was set."""
     if not path.is_dir():
-        raise UsageError(
-            f"{path}: no ratings folder here; run from the repository, pass --ratings DIR "
-            "(or set SRCGRADE_RATINGS), or install srcgrade editable from its checkout (./dev)"
-        )
+        raise UsageError(_no_ratings_folder(path, given_by))
     ratings = load_ratings(path)
     if warn:
         _warn(ratings.problems, "skipped")
     return ratings
 
 
+def _no_ratings_folder(path: Path, given_by: str | None) -> str:
+    """What to do about a ratings path that is no folder, said where the path was set: telling
+    someone whose $SRCGRADE_RATINGS is wrong to "set SRCGRADE_RATINGS" does not help."""
+    what = "not a folder" if path.exists() else "no such folder"
+    holds = "the ratings folder, the one that holds rubrics/ and lexicons/"
+    if given_by == "argument":  # validate's own argument
+        return f"{path}: {what}; give {holds}"
+    if given_by == "--ratings":
+        return f"{path}: {what} (given by --ratings); give {holds}"
+    if given_by == ENV_RATINGS:
+        return (
+            f"{path}: {what} (set by ${ENV_RATINGS}); point ${ENV_RATINGS} at {holds}, "
+            "or unset it to use the bundled ratings"
+        )
+    return (
+        f"{path}: no ratings folder here; run from the repository, pass --ratings DIR "
+        "(or set SRCGRADE_RATINGS), or install srcgrade editable from its checkout (./dev)"
+    )
+
+
+def load_for(args: argparse.Namespace) -> Ratings:
+    """The ratings folder a command reads (``--ratings``, else ``$SRCGRADE_RATINGS``, else the
+    default), loaded and its problems printed."""
+    if getattr(args, "ratings", None):
+        return _load(Path(args.ratings), given_by="--ratings")
+    given_by = ENV_RATINGS if os.environ.get(ENV_RATINGS) else None
+    return _load(default_ratings_dir(), given_by=given_by)
+
+
 def _weights(args: argparse.Namespace, ratings: Ratings) -> dict[str, float]:
+    """The weights to score with: the rubric's, then a preset file's, then ``--weights``.
+
+    A preset is checked against the rubric in use (its ``rubric:`` and its criteria, each
+    reported at its line), and weights so large that a total overflows are refused, since
+    every total would silently come out as n/a.
+    """
     overrides: dict[str, float] = {}
     try:
+        rubric = ratings.rubric(args.rubric)
         if getattr(args, "weights_file", None):
-            overrides.update(read_weights_file(Path(args.weights_file)))
+            overrides.update(read_weights_file(Path(args.weights_file), rubric))
         if getattr(args, "weights", None):
             overrides.update(parse_weights(args.weights))
-        return resolve_weights(ratings.rubric(args.rubric), overrides)
+        weights = resolve_weights(rubric, overrides)
     except (WeightError, KeyError) as error:
-        raise UsageError(str(error).strip("'\"")) from None
+        message = str(error.args[0]) if isinstance(error, KeyError) else str(error)
+        # One problem a line, each with the prefix main() gives the first.
+        raise UsageError(message.replace("\n", "\nsrcgrade: ")) from None
+    if not math.isfinite(sum(weights.values()) * 100):
+        raise UsageError(
+            "the weights are too large to add up (a total would overflow); only their ratios "
+            "matter, so scale them down (e.g. citations=2,hedging=1)"
+        )
+    return weights
 
 
 def _warn(problems: Iterable[Problem], what: str | None = None, limit: int | None = None) -> None:
@@ -89,7 +133,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{root}: not a ratings folder; give the folder that holds rubrics/ and lexicons/"
         )
-    ratings = _load(root, warn=False)
+    ratings = _load(root, warn=False, given_by="argument")
     problems = list(ratings.problems)
     for lexicon in ratings.lexicons.values():
         problems.extend(example_problems(lexicon.entries))
@@ -135,7 +179,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
         raise UsageError("the dask engine writes a folder of Parquet shards: give -o DIR")
     if args.scheduler and not dask:
         raise UsageError("--scheduler is for --engine dask")
-    ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
+    ratings = load_for(args)
     weights = _weights(args, ratings)
     scorer = engine.make_scorer(ratings, args.rubric)
     problems: list[Problem] = []
@@ -258,12 +302,57 @@ def _frame(pairs: Iterable[tuple[dict, object]]):
 # --- score -------------------------------------------------------------------------------------
 
 
-def cmd_score(args: argparse.Namespace) -> int:
-    ratings = _load(Path(args.ratings) if args.ratings else default_ratings_dir())
-    weights = _weights(args, ratings)
+_MAGIC = (
+    (b"%PDF", "a PDF; srcgrade reads text: extract it first (e.g. pdftotext {path} out.txt) "
+              "and score that"),
+    (b"\x89PNG", "an image; srcgrade reads text (.txt, .md, .html)"),
+    (b"\xff\xd8\xff", "an image; srcgrade reads text (.txt, .md, .html)"),
+    (b"GIF8", "an image; srcgrade reads text (.txt, .md, .html)"),
+    (b"PK\x03\x04", "a zip archive (or a Word/OpenDocument file); save the article as .txt "
+                    "or unzip it first"),
+    (b"\x1f\x8b", "a compressed file; decompress it first (e.g. gunzip -k {path})"),
+    (b"BZh", "a compressed file; decompress it first (e.g. bunzip2 -k {path})"),
+    (b"\xfd7zXZ\x00", "a compressed file; decompress it first (e.g. unxz -k {path})"),
+    (b"\x28\xb5\x2f\xfd", "a compressed file; decompress it first (e.g. unzstd {path})"),
+)
+"""File signatures of what ``score`` cannot read, with what to do: decoding them as text would
+say "not valid UTF-8; save the file as UTF-8", which is the wrong advice."""
+
+
+def _check_article_file(given: str) -> None:
+    """Refuse a file that is not one article before it is scored as if it were one (a JSONL
+    corpus would be scored as a single 64,000-word article, an article YAML with its expert
+    rationales as the text)."""
+    path = Path(given)
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        raise UsageError(
+            f"{given}: a JSONL corpus (an article per line); rate it with: srcgrade rate {given}"
+        )
+    if suffix in {".yaml", ".yml"}:
+        folder = path.parent.parent if path.parent.name == "articles" else Path("FOLDER")
+        raise UsageError(
+            f"{given}: a YAML file, not an article's text; score the text file its text_file: "
+            f"names, or rate the ratings folder it is in (srcgrade rate {folder})"
+        )
     try:
-        # Anything with a scheme is a URL: only public http(s) is fetched, anything else refused.
-        is_url = "://" in args.input
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return  # text_from_path says what is wrong with the path
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise UsageError(f"{given}: {what.format(path=given)}")
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    ratings = load_for(args)
+    weights = _weights(args, ratings)
+    # Anything with a scheme is a URL: only public http(s) is fetched, anything else refused.
+    is_url = "://" in args.input
+    if not is_url and args.input != "-":
+        _check_article_file(args.input)
+    try:
         text = fetch_url(args.input) if is_url else text_from_path(args.input)
     except IngestError as error:
         raise UsageError(str(error)) from None
@@ -321,7 +410,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         choices=["table", "csv", "json", "jsonl", "parquet"],
-        help="output format (default: table; parquet for --engine dask)",
+        help="output format (default: table; parquet for --engine dask). All stream but "
+        "table, which ranks every article and so keeps a small row per article in memory: "
+        "for large corpora use csv, jsonl, json or parquet",
     )
     p.add_argument(
         "-o",
@@ -386,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     output = getattr(args, "output", None)
     try:
-        if output and getattr(args, "engine", None) != "dask":  # dask writes a folder of shards
+        if output is not None and getattr(args, "engine", None) != "dask":  # dask: a folder
             check_target(output)
             check_not_input(output, _inputs(args))
         code = int(args.run(args))

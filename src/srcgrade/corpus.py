@@ -7,8 +7,10 @@ still loads: a broken article YAML costs that article, not the corpus.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,10 +53,46 @@ class WeightPreset:
     path: str
     fitted_on: str | None = None
     cross_validated_rho: float | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Line of ``rubric`` and of each criterion under ``weights``, so a misfit names its line."""
 
     def fitted_file(self) -> str | None:
         """The file name the weights were fitted on (``fitted_on`` reads "name (n texts ...)")."""
         return self.fitted_on.split(" (", 1)[0].strip() if self.fitted_on else None
+
+    def fits(self, rubric: Rubric) -> bool:
+        """Whether the preset can be applied to ``rubric``: written for it (or for no rubric in
+        particular) and naming only its criteria. A weight for another rubric's criterion would
+        otherwise be dropped without a word, and the rest applied as if it were the whole."""
+        return not self.problems(rubric)
+
+    def problems(self, rubric: Rubric, hint: str = "") -> list[Problem]:
+        """Why the preset cannot weigh ``rubric``, each at its line; empty when it can.
+
+        ``hint`` is what to do about a preset written for another rubric (the command line says
+        ``pass --rubric ...``; the dashboard offers the preset only with its own rubric).
+        """
+        if self.rubric is not None and self.rubric != rubric.id:
+            message = f"this preset is for rubric '{self.rubric}', not '{rubric.id}'"
+            return [Problem(self.path, self.lines.get("rubric"), message + hint)]
+        known = list(rubric.criteria)
+        return [
+            Problem(self.path, self.lines.get(f"weights.{name}"),
+                    unknown_criterion(name, known, f"rubric '{rubric.id}'"))
+            for name in self.weights
+            if name not in rubric.criteria
+        ]
+
+
+def unknown_criterion(name: str, known: Sequence[str], where: str) -> str:
+    """'criterion x is not in <where>', with the criteria there, the likely intended name and
+    what to do (``where``: "rubric 'core'", "any rubric")."""
+    close = difflib.get_close_matches(name, known, n=1)
+    guess = f"did you mean '{close[0]}'? " if close else ""
+    return (
+        f"criterion '{name}' is not in {where} (criteria: {', '.join(known)}); "
+        f"{guess}fix the name or remove the line"
+    )
 
 
 @dataclass
@@ -284,11 +322,43 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
 
 
 def _load_presets(ratings: Ratings) -> None:
+    """Presets in ``weights/``, each checked against the rubric it names: the dashboard applies
+    a preset's weights to the sliders, so one for another rubric, or with a mistyped criterion,
+    must be reported and left out rather than half applied."""
     for path in sorted((ratings.root / "weights").glob("*.yaml")):
         preset, problems = load_weight_preset(path, _display(path, ratings.root))
-        ratings.problems.extend(problems)
         if preset:
+            problems = _preset_misfits(ratings, preset)
+        ratings.problems.extend(problems)
+        if preset and not problems:
             ratings.presets[preset.name] = preset
+
+
+def _preset_misfits(ratings: Ratings, preset: WeightPreset) -> list[Problem]:
+    """What is wrong with a loaded preset given the rubrics there are (empty when it is usable)."""
+    known = ", ".join(sorted(ratings.rubrics)) or "none"
+    if preset.rubric in ratings.failed_rubrics:
+        return []  # its rubric's own problems are reported; nothing can apply the preset anyway
+    if preset.rubric is not None:
+        rubric = ratings.rubrics.get(preset.rubric)
+        if rubric is None:
+            message = (
+                f"rubric '{preset.rubric}' is not in rubrics/ (rubrics: {known}); "
+                "fix `rubric:` to name the rubric these weights are for"
+            )
+            return [Problem(preset.path, preset.lines.get("rubric"), message)]
+        return preset.problems(rubric)
+    if not ratings.rubrics or any(preset.fits(r) for r in ratings.rubrics.values()):
+        return []
+    rubrics = ratings.rubrics.values()
+    strays = [n for n in preset.weights if all(n not in r.criteria for r in rubrics)]
+    first = (strays or list(preset.weights))[0]
+    named = f"{', '.join(strays)} in none of them; " if strays else ""
+    message = (
+        f"no rubric ({known}) has all of this preset's criteria ({named}it names no `rubric:`); "
+        "add `rubric: <id>` for the rubric it is for, and fix the names"
+    )
+    return [Problem(preset.path, preset.lines.get(f"weights.{first}"), message)]
 
 
 def load_weight_preset(
@@ -302,6 +372,8 @@ def load_weight_preset(
     if problems:
         return None, problems
     data = doc.data
+    lines = {"rubric": doc.line_of(("rubric",)) or 1}
+    lines.update({f"weights.{k}": doc.line_of(("weights", k)) or 1 for k in data["weights"]})
     preset = WeightPreset(
         name=data.get("name", path.stem),
         weights={k: float(v) for k, v in data["weights"].items()},
@@ -310,14 +382,24 @@ def load_weight_preset(
         path=doc.path,
         fitted_on=data.get("fitted_on"),
         cross_validated_rho=data.get("cross_validated_rho"),
+        lines=lines,
     )
     return preset, []
 
 
-def read_weights_file(path: Path) -> dict[str, float]:
-    """Weights from a preset file for ``--weights-file``; raises WeightError with file:line."""
+def read_weights_file(path: Path, rubric: Rubric | None = None) -> dict[str, float]:
+    """Weights from a preset file for ``--weights-file``; WeightError says what is wrong, at
+    ``file:line``, and what to do.
+
+    Given the ``rubric`` about to be used, the preset must be for it (its ``rubric:``) and name
+    only its criteria: a preset fitted for another rubric would otherwise weigh this one with
+    whichever criteria happen to share a name.
+    """
     preset, problems = load_weight_preset(path)
+    if not problems and preset is not None and rubric is not None:
+        hint = f"; pass --rubric {preset.rubric} to use it, or give a preset for '{rubric.id}'"
+        problems = preset.problems(rubric, hint)
     if problems:
-        raise WeightError("; ".join(str(p) for p in problems))
+        raise WeightError("\n".join(str(p) for p in problems))
     assert preset is not None
     return preset.weights

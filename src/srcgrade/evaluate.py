@@ -191,6 +191,7 @@ def fit_weights(
     iterations: int = 3000,
     step: float = 2.0,
     floor: float = 0.0,
+    fixed: Sequence[float] | np.ndarray | None = None,
 ) -> np.ndarray:
     """Non-negative weights (summing to 1) whose weighted total best correlates with ``target``.
 
@@ -202,6 +203,9 @@ def fit_weights(
     Args:
         values: articles x criteria scores (NaN where a criterion does not apply).
         target: the experts' rating per article.
+        fixed: per criterion, NaN to fit it, or a weight it keeps (relative to the fitted ones,
+            which then sum to 1): a criterion scored on too few texts to fit still counts in
+            those texts' totals, so it is held at its default there rather than left out.
     """
     x = np.asarray(values, dtype=float)
     y = np.asarray(target, dtype=float)
@@ -210,27 +214,31 @@ def fit_weights(
     k = x.shape[1]
     if k == 0:
         raise ValueError("no criteria to weigh")
+    held = np.zeros(k) if fixed is None else np.nan_to_num(np.asarray(fixed, dtype=float))
+    free = np.ones(k, dtype=bool) if fixed is None else np.isnan(np.asarray(fixed, dtype=float))
     keep = ~np.isnan(y) & ~np.all(np.isnan(x), axis=1)
     x, y = x[keep], y[keep]
     present = ~np.isnan(x)
     filled = np.where(present, x, 0.0) / 100.0
-    informed = present.any(axis=0)
+    informed = present.any(axis=0) & free
     if not informed.any():
         raise ValueError("no criterion applies to any article")
-    w = np.where(informed, 1.0, 0.0) / informed.sum()
+    w = np.where(informed, 1.0, 0.0) / informed.sum() + held
     best_r, best_w = -math.inf, w.copy()
     for _ in range(iterations):
         r, gradient = _objective_and_gradient(x, present, filled, y, w)
         if r > best_r:
             best_r, best_w = r, w.copy()
-        scale = float(np.max(np.abs(gradient)))
+        scale = float(np.max(np.abs(gradient[informed])))
         if scale <= 1e-12:
             break
-        w = w * np.exp(step * gradient / scale * 0.05)
-        w = w / w.sum()
+        fitted = w[informed] * np.exp(step * gradient[informed] / scale * 0.05)
+        fitted = fitted / fitted.sum()
         if floor > 0:
-            w = np.where(informed, np.maximum(w, floor), 0.0)
-            w = w / w.sum()
+            fitted = np.maximum(fitted, floor)
+            fitted = fitted / fitted.sum()
+        w = held.copy()
+        w[informed] = fitted
     return best_w
 
 
@@ -290,12 +298,139 @@ def _spearman_valid(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def preset_weights(
-    names: Sequence[str], weights: np.ndarray, minimum: float = 0.01
+    names: Sequence[str],
+    weights: np.ndarray,
+    defaults: Mapping[str, float] | None = None,
+    held: Iterable[str] = (),
+    minimum: float = 0.01,
 ) -> dict[str, float]:
-    """Fitted shares as preset weights: scaled so they average 1 (like a rubric's defaults),
-    rounded, and kept at ``minimum`` or above since a preset's weights must be positive."""
-    scaled = np.asarray(weights, dtype=float) * len(names) / max(float(np.sum(weights)), 1e-12)
-    return {n: max(minimum, round(float(v), 3)) for n, v in zip(names, scaled, strict=True)}
+    """Fitted shares as preset weights on the rubric's scale, rounded.
+
+    The fitted criteria together keep the weight the rubric's defaults give them (with no
+    ``defaults``, they average 1), so a ``held`` criterion keeps exactly its default and its
+    share of every total it counts in. Fitted weights stay at ``minimum`` or above, since a
+    preset's weights must be positive.
+    """
+    held = set(held)
+    w = np.asarray(weights, dtype=float)
+    free = np.array([n not in held for n in names])
+    mass = sum(defaults[n] for n in names if n not in held) if defaults else float(free.sum())
+    scaled = w * mass / max(float(np.sum(w[free])), 1e-12)
+    preset = {n: max(minimum, round(float(v), 3)) for n, v in zip(names, scaled, strict=True)}
+    preset.update({n: float(defaults[n]) if defaults else 1.0 for n in names if n in held})
+    return preset
+
+
+MIN_SCORED = 10
+"""fit-weights fits a criterion's weight only when it is scored on this many texts (the same
+floor as evaluate's ``MIN_JUDGED`` for reporting a correlation) ..."""
+MIN_SCORED_SHARE = 0.05
+"""... and on this share of the file: on 94 stories, numeric_accuracy, scored on one text, took
+97% of the fitted weight, fitted to that one text's noise."""
+LOW_RHO = 0.2
+"""A cross-validated rho below this (rho squared under 4%) is reported as weak agreement."""
+
+
+def min_scored(texts: int) -> int:
+    """The fewest texts a criterion must be scored on to have its weight fitted: ``MIN_SCORED``
+    or ``MIN_SCORED_SHARE`` of the file, whichever is more, but never more than the file has
+    (a criterion scored on every text can always be fitted)."""
+    return min(texts, max(MIN_SCORED, math.ceil(MIN_SCORED_SHARE * texts)))
+
+
+@dataclass
+class WeightFit:
+    """A fitted preset's weights and what a user must know before trusting them."""
+
+    weights: dict[str, float]
+    held: dict[str, int]  # criterion kept at the rubric default -> texts it was scored on
+    minimum: int  # texts a criterion needed to be fitted
+    texts: int
+    cv: CrossValidation
+    default_rho: float
+    defaults_fitted_here: str | None = None
+    """The preset the rubric's defaults are, when it was fitted on this very file: the defaults'
+    rho here is then in-sample, no yardstick for out-of-fold weights."""
+
+    def held_note(self) -> str | None:
+        """One sentence on the criteria kept at their default, or None."""
+        if not self.held:
+            return None
+        counts = ", ".join(f"{n} ({k} text{'s' if k != 1 else ''})" for n, k in self.held.items())
+        return (
+            f"kept at the rubric default, scored on fewer than {self.minimum} of {self.texts} "
+            f"texts (too few to fit a weight): {counts}"
+        )
+
+    def defaults_note(self) -> str | None:
+        """Why the defaults' rho is no yardstick here, when they were fitted on this file."""
+        if not self.defaults_fitted_here:
+            return None
+        return (
+            f"the rubric's default weights were fitted on this file (preset "
+            f"{self.defaults_fitted_here}), so their rho {self.default_rho:.3f} here is "
+            f"in-sample, not comparable with the cross-validated {self.cv.rho:.3f}"
+        )
+
+    def rho_warnings(self) -> list[str]:
+        """Why the fitted weights may be no better than the rubric's defaults, if they may be."""
+        rho, defaults = self.cv.rho, self.default_rho
+        if math.isnan(rho):
+            return [
+                "the cross-validated rho is undefined (the out-of-fold totals or the stars do not "
+                "vary): nothing shows these weights agree with the stars; do not use them"
+            ]
+        if rho <= 0:
+            return [
+                f"the cross-validated rho is {rho:.3f}: on texts they were not fitted on, these "
+                "weights rank no better than chance; do not use them"
+            ]
+        found = []
+        if not self.defaults_fitted_here and not math.isnan(defaults) and rho < defaults:
+            found.append(
+                f"the cross-validated rho {rho:.3f} is below the rubric defaults' {defaults:.3f} "
+                "on this file: the fitted weights are likely worse than the defaults; keep the "
+                "defaults, or fit on more texts"
+            )
+        if rho < LOW_RHO:
+            found.append(
+                f"the cross-validated rho {rho:.3f} is low (under {LOW_RHO:g}): the weighted "
+                "total barely follows the stars; treat these weights with caution"
+            )
+        return found
+
+
+def fit_preset(
+    values: np.ndarray,
+    stars: np.ndarray,
+    ids: Sequence[str],
+    names: Sequence[str],
+    defaults: Mapping[str, float],
+    *,
+    folds: int = 5,
+    minimum: int | None = None,
+) -> WeightFit:
+    """Cross-validated weights for a preset: criteria scored on fewer than ``minimum`` texts
+    (default :func:`min_scored`) are held at their rubric default, in the fit as in the preset.
+
+    Raises ValueError when no criterion is scored on enough texts to fit.
+    """
+    x = np.asarray(values, dtype=float)
+    texts = int(x.shape[0])
+    minimum = min_scored(texts) if minimum is None else minimum
+    scored = (~np.isnan(x)).sum(axis=0)
+    held = {n: int(k) for n, k in zip(names, scored, strict=True) if k < minimum}
+    if len(held) == len(names):
+        raise ValueError(
+            f"no criterion is scored on {minimum} or more of the {texts} texts, too few to fit "
+            "weights; give more texts, or a lower --min-scored"
+        )
+    mass = sum(defaults[n] for n in names if n not in held)
+    fixed = np.array([defaults[n] / mass if n in held else np.nan for n in names])
+    cv = cross_validate(x, stars, ids, folds=folds, fixed=fixed)
+    default_rho = _spearman_valid(weighted_totals(x, np.array([defaults[n] for n in names])), stars)
+    weights = preset_weights(names, cv.weights, defaults, held)
+    return WeightFit(weights, held, minimum, texts, cv, default_rho)
 
 
 # --- the report (pure: from a table of scores to figures) --------------------------------------
@@ -456,23 +591,62 @@ def score_table(scorer: Any, records: Sequence[Any], weights: Mapping[str, float
     return frame
 
 
-def _mapping(args: argparse.Namespace, criteria: Iterable[str]) -> dict[str, str]:
-    mapping = dict(HNR_CRITERIA)
+@dataclass
+class CriteriaMap:
+    """srcgrade criterion -> HNR criterion key, and where each entry of a ``--criteria-map``
+    file is (to name its line when its key is in no file it is used on)."""
+
+    mapping: dict[str, str]
+    given: dict[str, tuple[str, int | None]]  # criterion -> the file and line that map it
+
+    def unmatched(self, records: Iterable[Any], file_name: str) -> list[Problem]:
+        """Entries of the file whose HNR key no record of ``file_name`` has: a typo there
+        would otherwise leave the criterion without an AUC and nothing would say why."""
+        keys: set[str] = set()
+        for record in records:
+            found = record.extra.get("criteria")
+            keys.update(found if isinstance(found, dict) else ())
+        there = ", ".join(sorted(keys)) or "none"
+        return [
+            Problem(path, line, f"'{self.mapping[cid]}' (for {cid}) is not a criteria key in "
+                    f"{file_name} (keys there: {there}); {cid} gets no AUC there")
+            for cid, (path, line) in self.given.items()
+            if self.mapping[cid] not in keys
+        ]
+
+
+def _mapping(args: argparse.Namespace, criteria: Iterable[str], ratings: Any) -> CriteriaMap:
+    """The built-in criterion map, with a ``--criteria-map`` file's entries added or replacing
+    (``criterion: null`` drops one). A criterion that is in no rubric is refused at its line."""
+    from srcgrade.cli import UsageError
+    from srcgrade.yamlio import load_yaml
+
+    mapping: dict[str, str | None] = dict(HNR_CRITERIA)
+    given: dict[str, tuple[str, int | None]] = {}
     if getattr(args, "criteria_map", None):
-        import yaml
-
-        from srcgrade.cli import UsageError
-
-        try:
-            loaded = yaml.safe_load(Path(args.criteria_map).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            raise UsageError(f"{args.criteria_map}: {error}") from None
-        if not isinstance(loaded, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in loaded.items()
+        doc, problem = load_yaml(Path(args.criteria_map))
+        if problem:
+            raise UsageError(str(problem))
+        assert doc is not None
+        if not isinstance(doc.data, dict) or not all(
+            isinstance(v, str | None) for v in doc.data.values()
         ):
-            raise UsageError(f"{args.criteria_map}: expected a mapping criterion: hnr_key")
-        mapping = loaded
-    return {c: mapping[c] for c in criteria if c in mapping}
+            raise UsageError(
+                f"{args.criteria_map}: expected lines `criterion: hnr_key` (e.g. hype: "
+                "sensational_language), or `criterion: null` to drop a built-in one"
+            )
+        known = sorted({c for r in ratings.rubrics.values() for c in r.criteria})
+        for cid, key in doc.data.items():
+            line = doc.line_of((cid,))
+            if cid not in known:
+                from srcgrade.corpus import unknown_criterion
+
+                message = unknown_criterion(cid, known, "any rubric")
+                raise UsageError(str(Problem(doc.path, line, message)))
+            mapping[cid] = key
+            given[cid] = (doc.path, line)
+    chosen = {c: key for c in criteria if (key := mapping.get(c))}
+    return CriteriaMap(chosen, {c: where for c, where in given.items() if c in chosen})
 
 
 def fitted_here(
@@ -494,9 +668,8 @@ def fitted_here(
 
 def _prepare(args: argparse.Namespace):
     from srcgrade import cli, engine
-    from srcgrade.corpus import default_ratings_dir
 
-    ratings = cli._load(Path(args.ratings) if args.ratings else default_ratings_dir())
+    ratings = cli.load_for(args)
     try:
         scorer = engine.make_scorer(ratings, args.rubric)
     except KeyError as error:
@@ -526,7 +699,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         given, _ = load_weight_preset(Path(args.weights_file))
         presets = [given, *presets] if given else presets
-    mapping = _mapping(args, criteria)
+    criteria_map = _mapping(args, criteria, ratings)
+    mapping = criteria_map.mapping
     datasets = []
     for path_text in args.paths:
         problems: list[Problem] = []
@@ -534,6 +708,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         _warn(problems)
         if len(records) < 3:
             raise UsageError(f"{path_text}: fewer than 3 usable rated texts")
+        _warn(criteria_map.unmatched(records, Path(path_text).name), "warning")
         frame = score_table(scorer, records, weights, label=Path(path_text).name)
         figures = agreement_figures(frame, criteria, mapping, bootstrap=args.bootstrap,
                                     seed=args.seed, min_judged=args.min_judged)
@@ -576,6 +751,17 @@ def _shown_argv(args: argparse.Namespace) -> list[str]:
         argv += ["--weights-file", args.weights_file]
     if args.weights:
         argv += ["--weights", args.weights]
+    # Everything that changes a figure, so the command reproduces the report.
+    if args.ratings:
+        argv += ["--ratings", args.ratings]
+    if args.criteria_map:
+        argv += ["--criteria-map", args.criteria_map]
+    if args.bootstrap != BOOTSTRAP_DRAWS:
+        argv += ["--bootstrap", str(args.bootstrap)]
+    if args.seed != 0:
+        argv += ["--seed", str(args.seed)]
+    if args.min_judged != MIN_JUDGED:
+        argv += ["--min-judged", str(args.min_judged)]
     argv += ["--format", args.format]
     return argv
 
@@ -658,12 +844,10 @@ def markdown_report(report: Mapping[str, Any]) -> str:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> int:
-    import yaml
-
     from srcgrade.cli import EXIT_OK, UsageError, _warn
     from srcgrade.output import open_atomic
 
-    _, scorer, _weights = _prepare(args)
+    ratings, scorer, _weights = _prepare(args)
     problems: list[Problem] = []
     records, flagged = _read(args.path, problems)
     _warn(problems)
@@ -671,44 +855,78 @@ def cmd_fit_weights(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.path}: too few usable rated texts to cross-validate")
     frame = score_table(scorer, records, None, label=Path(args.path).name)
     names = list(scorer.rubric.criteria)
-    values = frame[names].to_numpy(float)
-    stars = frame["stars"].to_numpy(float)
-    cv = cross_validate(values, stars, list(frame["id"]), folds=args.folds)
+    try:
+        fit = fit_preset(frame[names].to_numpy(float), frame["stars"].to_numpy(float),
+                         list(frame["id"]), names, scorer.rubric.default_weights(),
+                         folds=args.folds, minimum=args.min_scored)
+    except ValueError as error:
+        raise UsageError(f"{args.path}: {error}") from None
     defaults = scorer.rubric.default_weights()
-    untested = [n for n in names if frame[n].isna().all()]
-    weights = preset_weights(names, cv.weights)
-    for n in untested:  # the data say nothing about these: keep the rubric's default
-        weights[n] = defaults[n]
-    default_rho = spearman(weighted_totals(values, np.array([defaults[n] for n in names])), stars)
-    preset = {
-        "name": args.name or f"{scorer.rubric.id}-fitted",
-        "rubric": scorer.rubric.id,
-        "description": (
-            f"Non-negative weights maximising the correlation of the total with "
-            f"HealthNewsReview stars; {cv.folds}-fold cross-validated Spearman rho "
-            f"{cv.rho:.3f} (in-sample {cv.in_sample_rho:.3f}; rubric defaults {default_rho:.3f}). "
-            f"Weights of 0.01 mean the data gave the criterion no weight."
-            + (
-                " Not applicable to any text, so kept at the rubric default: "
-                + ", ".join(untested) + "."
-                if untested
-                else ""
-            )
-        ),
-        "fitted_on": f"{Path(args.path).name} ({len(records)} texts, {flagged} junk left out)",
-        "cross_validated_rho": round(cv.rho, 3),
-        "weights": weights,
-    }
+    same = fitted_here(ratings.presets.values(), scorer.rubric.id, defaults, Path(args.path).name)
+    fit.defaults_fitted_here = same.name if same else None
+    cv = fit.cv
     print(
         f"srcgrade: cross-validated rho {cv.rho:.3f} (folds: "
         + ", ".join(f"{r:.2f}" for r in cv.fold_rhos)
-        + f"); in-sample {cv.in_sample_rho:.3f}; default weights {default_rho:.3f}",
+        + f"); in-sample {cv.in_sample_rho:.3f}; default weights {fit.default_rho:.3f}",
         file=sys.stderr,
     )
+    notes = [("note", fit.held_note()), ("note", fit.defaults_note()),
+             *(("warning", w) for w in fit.rho_warnings())]
+    notes = [(kind, text) for kind, text in notes if text]
+    for kind, text in notes:
+        print(f"srcgrade: {kind}: {text}", file=sys.stderr)
+    preset = _preset_document(args, scorer.rubric.id, fit, len(records), flagged)
     with open_atomic(args.output) as out:
-        out.write(f"# srcgrade fit-weights {Path(args.path).name} --rubric {scorer.rubric.id}\n")
-        yaml.safe_dump(preset, out, sort_keys=False, allow_unicode=True, width=100)
+        out.write(_preset_yaml(args, scorer.rubric.id, preset, fit, notes))
     return EXIT_OK
+
+
+def _preset_document(
+    args: argparse.Namespace, rubric: str, fit: WeightFit, texts: int, flagged: int
+) -> dict[str, Any]:
+    cv = fit.cv
+    held = fit.held_note()
+    return {
+        "name": args.name or f"{rubric}-fitted",
+        "rubric": rubric,
+        "description": (
+            f"Non-negative weights maximising the correlation of the total with "
+            f"HealthNewsReview stars; {cv.folds}-fold cross-validated Spearman rho "
+            f"{cv.rho:.3f} (in-sample {cv.in_sample_rho:.3f}; rubric defaults "
+            f"{fit.default_rho:.3f}). Weights of 0.01 mean the data gave the criterion no weight."
+            + (f" {held[0].upper()}{held[1:]}." if held else "")
+        ),
+        "fitted_on": f"{Path(args.path).name} ({texts} texts, {flagged} junk left out)",
+        "cross_validated_rho": None if math.isnan(cv.rho) else round(cv.rho, 3),
+        "weights": fit.weights,
+    }
+
+
+def _preset_yaml(
+    args: argparse.Namespace, rubric: str, preset: Mapping[str, Any], fit: WeightFit,
+    notes: Sequence[tuple[str, str]],
+) -> str:
+    """The preset as YAML, with the warnings as comments on top and a comment on each weight
+    kept at its default, so whoever opens the file later sees them where they apply."""
+    import textwrap
+
+    import yaml
+
+    options = f" --folds {args.folds}" if args.folds != 5 else ""
+    options += f" --min-scored {args.min_scored}" if args.min_scored is not None else ""
+    head = [f"# srcgrade fit-weights {Path(args.path).name} --rubric {rubric}{options}"]
+    for kind, text in notes:
+        head += textwrap.wrap(f"{kind.capitalize()}: {text}.", 98, initial_indent="# ",
+                              subsequent_indent="#   ", break_on_hyphens=False)
+    body = yaml.safe_dump(dict(preset), sort_keys=False, allow_unicode=True, width=100)
+    lines = body.splitlines()
+    start = lines.index("weights:")  # the last key: every line after it is "  criterion: w"
+    for i, line in enumerate(lines[start + 1:], start=start + 1):
+        name = line.strip().split(":", 1)[0]
+        if name in fit.held:
+            lines[i] = f"{line}  # rubric default: scored on {fit.held[name]} of {fit.texts} texts"
+    return "\n".join([*head, *lines]) + "\n"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -723,7 +941,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="path", help="JSONL file(s) of expert-rated texts")
     _common(p)
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    p.add_argument("--criteria-map", help="YAML mapping criterion: HNR criterion key")
+    p.add_argument(
+        "--criteria-map",
+        help="YAML lines `criterion: hnr_key`, added to the built-in map (`criterion: null` "
+        "drops one); a criterion that is in no rubric is refused",
+    )
     p.add_argument("--bootstrap", type=int, default=BOOTSTRAP_DRAWS, help="bootstrap draws (1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
     p.add_argument("--min-judged", type=int, default=MIN_JUDGED,
@@ -741,6 +963,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rubric", help="rubric id (default: the one ratings/srcgrade.yaml names)")
     p.add_argument("--ratings", help=RATINGS_HELP)
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
+    p.add_argument(
+        "--min-scored", type=int, metavar="N",
+        help=f"fit a criterion's weight only when it is scored on N texts or more; others keep "
+        f"the rubric default (default: {MIN_SCORED} or {MIN_SCORED_SHARE * 100:g}%% of the texts, "
+        "whichever is more)",
+    )
     p.add_argument("--name", help="the preset's name (default: <rubric>-fitted)")
     p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
     p.set_defaults(run=cmd_fit_weights, weights=None, weights_file=None)

@@ -44,6 +44,8 @@ def is_special(target: Path) -> bool:
 def check_target(path: str | os.PathLike[str]) -> None:
     """Refuse an output path that cannot work before any work is done: hours of rating should
     not end in a traceback because the folder to write in does not exist."""
+    if not os.fspath(path).strip():  # Path("") is ".", which would be reported as a folder
+        raise OutputError("the output file name is empty; give -o the name of a file to write")
     target = resolve_target(path)
     folder = target.parent
     if target.is_dir():
