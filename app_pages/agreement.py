@@ -1,6 +1,7 @@
 """Does it agree with experts? Precomputed agreement with HealthNewsReview.org's ratings."""
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -8,7 +9,7 @@ import streamlit as st
 
 from srcgrade.evaluate import HNR_LABELS, in_sample_note, report_tables
 from srcgrade.ui.charts import SERIES, Bars, grouped_bars
-from srcgrade.ui.session import apply_weights, chart, context
+from srcgrade.ui.session import apply_weights, chart, context, md
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 REPORT = DOCS / "agreement.json"
@@ -49,14 +50,52 @@ def hnr_label(key: str) -> str:
     return HNR_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
+def fitted_presets(report: dict) -> set[str]:
+    """The presets the report's default weights are (fitted on one of its files), if any."""
+    return {d["weights_fitted_here"]["preset"] for d in report["datasets"]
+            if d.get("weights_fitted_here")}
+
+
 def weights_used(report: dict) -> str:
     """Which weights made the figures, in the same words as the in-sample note below."""
     if report.get("weights_file"):
         return f"the weights in {report['weights_file']}"
-    presets = {d["weights_fitted_here"]["preset"] for d in report["datasets"]
-               if d.get("weights_fitted_here")}
+    presets = fitted_presets(report)
     fitted = f" (they are the preset `{', '.join(sorted(presets))}`)" if presets else ""
     return f"the rubric's own default weights{fitted}, not the sidebar's"
+
+
+def glosses(draws: int) -> str:
+    """One plain line per measure on this page, for students who have not met them."""
+    return (
+        "**How to read the figures**\n"
+        "- **Spearman rho** (from -1 to 1): put the texts in order by srcgrade's total, and again "
+        "by the experts' stars; rho says how alike the two orders are. 1 is the same order, 0 no "
+        "link at all, -1 the exact reverse.\n"
+        "- **AUC** (from 0 to 1): take at random one text the experts rated well and one they did "
+        "not; the AUC is how often srcgrade gives the well-rated one the higher score. 0.5 is a "
+        "coin toss, 1 always right. (\"AUC, stars >= 3\": rated well means 3 stars or more.)\n"
+        f"- **95% interval (bootstrap)**: the figure worked out again on {draws} random re-draws "
+        "of the same texts; 95% of the results fall in this range. A wide range means other "
+        "texts could easily have given quite a different figure.\n"
+        "- **In-sample or cross-validated**: weights fitted on the very texts they are then "
+        "tested on (in-sample) are like marking your own homework, and flatter the result. "
+        "Cross-validated weights are fitted on some of the texts and tested only on the others: "
+        "the fairer figure."
+    )
+
+
+def readable(text: str, labels: dict[str, str]) -> str:
+    """A preset's description with criterion ids (``numeric_accuracy``) named in words."""
+    for cid, name in labels.items():
+        if "_" in cid:  # only ids that cannot be ordinary words ("hype", "costs")
+            text = re.sub(rf"\b{re.escape(cid)}\b", name, text)
+    return text
+
+
+def holds(weights: dict[str, float], preset: dict[str, float]) -> bool:
+    """Whether the sliders already hold the preset's weights (to the sliders' 0.01)."""
+    return all(abs(weights.get(c, 0.0) - w) < 0.005 for c, w in preset.items())
 
 
 ctx = context()
@@ -85,6 +124,7 @@ st.caption(
     "The texts and ratings themselves (FakeHealth, Dai et al. 2020; research use only) are not "
     "shipped with srcgrade. See docs/validity.md."
 )
+st.markdown(glosses(report["bootstrap_draws"]))
 
 st.subheader("The total against the experts' stars")
 rho = summary[summary["measure"] == "Spearman rho with stars"]
@@ -171,16 +211,17 @@ preset = ctx.ratings.presets.get(FITTED_PRESET)
 if preset is None:
     st.info("No fitted weight preset in ratings/weights/ (run `srcgrade fit-weights`).")
 else:
+    # The description already says what a weight of 0.01 means: not repeated after it.
     st.markdown(
-        f"`srcgrade fit-weights` found the non-negative weights that agree best with the stars "
-        f"({preset.description}) A weight the data did not support is shown as 0.01."
+        "`srcgrade fit-weights` found the non-negative weights that agree best with the stars: "
+        + md(readable(preset.description, labels))
     )
     if preset.rubric and preset.rubric != ctx.rubric.id:
         st.caption(
             f"These weights are for the rubric `{preset.rubric}`; you are viewing "
             f"`{ctx.rubric.id}`. Choose that rubric in the sidebar to compare them with yours."
         )
-    comparable = preset.rubric in (None, ctx.rubric.id)
+    comparable = preset.fits(ctx.rubric)
     names = list(dict.fromkeys([*preset.weights, *(ctx.criteria if comparable else [])]))
     table = pd.DataFrame({
         "criterion": [labels.get(c, c) for c in names],
@@ -191,16 +232,27 @@ else:
     st.dataframe(table, hide_index=True, width="stretch",
                  alt="Fitted weights beside the weights currently chosen on the sliders.")
     if comparable:
+        # Pressing it when the sliders hold these weights already (they are the rubric's
+        # defaults) did nothing, with no word why.
+        already = holds(ctx.weights, preset.weights)
         st.button("Use the fitted weights", on_click=apply_weights,
-                  args=(ctx, dict(preset.weights)))
+                  args=(ctx, dict(preset.weights)), disabled=already,
+                  help="The sliders hold these weights already." if already else None)
+        if already:
+            st.caption("The sliders hold these weights already (your weight = fitted weight), "
+                       "so the button has nothing to change: move a slider to compare.")
     fitted = read(FITTED_REPORT)
     if fitted is not None:
         fitted_summary, _ = report_tables(fitted)
         rows = fitted_summary[fitted_summary["measure"] == "Spearman rho with stars"]
+        # When the report's own weights are this preset, its figures are the headline ones:
+        # said so, rather than shown as if they were another result.
+        same = FITTED_PRESET in fitted_presets(report)
         st.caption(
-            "With the fitted weights: " + "; ".join(
-                f"{r.file} rho {r.rubric:.2f}" for r in rows.itertuples()
-            ) + f" (docs/{FITTED_REPORT.name}). The stories figure is in-sample: the weights were "
+            ("These fitted weights are the ones behind the figures at the top of the page, so "
+             "the figures are the same there: " if same else "With the fitted weights: ")
+            + "; ".join(f"{r.file} rho {r.rubric:.2f}" for r in rows.itertuples())
+            + f" (docs/{FITTED_REPORT.name}). The stories figure is in-sample: the weights were "
             "fitted on that file; the cross-validated figure above is the honest one."
         )
 

@@ -16,16 +16,20 @@ if ranked.empty:
     st.info("No articles loaded yet.")
     st.stop()
 
-st.subheader("Peer-reviewed reporting against promotional copy")
+st.subheader("Peer-reviewed reporting against promotional copy, question by question")
 st.markdown(
-    "Each dot is one article's score on one question; the boxes show the middle half of each "
-    "genre. Do journalists who report a study score differently from promotional pages?"
+    "Each mark is one article's score on one question; colour and shape give its genre, and the "
+    "legend says how many articles each genre has (n). A genre with 5 or more articles also gets "
+    "a box around its middle half. With one or two articles in a genre, the chart shows those "
+    "articles, not the genre: do not generalise from them. Do journalists who report a study "
+    "score differently from promotional pages?"
 )
 long = data.long_scores(ranked, ctx.rubric)
 means = long.groupby(["label", "genre"])["score"].mean().round(0)
 chart(
     charts.genre_strip(long),
-    alt="Box and dot plot of criterion scores by genre. Genre averages: "
+    alt="Dot plot of each article's score per question, by genre (boxes only for genres of 5 or "
+    "more articles). Genre averages: "
     + "; ".join(f"{g} {c}: {v:.0f}" for (c, g), v in means.items()),
     key="genre_chart",
 )
@@ -42,8 +46,10 @@ left, right = st.columns(2, gap="large")
 with left:
     chart(
         charts.radar([(titles[a], score_a.scores()), (titles[b], score_b.scores())], labels),
-        alt=f"Radar chart overlaying the criterion scores of '{titles[a]}' (solid) and "
-        f"'{titles[b]}' (dashed).",
+        alt=(f"Radar chart overlaying the criterion scores of '{titles[a]}' (solid) and "
+             f"'{titles[b]}' (dashed)." if len(labels) <= charts.RADAR_MAX else
+             f"Bar chart of the criterion scores of '{titles[a]}' (plain bars) and "
+             f"'{titles[b]}' (hatched bars)."),
         key="compare_radar",
     )
 with right:

@@ -4,11 +4,24 @@ import pandas as pd
 import streamlit as st
 
 from srcgrade import weigh
+from srcgrade.corpus import WeightPreset
 from srcgrade.ui import charts
-from srcgrade.ui.session import apply_weights, chart, context
+from srcgrade.ui.session import apply_weights, chart, context, md
 
 LINES = 8  # articles drawn in the sweep chart (the best ones now), so it stays readable
 RANGE_ROWS = 25
+
+
+def short_name(preset: WeightPreset) -> str:
+    """A preset's name for its button: without the rubric it is for (the page shows only that
+    rubric's presets), in words: 'health-news-review-equal' is "Equal weights". The whole name
+    cut to fit the button read "Use 'health-news-review-equ…"."""
+    name = preset.name
+    if preset.rubric and name.startswith(f"{preset.rubric}-"):
+        name = name[len(preset.rubric) + 1:]
+    words = name.replace("-", " ").replace("_", " ").strip() or preset.name
+    words = words[0].upper() + words[1:]
+    return words if "weight" in words.lower() else f"{words} weights"
 
 ctx = context()
 ranked = ctx.ranked
@@ -25,28 +38,34 @@ current = pd.DataFrame(
     {
         "criterion": [labels[c] for c in ctx.criteria],
         "question": [ctx.rubric.criteria[c].question for c in ctx.criteria],
-        "rubric's weight": [ctx.rubric.criteria[c].weight for c in ctx.criteria],
-        "weight now": [ctx.weights[c] for c in ctx.criteria],
+        # two decimals, as the sliders show them (0.759 would read as another weight than 0.76)
+        "rubric's weight": [f"{ctx.rubric.criteria[c].weight:.2f}" for c in ctx.criteria],
+        "weight now": [f"{ctx.weights[c]:.2f}" for c in ctx.criteria],
         "share of the total": [
             f"{ctx.weights[c] / max(1e-9, sum(ctx.weights.values())):.0%}" for c in ctx.criteria
         ],
     }
 )
-st.dataframe(current, hide_index=True, width="stretch",
-             alt="The criteria with their question, the rubric's weight and the current weight.")
+# A static table: its cells wrap, so a long question is read whole and every column is in view
+# (an interactive one cut the questions off and pushed "weight now" out of sight). st.table
+# renders Markdown in cells, so the rubric's text is escaped with md().
+st.table(current.map(md), hide_index=True, border="horizontal",
+         alt="The criteria with their question, the rubric's weight, the current weight and its "
+         "share of the total.")
 if ctx.weight_note:
     st.warning(ctx.weight_note)
 
 presets = {
-    name: p for name, p in ctx.ratings.presets.items() if p.rubric in (None, ctx.rubric.id)
+    name: p for name, p in ctx.ratings.presets.items() if p.fits(ctx.rubric)
 }
 if presets:
     st.subheader("Saved weightings")
     for name, preset in presets.items():
         cols = st.columns([1, 3])
-        cols[0].button(f"Use '{name}'", key=f"preset_{name}", on_click=apply_weights,
-                       args=(ctx, preset.weights))
-        cols[1].caption(f"{preset.description} ({preset.path})")
+        cols[0].button(f"Use: {short_name(preset)}", key=f"preset_{name}",
+                       on_click=apply_weights, args=(ctx, preset.weights),
+                       help=f"Set the sliders to the preset `{name}`.", width="stretch")
+        cols[1].caption(f"**{md(name)}**: {md(preset.description)} ({md(preset.path)})")
 
 if ranked.empty:
     st.stop()

@@ -8,12 +8,15 @@ Article titles are HTML-escaped before they become labels: plotly renders a few 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from srcgrade.export import GENRES
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies (Okabe & Ito 2008).
 GENRE_COLOURS = {
@@ -37,12 +40,32 @@ FONT = {"size": 16, "color": "#1a1a1a"}
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 ROW_PX = 30  # height per bar of a horizontal bar chart, enough for a 16 px label
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+RADAR_MAX = 8  # more criteria than this and a radar's labels crowd and run off the chart: bars
+BOX_MIN = 5  # a box of fewer articles than this draws a spread that is not there: dots only
 
 
 def genre_colour(genre: str) -> str:
     if genre in GENRE_COLOURS:
         return GENRE_COLOURS[genre]
     return _SPARE[sum(map(ord, genre)) % len(_SPARE)]
+
+
+def genre_order(genre: str) -> tuple[int, str]:
+    """Sort key of a genre: the core's genres in their order (srcgrade.export.GENRES, the list
+    Score your own offers; "other" last), any genre outside it before "other", by name. Every
+    chart's legend lists the genres in this one order, so a class does not have to find the
+    same genre in a new place on each chart."""
+    known = [g for g in GENRES if g != "other"]
+    if genre in known:
+        return known.index(genre), ""
+    return (len(known) + 1, "") if genre == "other" else (len(known), genre)
+
+
+def by_genre(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The rows of each genre, genres in :func:`genre_order` (the legend order of every chart)."""
+    groups = {str(g): rows for g, rows in frame.groupby("genre", sort=False)}
+    for genre in sorted(groups, key=genre_order):
+        yield genre, groups[genre]
 
 
 def label(text: object, limit: int = 48) -> str:
@@ -91,7 +114,7 @@ def totals_bar(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars of the totals, best at the top, one colour per genre."""
     fig = _figure()
     order = [label(t) for t in frame["title"]]
-    for genre, group in frame.groupby("genre", sort=False):
+    for genre, group in by_genre(frame):
         fig.add_trace(
             go.Bar(
                 x=group["total"].round(1),
@@ -109,25 +132,59 @@ def totals_bar(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, height=max(260, 48 * len(frame) + 90), barmode="overlay")
 
 
+def key_numbers(frame: pd.DataFrame) -> list[str]:
+    """The number each article carries on the evidence-and-tone chart: its rank when the frame
+    has one (the same number as in the ranking table), else its position."""
+    if "rank" in frame.columns:
+        return [str(int(r)) for r in frame["rank"]]
+    return [str(i) for i in range(1, len(frame) + 1)]
+
+
+def number_sides(x: Sequence[float], y: Sequence[float]) -> list[str]:
+    """Where each point's number goes: above its marker, below when another marker sits just
+    above, beside it when one sits below too, so a number is never printed over a marker.
+
+    A 16 px number above a 16 px marker spans about 1.5 to 5 units of the 0-100 axes of the
+    600 px chart, and half a unit either side; a marker within 5 units across and 7 up (or
+    down) would be in its way.
+    """
+    sides = []
+    for i, (xi, yi) in enumerate(zip(x, y, strict=True)):
+        near = [yj - yi for j, (xj, yj) in enumerate(zip(x, y, strict=True))
+                if j != i and abs(xj - xi) < 5 and abs(yj - yi) < 7]
+        above, below = any(d >= 0 for d in near), any(d < 0 for d in near)
+        if not above:
+            sides.append("top center")
+        elif not below:
+            sides.append("bottom center")
+        else:
+            sides.append("middle left" if xi > 50 else "middle right")
+    return sides
+
+
 def evidence_tone(frame: pd.DataFrame, labels: bool = True) -> go.Figure:
-    """x = evidence, y = tone, one labelled point per article, quadrants named in plain words."""
+    """x = evidence, y = tone, one point per article, quadrants named in plain words.
+
+    Each point carries a number (its rank) rather than its title: titles cut to fit collided
+    with other markers and hid what the article is about. The page lists the numbers with the
+    whole titles under the chart (see :func:`key_numbers`); hovering shows the title too.
+    """
     fig = _figure()
-    frame = frame.sort_values(["evidence", "tone"])
-    # Neighbouring points get their labels on alternating sides, so close points stay readable.
-    # Labels go towards the middle of the chart (plotly clips text outside the plot area).
-    right = ["middle right", "top right", "bottom right"]
-    left = ["middle left", "top left", "bottom left"]
-    frame = frame.assign(side=[(left if x > 60 else right)[i % 3]
-                               for i, x in enumerate(frame["evidence"].fillna(0))])
-    for genre, group in frame.groupby("genre", sort=False):
+    frame = frame.assign(
+        number=key_numbers(frame), x=frame["evidence"].fillna(0), y=frame["tone"].fillna(0)
+    )
+    frame = frame.assign(side=number_sides(list(frame["x"]), list(frame["y"])))
+    for genre, group in by_genre(frame):
         fig.add_trace(
             go.Scatter(
                 x=group["evidence"].round(1),
                 y=group["tone"].round(1),
                 mode="markers+text" if labels else "markers",
-                text=[label(t, 32) for t in group["title"]],
+                text=list(group["number"]),
                 textposition=list(group["side"]),
-                textfont={"size": 14},
+                textfont={"size": 16, "color": "#1a1a1a"},
+                cliponaxis=False,  # a number above a point at the top edge stays whole
+                customdata=[label(t, 80) for t in group["title"]],
                 name=label(genre),
                 marker={
                     "size": 16,
@@ -135,7 +192,8 @@ def evidence_tone(frame: pd.DataFrame, labels: bool = True) -> go.Figure:
                     "symbol": GENRE_SYMBOLS.get(str(genre), "circle"),
                     "line": {"width": 1, "color": "#222"},
                 },
-                hovertemplate="%{text}<br>evidence %{x:.0f}, tone %{y:.0f}<extra></extra>",
+                hovertemplate="%{text}. %{customdata}<br>evidence %{x:.0f}, tone %{y:.0f}"
+                "<extra></extra>",
             )
         )
     line = {"color": "#999", "dash": "dot", "width": 1}
@@ -163,70 +221,177 @@ def evidence_tone(frame: pd.DataFrame, labels: bool = True) -> go.Figure:
     return _layout(fig, height=600, margin={"l": 10, "r": 10, "t": 50, "b": 40})
 
 
+def _wrapped(text: str, width: int) -> str:
+    """A label broken into lines of at most ``width`` characters, escaped for plotly."""
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def _values(values: Mapping[str, float | None], criteria: Sequence[str]) -> list[float | None]:
+    """The scores in the criteria's order, rounded; None where a criterion does not apply."""
+    r = [values.get(c) for c in criteria]
+    return [None if v is None or np.isnan(v) else round(float(v), 1) for v in r]
+
+
+def _series_name(name: str, values: Sequence[float | None], labels: Sequence[str]) -> str:
+    """A series' legend entry, naming the criteria that do not apply to it (no point or bar)."""
+    missing = [labels[i] for i, v in enumerate(values) if v is None]
+    if not missing:
+        return label(name, 40)
+    # on a line of its own: a legend entry does not wrap, and a narrow column would cut it
+    return label(name, 40) + "<br>" + label(f"n/a: {', '.join(missing)}", 40)
+
+
 def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
           labels: Mapping[str, str]) -> go.Figure:
-    """One closed polygon per series over the criteria in a fixed order, radial range 0-100."""
+    """One closed polygon per series over the criteria in a fixed order, radial range 0-100.
+
+    Above RADAR_MAX criteria the labels of a radar crowd each other and run off the sides of a
+    narrow column, so the same scores are drawn as bars (:func:`criterion_bars`) instead.
+    """
+    if len(labels) > RADAR_MAX:
+        return criterion_bars(series, labels)
     criteria = list(labels)
-    names = [html.escape(labels[c]).replace(" ", "<br>", 1) if len(labels[c]) > 9
-             else html.escape(labels[c]) for c in criteria]
+    names = [_wrapped(labels[c], 12) for c in criteria]
     theta = [*names, names[0]] if criteria else []
     fig = _figure()
     for i, (name, values) in enumerate(series):
-        r = [values.get(c) for c in criteria]
-        r = [None if v is None or np.isnan(v) else round(float(v), 1) for v in r]
+        r = _values(values, criteria)
         colour = SERIES[i % len(SERIES)]
         fig.add_trace(
             go.Scatterpolar(
                 r=[*r, r[0]] if r else [],
                 theta=theta,
-                name=label(name, 40),
+                name=_series_name(name, r, [labels[c] for c in criteria]),
                 fill="toself" if i == 0 else "none",
                 opacity=0.85,
                 line={"color": colour, "width": 3, "dash": "solid" if i == 0 else "dash"},
-                connectgaps=True,
+                # A criterion that does not apply leaves a gap: a line drawn across its axis
+                # would suggest a score there.
+                connectgaps=False,
+                hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
             )
         )
+    # Plotly does not make room for the angular labels: the margins are worked out from the
+    # longest line (about 8 px a character at 14 px) so no label is cut at the chart's edge.
+    longest = max((len(line) for c in criteria for line in textwrap.wrap(labels[c], 12)),
+                  default=0)
+    side = max(40, 8 * longest + 16)
     fig.update_layout(
         polar={
-            "radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100], "angle": 45,
-                           "tickangle": 45, "tickfont": {"size": 12, "color": "#555"}},
+            # No numbers on the radial axis: they were printed over the polygons. The rings are
+            # named in a note above the chart instead.
+            "radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
+                           "showticklabels": False},
             "angularaxis": {"tickfont": {"size": 14}, "direction": "clockwise", "rotation": 90},
-        }
+        },
+        annotations=[{"x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
+                      "yanchor": "bottom", "yshift": 24, "showarrow": False,
+                      "text": "Rings: 20, 40, 60, 80; the edge is 100",
+                      "font": {"size": 13, "color": "#555"}}],
     )
-    return _layout(fig, height=470, legend={"orientation": "h", "y": -0.2},
-                   margin={"l": 70, "r": 70, "t": 50, "b": 90})
+    return _layout(fig, height=470, legend={"orientation": "h", "y": -0.12, "x": 0},
+                   margin={"l": side, "r": side, "t": 70, "b": 60})
+
+
+def criterion_bars(series: Sequence[tuple[str, Mapping[str, float | None]]],
+                   labels: Mapping[str, str]) -> go.Figure:
+    """Per criterion a bar for each series, criteria top to bottom in the rubric's order: the
+    radar's stand-in for long rubrics, where every label stays whole and readable. A criterion
+    that does not apply gets no bar, and "n/a" where the bar would start."""
+    criteria = list(labels)
+    names = [_wrapped(labels[c], 20) for c in criteria]
+    fig = _figure()
+    for i, (name, values) in enumerate(series):
+        r = _values(values, criteria)
+        fig.add_trace(
+            go.Bar(
+                x=[0 if v is None else v for v in r],
+                y=names,
+                orientation="h",
+                name=_series_name(name, r, [labels[c] for c in criteria]),
+                marker={"color": SERIES[i % len(SERIES)],
+                        # hatched after the first, like the radar's dashed line (and in print)
+                        "pattern": {"shape": "" if i == 0 else "/", "fillmode": "overlay",
+                                    "fgcolor": "white", "solidity": 0.3}},
+                text=["n/a" if v is None else f"{v:.0f}" for v in r],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_yaxes(autorange="reversed", dtick=1, tickmode="linear", title=None)
+    # three ticks: the chart often sits in a narrow column, where six ran into each other
+    fig.update_xaxes(range=[0, 100], title="Score (0-100)", tickvals=[0, 50, 100])
+    # room for two 16 px lines of label, and for each series' bar
+    rows = len(criteria) * max(2 * ROW_PX - 8, 16 * len(series) + 20)
+    return _layout(fig, barmode="group", bargap=0.25, height=rows + 150,
+                   legend={"title": {"text": ""}, "orientation": "h", "x": 0, "y": 1.0,
+                           "yanchor": "bottom"},
+                   # the right margin holds a full bar's "100" (drawn outside the plot)
+                   margin={"l": 10, "r": 40, "t": 70, "b": 10})
 
 
 def genre_strip(long: pd.DataFrame) -> go.Figure:
-    """Per criterion, a box and every article's score as a point, one colour per genre."""
+    """Per criterion (one row each, labels whole), every article's score as a point, one colour
+    per genre, genres in the legend order of every chart, each with its number of articles.
+
+    A box is drawn only for a genre of at least BOX_MIN articles: the box of one or two articles
+    is a tick that looks like a spread, and invites a class to generalise from one example.
+    """
     fig = _figure()
-    for genre, group in long.groupby("genre", sort=False):
+    counts = long.groupby("genre")["id"].nunique()
+    rows = list(dict.fromkeys(long["label"]))
+    genres = 0
+    for genre, group in by_genre(long):
+        n = int(counts[genre])
+        box = n >= BOX_MIN
+        genres += 1
+        marker = {"color": genre_colour(genre), "size": 10,
+                  "symbol": GENRE_SYMBOLS.get(genre, "circle"),
+                  "line": {"width": 1, "color": "#222"}}
         fig.add_trace(
             go.Box(
-                x=group["label"],
-                y=group["score"].round(1),
-                name=label(genre),
-                marker_color=genre_colour(str(genre)),
+                x=group["score"].round(1),
+                y=group["label"],
+                orientation="h",
+                name=f"{label(genre)} (n={n})",
+                legendgroup=genre,
+                showlegend=False,
+                marker=marker,
+                line={"width": 2 if box else 0},
+                fillcolor=None if box else "rgba(0,0,0,0)",
                 boxpoints="all",
-                jitter=0.4,
+                jitter=0.5,
                 pointpos=0,
+                hoveron="boxes+points" if box else "points",
                 text=[label(t, 40) for t in group["title"]],
-                hovertemplate="%{text}<br>%{x}: %{y:.0f}<extra></extra>",
+                hovertemplate="%{text}<br>%{y}: %{x:.0f}<extra></extra>",
             )
         )
-    fig.update_yaxes(range=[0, 105], title="Score (0-100)")
-    fig.update_xaxes(title=None)
-    return _layout(fig, boxmode="group", height=460)
+        # The legend entry, a marker like the points (a box without lines has an empty icon).
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=marker,
+                                 name=f"{label(genre)} (n={n})", legendgroup=genre))
+    fig.update_xaxes(range=[-3, 105], title="Score (0-100)", tickvals=[0, 20, 40, 60, 80, 100])
+    fig.update_yaxes(categoryorder="array", categoryarray=rows, autorange="reversed",
+                     dtick=1, tickmode="linear", title=None)
+    per_row = max(ROW_PX + 6, 11 * genres + 12)
+    return _layout(fig, boxmode="group", height=len(rows) * per_row + 130,
+                   legend={"title": {"text": "Genre (articles)"}})
 
 
 def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
-    """Score of A minus score of B per criterion: bars right favour A, left favour B."""
+    """Score of A minus score of B per criterion: bars right favour A, left favour B.
+
+    Drawn in half a page: labels over 20 characters break onto a second line (a long label
+    took most of the width and squeezed the bars), and the axis has room for "+100".
+    """
     colours = ["#0072B2" if v >= 0 else "#D55E00" for v in diff["difference"].fillna(0)]
     texts = ["n/a" if pd.isna(v) else f"{v:+.0f}" for v in diff["difference"]]
+    names = [_wrapped(str(t), 20) for t in diff["label"]]
     fig = _figure(
         go.Bar(
             x=diff["difference"].fillna(0).round(1),
-            y=diff["label"],
+            y=names,
             orientation="h",
             marker_color=colours,
             text=texts,
@@ -236,11 +401,13 @@ def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
         )
     )
     fig.add_vline(x=0, line={"color": "#333", "width": 1})
-    fig.update_xaxes(range=[-105, 105], title="← second better  |  first better →")
+    fig.update_xaxes(range=[-130, 130], tickvals=[-100, -50, 0, 50, 100],
+                     title={"text": "← second better  |  first better →", "font": {"size": 14}})
     # Every criterion labelled: plotly drops every other category label once rows get tight
     # (16 criteria at a fixed 320 px), so the chart grows with the rows and dtick=1 keeps all.
     fig.update_yaxes(autorange="reversed", dtick=1, tickmode="linear")
-    return _layout(fig, height=max(320, ROW_PX * len(diff) + 110), showlegend=False)
+    per_row = 2 * ROW_PX - 8 if any("<br>" in n for n in names) else ROW_PX
+    return _layout(fig, height=max(320, per_row * len(diff) + 110), showlegend=False)
 
 
 def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: float,

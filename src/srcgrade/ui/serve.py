@@ -3,8 +3,10 @@
 A served dashboard does nothing until a browser has loaded Streamlit's front end and opened a
 session; only then does ``app.py`` run and load and score the corpus. This launcher starts the same
 server (Streamlit's own command line, same options) and meanwhile fills the caches the first run
-reads (``session.warm``, in a thread), so the two overlap. ``./dev app`` starts the dashboard
-this way; ``streamlit run app.py`` works too, without the head start.
+reads (``session.warm``, in a thread), so the two overlap; once the first page is served, the
+same thread scores the corpus with the other rubrics too (``session.warm_others``), so the first
+switch of rubric is quick. ``./dev app`` starts the dashboard this way; ``streamlit run app.py``
+works too, without the head start.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import time
 from srcgrade.ui.handover import quick_handover
 
 _STARTUP_WAIT_S = 30
+# How long the other rubrics' warm-up waits for a first page to be served: if no browser has
+# come by then, nothing competes with it.
+_FIRST_RUN_WAIT_S = 30
 WARM_UP_THREAD = "srcgrade-warm-up"
 
 
@@ -28,6 +33,25 @@ def _server_started() -> bool:
     from streamlit.runtime.runtime import RuntimeState
 
     return Runtime.exists() and Runtime.instance().state is not RuntimeState.INITIAL
+
+
+def _first_run_finished() -> bool:
+    """Whether a browser session has had a script run finish: Streamlit counts them per session
+    (``script_run_count``, not a public API; if it changes, the warm-up of the other rubrics
+    waits out _FIRST_RUN_WAIT_S instead)."""
+    from streamlit.runtime import Runtime
+
+    try:
+        sessions = Runtime.instance()._session_mgr.list_active_sessions()
+        return any(info.script_run_count > 0 for info in sessions)
+    except Exception:
+        return False
+
+
+def _wait_for_first_run(timeout: float = _FIRST_RUN_WAIT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while not _first_run_finished() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _not_from_warm_up(record: logging.LogRecord) -> bool:
@@ -64,6 +88,11 @@ def _warm() -> None:
 
             map_loaded_modules()
             session.warm()
+        # The other rubrics only once the first page is served: scored meanwhile, they slowed
+        # it; scored now, the first switch of rubric finds them ready.
+        _wait_for_first_run()
+        with quick_handover():
+            session.warm_others()
     except Exception:  # the first run does the same work again and shows the error there
         logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
 

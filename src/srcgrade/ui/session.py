@@ -77,7 +77,7 @@ def slider_max(rubric: Rubric, presets: Mapping[str, WeightPreset] | None = None
     weight rounded up to the next half, so no weight has to be cut down to fit its slider.
     """
     weights = list(rubric.default_weights().values())
-    weights += [w for preset in (presets or {}).values() if preset.rubric in (None, rubric.id)
+    weights += [w for preset in (presets or {}).values() if preset.fits(rubric)
                 for w in preset.weights.values()]
     return max(SLIDER_MAX, math.ceil(max(weights, default=0.0) * 2) / 2)
 
@@ -146,6 +146,24 @@ def warm() -> None:
     rubric_id = default_rubric_id(ratings)
     if rubric_id is not None:
         cached_corpus(str(root), key, rubric_id)
+
+
+def warm_others() -> None:
+    """Score the corpus with every other rubric of the ratings folder, into the same cache.
+
+    ``srcgrade.ui.serve`` calls it after the first page is served: the first switch to another
+    rubric then finds its scores ready (scoring them then took about 2.5 s), and the first page
+    is not slowed by the work (both would want the one interpreter lock).
+    """
+    root = default_ratings_dir()
+    if not root.is_dir():
+        return
+    key = fingerprint(root)
+    ratings = cached_ratings(str(root), key)
+    default = default_rubric_id(ratings)
+    for rubric_id in sorted(ratings.rubrics):
+        if rubric_id != default:
+            cached_corpus(str(root), key, rubric_id)
 
 
 def _pick_rubric(ratings: Ratings) -> str | None:

@@ -255,7 +255,8 @@ def radar_against_corpus(ctx: Context, score: ArticleScore, key: str, name: str 
     fig = charts.radar([(name, score.scores()), ("Corpus average", mean)], ctx.labels())
     values = ", ".join(f"{ctx.labels()[c]} {fmt(score.scores().get(c))} (average "
                        f"{fmt(mean.get(c))})" for c in ctx.criteria)
-    chart(fig, alt=f"Radar chart of this article's criterion scores against the corpus average: "
+    kind = "Bar chart" if len(ctx.criteria) > charts.RADAR_MAX else "Radar chart"
+    chart(fig, alt=f"{kind} of this article's criterion scores against the corpus average: "
                    f"{values}.", key=key)
 
 
@@ -280,20 +281,21 @@ def article_view(
     with right:
         st.markdown("#### Against the corpus average")
         radar_against_corpus(ctx, score, key=f"{key}_radar")
-        st.markdown("#### Scores at a glance")
-        glance = pd.DataFrame(
-            {
-                "criterion": [ctx.labels()[c] for c in ctx.criteria],
-                "machine": [fmt(score.criteria[c].score) for c in ctx.criteria],
-                "level": [str(score.criteria[c].level or "n/a") for c in ctx.criteria],
-                "expert level": [
-                    str(expert[c].level) if expert and c in expert else "—" for c in ctx.criteria
-                ],
-                "weight now": [ctx.weights.get(c) for c in ctx.criteria],
-            }
-        )
-        st.dataframe(glance, hide_index=True, width="stretch", key=f"{key}_glance",
-                     alt="Each criterion's machine score and level, the expert level and weight.")
+    # Full width: in the narrow column the expert level and the weight were scrolled out of view.
+    st.markdown("#### Scores at a glance")
+    glance = pd.DataFrame(
+        {
+            "criterion": [ctx.labels()[c] for c in ctx.criteria],
+            "machine": [fmt(score.criteria[c].score) for c in ctx.criteria],
+            "level": [str(score.criteria[c].level or "n/a") for c in ctx.criteria],
+            "expert level": [
+                str(expert[c].level) if expert and c in expert else "—" for c in ctx.criteria
+            ],
+            "weight now": [f"{ctx.weights.get(c, 0.0):.2f}" for c in ctx.criteria],
+        }
+    )
+    st.dataframe(glance, hide_index=True, width="stretch", key=f"{key}_glance",
+                 alt="Each criterion's machine score and level, the expert level and weight.")
     st.markdown("### Each criterion explained")
     criterion_details(ctx.rubric, score, expert, key=key)
     claims_table(score, key)
