@@ -96,13 +96,13 @@ def tone_key(points: pd.DataFrame) -> None:
 
 def question_grid(top: pd.DataFrame, criteria: list[str], labels: dict[str, str]) -> pd.DataFrame:
     """The scores turned round: a row per question, its label whole, and a column per article
-    headed by its rank (a tie's second column is "#3b"). Sixteen questions fit down a page;
-    across it, beside the titles, they did not fit even four."""
+    headed by its rank (tied articles' columns are "#3", "#3-2", "#3-3"...). Sixteen questions
+    fit down a page; across it, beside the titles, they did not fit even four."""
     grid = pd.DataFrame({"question": [labels[c] for c in criteria]})
     seen: dict[int, int] = {}
     for rank, (_, row) in zip(top["rank"], top.iterrows(), strict=True):
         seen[rank] = seen.get(rank, 0) + 1
-        head = f"#{rank}" + ("" if seen[rank] == 1 else "abcdefghij"[seen[rank] - 1])
+        head = f"#{rank}" + ("" if seen[rank] == 1 else f"-{seen[rank]}")
         grid[head] = [row[c] for c in criteria]
     return grid
 

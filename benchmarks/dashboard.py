@@ -198,6 +198,8 @@ def cold_start(ratings: Path, browser: bool, launcher: list[str] = STREAMLIT_RUN
             "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000
         )
         finished = time.perf_counter()
+        # The charts sit below the ranking tables and are drawn when scrolled into view.
+        page.locator("[data-testid='stPlotlyChart']").first.scroll_into_view_if_needed()
         page.wait_for_selector("[data-testid='stPlotlyChart'] .ytick text", timeout=300_000)
         drawn = time.perf_counter()
         if finished_frames:

@@ -292,3 +292,22 @@ def test_first_switch_to_the_other_rubric_scores_nothing_after_the_warm_up(app_r
     at.selectbox(key="pick_rubric").select(HNR).run()
     no_exceptions(at)
     assert at.slider(key=f"w_{HNR}_no_mongering")  # the other rubric's sidebar, from the cache
+
+
+def test_overview_gives_tied_articles_columns_of_their_own(make_app, app_ratings):
+    """A corpus with the same text many times (a syndicated story) ties many articles at one
+    rank; the question table's headers ran out of letters after ten and the page failed."""
+    import yaml
+
+    seed = app_ratings / "articles" / "vox-mdma-self-experience.yaml"
+    doc = yaml.safe_load(seed.read_text(encoding="utf-8"))
+    for copy in range(14):
+        (app_ratings / "articles" / f"copy-{copy}.yaml").write_text(
+            yaml.safe_dump({**doc, "id": f"copy-{copy}", "title": f"Copy {copy}"}),
+            encoding="utf-8")
+    at = make_app()
+    no_exceptions(at)
+    grid = _table(at, "question").value
+    heads = list(grid.columns[1:])
+    assert len(heads) == len(set(heads)) == 19
+    assert "#1-15" in heads
