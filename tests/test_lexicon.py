@@ -188,23 +188,29 @@ entries:
 """
 
 
+def _load_with_a_broken_entry(tmp_path, entry_yaml: str) -> tuple:
+    """Load the trial lexicon with one more entry, which must be refused while "ok" still loads;
+    the file's path and the problems reported."""
+    from srcgrade.lexicon import load_lexicon
+
+    path = tmp_path / "trial.yaml"
+    path.write_text(_EMPTY_MATCH_LEXICON + entry_yaml, encoding="utf-8")
+    lexicon, problems = load_lexicon(path)
+    assert lexicon is not None and [e.rule for e in lexicon.entries] == ["trial.ok"]
+    return path, problems
+
+
 @pytest.mark.parametrize(
     "pattern", [r"(?:very\s+)?", "zz*|", r"(?=x)", r"\b", r"(?:ab)?c{0,2}", r"(?i:x)*"]
 )
 def test_a_pattern_that_can_match_empty_text_is_refused_with_its_line(tmp_path, pattern):
     """Such a pattern made every scan spin forever at the end of the text; now the loader says
     where it is, and the other entries still load."""
-    from srcgrade.lexicon import load_lexicon
-
-    path = tmp_path / "trial.yaml"
-    path.write_text(
-        _EMPTY_MATCH_LEXICON
-        + f"  - id: empty\n    pattern: '{pattern}'\n    strength: 1.0\n    source: s\n"
-        + '    message: "m"\n    examples: {fire: ["x"]}\n',
-        encoding="utf-8",
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        f"  - id: empty\n    pattern: '{pattern}'\n    strength: 1.0\n    source: s\n"
+        '    message: "m"\n    examples: {fire: ["x"]}\n',
     )
-    lexicon, problems = load_lexicon(path)
-    assert lexicon is not None and [e.rule for e in lexicon.entries] == ["trial.ok"]
     assert [str(p) for p in problems] == [
         f"{path}:15: entry 'empty': pattern can match empty text; make every alternative match "
         "at least one character (no `x?`, `x*` or lookaround alone)"
@@ -249,17 +255,11 @@ def test_the_bundled_institution_entry_does_not_credit_a_named_person_twice():
 
 
 def test_unless_right_after_must_name_an_entry_of_the_same_lexicon(tmp_path):
-    from srcgrade.lexicon import load_lexicon
-
-    path = tmp_path / "trial.yaml"
-    path.write_text(
-        _EMPTY_MATCH_LEXICON
-        + "  - id: place\n    pattern: '\\bat\\s+Oslo\\b'\n    unless_right_after: [ok, okay]\n"
-        + '    strength: 1.0\n    source: s\n    message: "m"\n    examples: {fire: ["at Oslo"]}\n',
-        encoding="utf-8",
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: place\n    pattern: '\\bat\\s+Oslo\\b'\n    unless_right_after: [ok, okay]\n"
+        '    strength: 1.0\n    source: s\n    message: "m"\n    examples: {fire: ["at Oslo"]}\n',
     )
-    lexicon, problems = load_lexicon(path)
-    assert lexicon is not None and [e.rule for e in lexicon.entries] == ["trial.ok"]
     assert [str(p) for p in problems] == [
         f"{path}:16: entry 'place': unless_right_after names okay, which is no entry of this "
         "lexicon; use the id of an entry in this file"

@@ -138,14 +138,13 @@ def warm() -> None:
     A first run that starts sooner waits for the same cache entry rather than computing it twice
     (Streamlit locks each entry while it is computed).
     """
-    root = default_ratings_dir()
-    if not root.is_dir():
+    loaded = _cached_default_ratings()
+    if loaded is None:
         return
-    key = fingerprint(root)
-    ratings = cached_ratings(str(root), key)
+    root, key, ratings = loaded
     rubric_id = default_rubric_id(ratings)
     if rubric_id is not None:
-        cached_corpus(str(root), key, rubric_id)
+        cached_corpus(root, key, rubric_id)
 
 
 def warm_others() -> None:
@@ -155,15 +154,24 @@ def warm_others() -> None:
     rubric then finds its scores ready (scoring them then took about 2.5 s), and the first page
     is not slowed by the work (both would want the one interpreter lock).
     """
-    root = default_ratings_dir()
-    if not root.is_dir():
+    loaded = _cached_default_ratings()
+    if loaded is None:
         return
-    key = fingerprint(root)
-    ratings = cached_ratings(str(root), key)
+    root, key, ratings = loaded
     default = default_rubric_id(ratings)
     for rubric_id in sorted(ratings.rubrics):
         if rubric_id != default:
-            cached_corpus(str(root), key, rubric_id)
+            cached_corpus(root, key, rubric_id)
+
+
+def _cached_default_ratings() -> tuple[str, str, Ratings] | None:
+    """The ratings folder the dashboard reads, its cache key and its cached contents; None when
+    there is no such folder."""
+    root = default_ratings_dir()
+    if not root.is_dir():
+        return None
+    key = fingerprint(root)
+    return str(root), key, cached_ratings(str(root), key)
 
 
 def _pick_rubric(ratings: Ratings) -> str | None:
