@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from srcgrade import evaluate
-from srcgrade.cli import main
+from srcgrade.cli import EXIT_PROBLEMS, main
 from srcgrade.corpus import load_ratings, read_weights_file
 from srcgrade.lexicon import example_problems
 from srcgrade.yamlio import schema_errors
@@ -137,7 +137,7 @@ def test_evaluate_gives_the_figures_computed_by_hand(mini, capsys):
     code = main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
                  "--bootstrap", "50", "--min-judged", "5"])
     captured = capsys.readouterr()
-    assert code == 0
+    assert code == EXIT_PROBLEMS
     report = json.loads(captured.out)["datasets"][0]
     assert report["n"] == 5
     assert report["text_flagged"] == 1
@@ -159,7 +159,8 @@ def test_evaluate_gives_the_figures_computed_by_hand(mini, capsys):
 
 def test_evaluate_markdown_names_the_baseline(mini, capsys):
     ratings, data = mini
-    assert main(["evaluate", str(data), "--ratings", str(ratings), "--bootstrap", "20"]) == 0
+    given = ["evaluate", str(data), "--ratings", str(ratings), "--bootstrap", "20"]
+    assert main(given) == EXIT_PROBLEMS
     out = capsys.readouterr().out
     assert "| Spearman rho with stars | 0.90" in out
     assert "article length" in out
@@ -375,8 +376,9 @@ def test_a_criteria_map_adds_to_the_built_in_one(mini, tmp_path, capsys):
     ratings, data = mini
     extra = tmp_path / "map.yaml"
     extra.write_text("costs: costs\n", encoding="utf-8")
-    assert main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
-                 "--bootstrap", "20", "--min-judged", "5", "--criteria-map", str(extra)]) == 0
+    given = ["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
+             "--bootstrap", "20", "--min-judged", "5", "--criteria-map", str(extra)]
+    assert main(given) == EXIT_PROBLEMS
     rows = json.loads(capsys.readouterr().out)["datasets"][0]["criteria"]
     assert next(r for r in rows if r["criterion"] == "harms")["hnr"] == "harms"  # kept
 
@@ -393,7 +395,7 @@ def test_a_criteria_map_with_a_typo_names_the_file_and_line(mini, tmp_path, caps
     unknown_key = tmp_path / "key.yaml"
     unknown_key.write_text("harms: harmz\n", encoding="utf-8")
     assert main(["evaluate", str(data), "--ratings", str(ratings), "--bootstrap", "20",
-                 "--criteria-map", str(unknown_key)]) == 0
+                 "--criteria-map", str(unknown_key)]) == EXIT_PROBLEMS
     err = capsys.readouterr().err
     assert f"{unknown_key}:1: 'harmz' (for harms) is not a criteria key in rated.jsonl" in err
     assert main(["evaluate", str(data), "--ratings", str(ratings), "--criteria-map",
@@ -405,14 +407,14 @@ def test_the_reports_command_reproduces_the_report(mini, tmp_path, capsys):
     ratings, data = mini
     given = ["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
              "--bootstrap", "30", "--seed", "7", "--min-judged", "5"]
-    assert main(given) == 0
+    assert main(given) == EXIT_PROBLEMS
     first = json.loads(capsys.readouterr().out)
     again = shlex.split(first["command"])
     assert again[0] == "srcgrade"
-    assert main(again[1:]) == 0
+    assert main(again[1:]) == EXIT_PROBLEMS  # the same bad lines, skipped again
     second = json.loads(capsys.readouterr().out)
     assert second["datasets"] == first["datasets"]
-    assert main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json"]) == 0
+    assert main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["datasets"] != first["datasets"]
 
 

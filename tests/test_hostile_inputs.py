@@ -166,7 +166,7 @@ def test_validate_lists_all_problems_and_exits_1(ratings_copy, capsys):
 
 def test_rate_skips_broken_articles_says_which_and_rates_the_rest(ratings_copy, capsys):
     add_article(ratings_copy, "empty", " ")
-    assert main(["rate", str(ratings_copy), "--format", "csv"]) == 0
+    assert main(["rate", str(ratings_copy), "--format", "csv"]) == 1  # done, with a file skipped
     captured = capsys.readouterr()
     assert "skipped" in captured.err and "empty.yaml" in captured.err
     assert len(captured.out.strip().splitlines()) == 1 + 5

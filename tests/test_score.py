@@ -474,3 +474,50 @@ def test_numeric_accuracy_explains_its_points_per_verdict():
         assert f"{said} = {contribution.points:+g}" in numeric.explanation
     net = sum(claim_points(criterion, c) for c in result.claims)
     assert f"net {net:+.2f} points" in numeric.explanation
+
+
+def test_hedges_without_a_named_limitation_stay_below_level_4(tmp_path):
+    """The content farm's sixteen "may"/"potentially" add up to level 4 by points, but level 4
+    asks for a named limitation and it names none: the rubric's `level_needs` holds it at 59."""
+    from helpers import copy_ratings
+
+    farm = seed_text("004")
+    result = SCORER.score(farm).criteria["hedging"]
+    assert "limitation" not in {t.finding.kind for t in result.tallies if t.counted}
+    assert result.score == 59 and result.level == 3
+    where = re.search(r"\(level_needs, ([^()]*core\.yaml:\d+)\)", result.explanation)
+    assert where and _rubric_line(where[1]).strip().startswith("level_needs:")
+    # without the key the same points give level 4: the gate, not the points, holds it
+    root = copy_ratings(tmp_path)
+    core = root / "rubrics" / "core.yaml"
+    core.write_text(
+        "".join(line for line in core.read_text().splitlines(True) if "level_needs:" not in line)
+    )
+    ungated = make_scorer(load_ratings(root)).score(farm).criteria["hedging"]
+    assert ungated.level == 4 and ungated.score > 60
+    # a text that names a limitation is scored by its points alone
+    vox = SCORER.score(VOX).criteria["hedging"]
+    assert "level_needs" not in vox.explanation and vox.level == 5
+
+
+def test_a_rubric_naming_a_kind_no_lexicon_makes_is_reported_at_its_line(tmp_path):
+    """A misspelt kind in `reward:` used to score nothing without a word."""
+    from helpers import copy_ratings
+
+    root = copy_ratings(tmp_path)
+    core = root / "rubrics" / "core.yaml"
+    text = core.read_text()
+    text = text.replace("limitation: 1.5}", "limitaton: 1.5}")
+    core.write_text(text)
+    problems = [p for p in load_ratings(root).problems if p.path.endswith("core.yaml")]
+    typo_line = 1 + text.splitlines().index(
+        next(line for line in text.splitlines() if "limitaton" in line)
+    )
+    messages = {p.line: p.message for p in problems}
+    assert "'limitaton'" in messages[typo_line]
+    assert "did you mean 'limitation'" in messages[typo_line]
+    # level_needs now names a kind the criterion no longer counts: reported too, at its own line
+    gate_line = 1 + text.splitlines().index(
+        next(line for line in text.splitlines() if "level_needs:" in line)
+    )
+    assert "could never be reached" in messages[gate_line]

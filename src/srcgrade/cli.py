@@ -56,6 +56,13 @@ def _load(path: Path, warn: bool = True, given_by: str | None = None) -> Ratings
     return ratings
 
 
+def finished(ratings: Ratings, skipped: Iterable[Problem] = ()) -> int:
+    """The exit status of a command that did its work: 1 when it had to leave something out (a
+    broken file in the ratings folder, a bad input line), which it has printed, so a script
+    notices what a person reads on the terminal; its output is complete for everything else."""
+    return EXIT_PROBLEMS if ratings.problems or any(True for _ in skipped) else EXIT_OK
+
+
 def _no_ratings_folder(path: Path, given_by: str | None) -> str:
     """What to do about a ratings path that is no folder, said where the path was set: telling
     someone whose $SRCGRADE_RATINGS is wrong to "set SRCGRADE_RATINGS" does not help."""
@@ -168,7 +175,8 @@ def cmd_rate(args: argparse.Namespace) -> int:
         weights = _weights(args, ratings)
         scorer = engine.make_scorer(ratings, args.rubric)
         scores = [(a.meta, engine.score_article(scorer, a, weights)) for a in ratings.articles]
-        return _write_scores(args, scores, scorer.rubric.criteria)
+        _write_scores(args, scores, scorer.rubric.criteria)
+        return finished(ratings)
     if not dask and not source.exists():
         raise UsageError(f"{source}: no such file or folder")
     if not dask:
@@ -211,7 +219,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
         _warn(problems, limit=SHOWN_LINE_PROBLEMS)
         raise UsageError(str(error)) from None
     _report_skipped(source, problems, written)
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    return finished(ratings, problems)
 
 
 def _report_skipped(source: Path, problems: list[Problem], written: int) -> None:
@@ -271,7 +279,7 @@ def _check_corpus_file(source: Path) -> None:
         raise UsageError(f"{source}: a compressed file; decompress it first (e.g. gunzip -k)")
 
 
-def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]], criteria) -> int:
+def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]], criteria) -> None:
     """A ratings folder's few articles, all at once (a JSONL corpus streams through batch)."""
     fmt = args.format or "table"
     with open_atomic(args.output, binary=fmt == "parquet") as out:
@@ -290,7 +298,6 @@ def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]]
             else:
                 empty = frame.empty
                 out.write("no articles\n" if empty else report.ranking_table(frame, criteria))
-    return EXIT_OK
 
 
 def _frame(pairs: Iterable[tuple[dict, object]]):
@@ -365,7 +372,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(score), indent=2, ensure_ascii=False))
     else:
         print(report.score_report(score), end="")
-    return EXIT_OK
+    return finished(ratings)
 
 
 # --- parser ------------------------------------------------------------------------------------

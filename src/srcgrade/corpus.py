@@ -221,7 +221,8 @@ def _load_config(ratings: Ratings) -> None:
 
 
 def _load_one_rubric(ratings: Ratings, path: Path) -> None:
-    rubric, problems = load_rubric(path, _display(path, ratings.root))
+    kinds = {name: {e.kind for e in lex.entries} for name, lex in ratings.lexicons.items()}
+    rubric, problems = load_rubric(path, _display(path, ratings.root), kinds)
     ratings.problems.extend(problems)
     if rubric is None:
         ratings.failed_rubrics[path.stem] = _display(path, ratings.root)

@@ -688,7 +688,7 @@ def _read(path_text: str, problems: list[Problem]):
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from srcgrade.cli import EXIT_OK, UsageError, _warn
+    from srcgrade.cli import UsageError, _warn, finished
     from srcgrade.output import open_atomic
 
     ratings, scorer, weights = _prepare(args)
@@ -702,10 +702,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     criteria_map = _mapping(args, criteria, ratings)
     mapping = criteria_map.mapping
     datasets = []
+    skipped: list[Problem] = []
     for path_text in args.paths:
         problems: list[Problem] = []
         records, flagged = _read(path_text, problems)
         _warn(problems)
+        skipped += problems
         if len(records) < 3:
             raise UsageError(f"{path_text}: fewer than 3 usable rated texts")
         _warn(criteria_map.unmatched(records, Path(path_text).name), "warning")
@@ -740,7 +742,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             out.write("\n")
         else:
             out.write(markdown_report(report))
-    return EXIT_OK
+    return finished(ratings, skipped)
 
 
 def _shown_argv(args: argparse.Namespace) -> list[str]:
@@ -844,7 +846,7 @@ def markdown_report(report: Mapping[str, Any]) -> str:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> int:
-    from srcgrade.cli import EXIT_OK, UsageError, _warn
+    from srcgrade.cli import UsageError, _warn, finished
     from srcgrade.output import open_atomic
 
     ratings, scorer, _weights = _prepare(args)
@@ -879,7 +881,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> int:
     preset = _preset_document(args, scorer.rubric.id, fit, len(records), flagged)
     with open_atomic(args.output) as out:
         out.write(_preset_yaml(args, scorer.rubric.id, preset, fit, notes))
-    return EXIT_OK
+    return finished(ratings, problems)
 
 
 def _preset_document(

@@ -8,6 +8,7 @@ it (as Vale's ``.vale.ini`` overrides rule files).
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,7 +58,11 @@ class Rubric:
 _NON_PARAMS = {"label", "question", "weight", "method", "levels", "sources", "description"}
 
 
-def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, list[Problem]]:
+def load_rubric(
+    path: Path, display: str | None = None, lexicon_kinds: Mapping[str, set[str]] | None = None
+) -> tuple[Rubric | None, list[Problem]]:
+    """``lexicon_kinds``: the finding kinds each loaded lexicon makes, to report a kind the rubric
+    names that none of its lexicons makes (a typo there would silently score nothing)."""
     doc, problem = load_yaml(path, display)
     if problem:
         return None, [problem]
@@ -85,6 +90,7 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
             origin=Origin(doc.path, doc.line_of(keys)),
             param_lines={k: doc.line_of((*keys, k)) or 0 for k in raw},
         )
+        problems.extend(_kind_problems(doc, criteria[cid], data["lexicons"], lexicon_kinds))
     rubric = Rubric(
         id=data["id"],
         label=data["label"],
@@ -95,6 +101,58 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
         lexicons_line=doc.line_of(("lexicons",)),
     )
     return rubric, problems
+
+
+def _named_kinds(criterion: Criterion) -> list[tuple[tuple[str, ...], str]]:
+    """Every finding kind a criterion's parameters name, with the YAML keys that lead to it."""
+    params = criterion.params
+    named = [
+        ((table, kind), kind) for table in ("reward", "penalise") for kind in params.get(table, {})
+    ]
+    for kind, partners in (params.get("only_with") or {}).items():
+        named += [(("only_with", kind), k) for k in (kind, *partners)]
+    if isinstance(params.get("distinct"), list):
+        named += [(("distinct",), k) for k in params["distinct"]]
+    for level, kinds in (params.get("level_needs") or {}).items():
+        named += [(("level_needs", level), k) for k in kinds]
+    return named
+
+
+def _kind_problems(
+    doc: Any,
+    criterion: Criterion,
+    lexicon_names: list[str],
+    lexicon_kinds: Mapping[str, set[str]] | None,
+) -> list[Problem]:
+    problems = []
+    counted = criterion.kinds()
+    for keys, kind in _named_kinds(criterion):
+        if keys[0] == "level_needs" and kind not in counted:
+            problems.append(
+                doc.problem(
+                    f"criterion '{criterion.id}': level_needs names '{kind}', which its reward "
+                    "and penalise tables do not count, so the level could never be reached; "
+                    "add it to `reward:` or name a kind that is there",
+                    ("criteria", criterion.id, *keys),
+                )
+            )
+    if lexicon_kinds is None or any(name not in lexicon_kinds for name in lexicon_names):
+        return problems  # a missing lexicon is reported on its own; its kinds are unknown
+    made = set().union(*(lexicon_kinds[name] for name in lexicon_names))
+    for keys, kind in dict.fromkeys(_named_kinds(criterion)):
+        if kind in made:
+            continue
+        close = difflib.get_close_matches(kind, sorted(made), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        problems.append(
+            doc.problem(
+                f"criterion '{criterion.id}' names the kind '{kind}', which no entry of its "
+                f"lexicons ({', '.join(lexicon_names)}) makes, so it never counts; {hint}"
+                "check the spelling or add entries of that kind",
+                ("criteria", criterion.id, *keys),
+            )
+        )
+    return problems
 
 
 def parse_weights(spec: str) -> dict[str, float]:
@@ -145,8 +203,12 @@ def resolve_weights(
     return weights
 
 
+LEVEL_WIDTH = 20
+"""Points of a 0-100 score per rubric level: five equal bands."""
+
+
 def level_of(score: float | None) -> int | None:
     """The 1-5 rubric level a 0-100 score falls in (five equal bands)."""
     if score is None:
         return None
-    return 1 + min(4, int(score // 20))
+    return 1 + min(4, int(score // LEVEL_WIDTH))

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from srcgrade.detect import lexicon_findings
@@ -30,7 +30,7 @@ from srcgrade.model import (
     Tally,
 )
 from srcgrade.pattern_scan import lowered
-from srcgrade.rubric import Criterion, Rubric, level_of, resolve_weights
+from srcgrade.rubric import LEVEL_WIDTH, Criterion, Rubric, level_of, resolve_weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +448,42 @@ METHODS: dict[str, Method] = {
 """The closed set of scoring methods a rubric criterion may name."""
 
 
+def needs_by_level(criterion: Criterion) -> dict[int, list[str]]:
+    """``level_needs`` read as ``{level: kinds}``, lowest level first (YAML keys may be text)."""
+    needs = criterion.params.get("level_needs") or {}
+    ordered = sorted(needs.items(), key=lambda item: int(item[0]))
+    return {int(level): list(kinds) for level, kinds in ordered}
+
+
+def level_gate(criterion: Criterion, result: MethodResult) -> MethodResult:
+    """Hold a score below a level whose description asks for something the text does not have.
+
+    A rubric level is a description ("at least one real limitation is named"); a method only
+    sums evidence, so sixteen "may"s can add up to level 4 in a text that names no limitation.
+    ``level_needs: {4: [limitation]}`` caps the score at the top of level 3 until one finding of
+    a listed kind is counted, as an analytic rubric's descriptor is applied (Brookhart, *How to
+    Create and Use Rubrics*, ASCD 2013: a level is reached only when its criteria are met).
+    """
+    needs = needs_by_level(criterion)
+    if not needs or result.score is None:
+        return result
+    counted = {t.finding.kind for t in result.tallies if t.counted}
+    for level, kinds in needs.items():
+        if counted.intersection(kinds):
+            continue
+        ceiling = LEVEL_WIDTH * (level - 1) - 1.0
+        if result.score <= ceiling:
+            return result
+        wanted = " or ".join(kind_name(k, 1) for k in kinds)
+        why = (
+            f" Level {level} asks for at least one {wanted}, and none is counted, so the score is "
+            f"held at {ceiling:.0f}, the top of level {level - 1} "
+            f"({param_at(criterion, 'level_needs')})."
+        )
+        return replace(result, score=ceiling, explanation=result.explanation + why)
+    return result
+
+
 def _flatten(*groups: dict[str, list[Finding]]) -> tuple[Finding, ...]:
     merged = [f for group in groups for items in group.values() for f in items]
     return tuple(sorted(merged, key=lambda f: (f.start, f.end)))
@@ -515,7 +551,9 @@ class Scorer:
         words = count_words(text)
         criteria = {}
         for cid, criterion in self.rubric.criteria.items():
-            result = METHODS[criterion.method](criterion, findings, words, checked)
+            result = level_gate(
+                criterion, METHODS[criterion.method](criterion, findings, words, checked)
+            )
             criteria[cid] = CriterionScore(
                 criterion=cid,
                 label=criterion.label,
