@@ -11,6 +11,7 @@ import pytest
 from helpers import RATINGS, seed_text
 
 from srcgrade.cli import main
+from srcgrade.model import VERDICTS
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -585,3 +586,41 @@ def test_a_missing_ratings_folder_says_where_its_path_came_from(capsys, tmp_path
     assert "unset it" in err
     code, _, err = run(capsys, "validate", str(article))
     assert code == 2 and "--ratings" not in err and "not a folder; give the ratings folder" in err
+
+
+def test_json_findings_carry_the_points_that_add_up_to_the_explanation(capsys):
+    """A researcher reading --format json must be able to recompute "points for: 18.75" from
+    the findings, and see what was found but not counted, and why."""
+    _, out, _ = run(capsys, "rate", str(RATINGS), "--format", "json")
+    seen_not_counted = 0
+    for item in json.loads(out):
+        for criterion in item["criteria"].values():
+            for contribution in criterion["contributions"]:
+                if contribution["kind"] in VERDICTS:  # numeric accuracy: points per claim
+                    continue
+                summed = sum(
+                    f["points"]
+                    for f in criterion["findings"]
+                    if f["kind"] == contribution["kind"]
+                    and f["direction"] == contribution["direction"]
+                )
+                assert summed == pytest.approx(contribution["points"], abs=0.01)
+            for aside in criterion["not_counted"]:
+                assert "points" not in aside and aside["reason"]
+                assert ".yaml:" in aside["reason"] or "boilerplate" in aside["reason"]
+                seen_not_counted += 1
+    assert seen_not_counted  # the seeds have rules past their cap (Vox: two hedges)
+
+
+def test_the_text_report_signs_each_findings_points_and_the_table_rounds_alike(capsys, tmp_path):
+    path = tmp_path / "vox.txt"
+    path.write_text(seed_text("000"), encoding="utf-8")
+    _, report, _ = run(capsys, "score", str(path), "--ratings", str(RATINGS))
+    hedging = report.split("\nHedging:")[1].split("\n\n")[0]
+    assert '+1.5 [limitation] "a placebo"' in hedging
+    assert '-0.5 [hype] "amazing"' in hedging  # the author's own word, weight 0.5
+    # `rate`'s table and `score`'s report print the same whole number (88.54: the table
+    # used to round it to 88.5 first and print 88)
+    _, table, _ = run(capsys, "rate", str(RATINGS))
+    row = next(line.split() for line in table.splitlines() if "vox-mdma" in line)
+    assert row[3] == report.split("Hedging: ")[1].split("/")[0]

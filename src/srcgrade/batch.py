@@ -73,7 +73,7 @@ def make_row(scorer: Scorer, record: Record, fmt: str, weights: Mapping[str, flo
         return report.jsonl_row(score, record.extra)
     if fmt == "json":
         return report.to_json(score)
-    return report.flat_row(score, record.extra)
+    return report.flat_row(score, record.extra, digits=None if fmt == "table" else 1)
 
 
 def fixed_columns(criteria: Iterable[str]) -> list[str]:

@@ -290,7 +290,7 @@ def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]]
             json.dump([report.to_json(s) for _, s in pairs], out, indent=2, ensure_ascii=False)
             out.write("\n")
         else:
-            frame = _frame(pairs)
+            frame = _frame(pairs, digits=None if fmt == "table" else 1)
             if fmt == "csv":
                 frame.to_csv(out, index=False)
             elif fmt == "parquet":
@@ -300,10 +300,10 @@ def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]]
                 out.write("no articles\n" if empty else report.ranking_table(frame, criteria))
 
 
-def _frame(pairs: Iterable[tuple[dict, object]]):
+def _frame(pairs: Iterable[tuple[dict, object]], digits: int | None = 1):
     import pandas as pd
 
-    return pd.DataFrame([report.flat_row(score, extra) for extra, score in pairs])
+    return pd.DataFrame([report.flat_row(score, extra, digits) for extra, score in pairs])
 
 
 # --- score -------------------------------------------------------------------------------------

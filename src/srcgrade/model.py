@@ -167,14 +167,29 @@ class CriterionScore:
     """Every finding of a kind the criterion weighs, counted or not, with its points."""
 
     def to_dict(self) -> dict[str, Any]:
+        """Each counted finding carries its points and direction (they add up to the
+        contributions); ``not_counted`` lists the findings of the criterion's kinds that earned
+        nothing, each with the reason and its rubric line, as the evidence table shows them."""
+        counted = {t.finding: t for t in self.tallies if t.counted}
         return {
             "score": None if self.score is None else round(self.score, 1),
             "weight": self.weight,
             "level": self.level,
             "explanation": self.explanation,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [_with_points(f, counted.get(f)) for f in self.findings],
+            "not_counted": [
+                {**t.finding.to_dict(), "reason": t.reason} for t in self.tallies if not t.counted
+            ],
             "contributions": [asdict(c) for c in self.contributions],
         }
+
+
+def _with_points(finding: Finding, tally: Tally | None) -> dict[str, Any]:
+    row = finding.to_dict()
+    if tally is not None:
+        row["direction"] = tally.direction
+        row["points"] = round(tally.points, 4)
+    return row
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from srcgrade.model import ArticleScore, Claim
+from srcgrade.model import ArticleScore, Claim, Tally
+from srcgrade.score import number
 
 if TYPE_CHECKING:  # pandas is only needed where a table is built: `srcgrade score` starts faster
     import pandas as pd
@@ -35,12 +36,13 @@ def score_report(score: ArticleScore) -> str:
         lines.extend(
             textwrap.wrap(criterion.explanation, WIDTH, initial_indent="  ", subsequent_indent="  ")
         )
+        points = {t.finding: t for t in criterion.tallies if t.counted}
         for finding in criterion.findings[:12]:
             voice = "quoted" if finding.quoted else "author"
             voice += ", closing boilerplate" if finding.boilerplate else ""
             lines.append(
-                f'    [{finding.kind}] "{finding.text}" at {finding.start} ({voice}; '
-                f"{finding.rule}, {finding.origin})"
+                f'    {_signed(points.get(finding))}[{finding.kind}] "{finding.text}" at '
+                f"{finding.start} ({voice}; {finding.rule}, {finding.origin})"
             )
         if len(criterion.findings) > 12:
             lines.append(f"    ... and {len(criterion.findings) - 12} more (see --format json)")
@@ -49,6 +51,14 @@ def score_report(score: ArticleScore) -> str:
         lines.append("Numeric claims:")
         lines.extend(claim_line(c) for c in score.claims)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _signed(tally: Tally | None) -> str:
+    """A finding's points as the explanation counts them: "+1.5 " for, "-0.5 " against."""
+    if tally is None:
+        return ""
+    sign = "+" if tally.direction == "raises" else "-"
+    return f"{sign}{number(tally.points)} "
 
 
 def claim_line(claim: Claim) -> str:
@@ -95,10 +105,16 @@ def jsonl_row(score: ArticleScore, extra: Mapping[str, Any] | None = None) -> st
     return json.dumps(row, ensure_ascii=False, default=str)
 
 
-def flat_row(score: ArticleScore, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A CSV/Parquet row: id, title, total, one column per criterion, then the input's fields."""
-    row: dict[str, Any] = {"id": score.id, "title": score.title, "total": _round(score.total)}
-    row.update({cid: _round(c.score) for cid, c in score.criteria.items()})
+def flat_row(
+    score: ArticleScore, extra: Mapping[str, Any] | None = None, digits: int | None = 1
+) -> dict[str, Any]:
+    """A CSV/Parquet row: id, title, total, one column per criterion, then the input's fields.
+
+    ``digits=None`` keeps the scores unrounded, for the ranking table: rounding 88.54 to 88.5
+    and then to a whole number gives 88 where `srcgrade score` prints 89."""
+    total = _round(score.total, digits)
+    row: dict[str, Any] = {"id": score.id, "title": score.title, "total": total}
+    row.update({cid: _round(c.score, digits) for cid, c in score.criteria.items()})
     row["words"] = score.word_count
     for key, value in (extra or {}).items():
         if key not in row and isinstance(value, str | int | float | bool | type(None)):
@@ -106,5 +122,5 @@ def flat_row(score: ArticleScore, extra: Mapping[str, Any] | None = None) -> dic
     return row
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def _round(value: float | None, digits: int | None = 1) -> float | None:
+    return value if value is None or digits is None else round(value, digits)
