@@ -624,3 +624,31 @@ def test_the_text_report_signs_each_findings_points_and_the_table_rounds_alike(c
     _, table, _ = run(capsys, "rate", str(RATINGS))
     row = next(line.split() for line in table.splitlines() if "vox-mdma" in line)
     assert row[3] == report.split("Hedging: ")[1].split("/")[0]
+
+
+def test_an_output_name_of_no_format_srcgrade_writes_is_refused(capsys, tmp_path):
+    """`-o out.xlsx` used to write the text table into a file Excel cannot open."""
+    code, _, err = run(capsys, "rate", str(RATINGS), "-o", str(tmp_path / "out.xlsx"))
+    assert code == 2 and "not .xlsx" in err and "out.csv" in err
+    assert not (tmp_path / "out.xlsx").exists()
+    assert run(capsys, "rate", str(RATINGS), "-o", str(tmp_path / "out.txt"))[0] == 0
+    assert (tmp_path / "out.txt").read_text().startswith("rank")
+
+
+def test_parquet_is_not_poured_onto_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    code, out, err = run(capsys, "rate", str(RATINGS), "--format", "parquet")
+    assert code == 2 and out == "" and "give -o FILE.parquet" in err
+
+
+def test_scoring_a_bundled_articles_file_gives_what_rate_gives(capsys):
+    """`score` on the Vox text counted the article's own vox.com link as a source (total 78
+    against rate's 77): it now recognises the text and scores it with the article's address."""
+    path = next((RATINGS / "articles" / "texts").glob("000_*.txt"))
+    code, out, err = run(capsys, "score", str(path), "--ratings", str(RATINGS), "--format", "json")
+    assert code == 0 and "the text of 'vox-mdma-self-experience'" in err
+    scored = json.loads(out)
+    _, rated, _ = run(capsys, "rate", str(RATINGS), "--format", "json")
+    vox = next(row for row in json.loads(rated) if row["id"] == "vox-mdma-self-experience")
+    assert scored["total"] == vox["total"]
+    assert scored["criteria"]["citations"] == vox["criteria"]["citations"]

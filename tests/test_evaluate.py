@@ -472,3 +472,17 @@ def test_every_hnr_criterion_draws_on_kinds_some_lexicon_produces():
         if criterion.method == "claims":
             continue
         assert criterion.kinds() & kinds, f"{cid} names no kind any lexicon produces"
+
+
+def test_a_file_without_stars_is_reported_in_a_few_plain_lines(tmp_path, capsys):
+    """300 lines without "stars" printed 300 warnings of `"stars" is None, not a number`."""
+    data = tmp_path / "unrated.jsonl"
+    rows = [json.dumps({"id": i, "text": "The drug lowered pain in a trial."}) for i in range(300)]
+    rows += [json.dumps({"id": "e", "text": "", "stars": 3}), json.dumps({"text": 5, "stars": 2})]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["evaluate", str(data)]) == 2  # nothing left to evaluate
+    err = capsys.readouterr().err
+    assert f'{data}:1: no "stars"; skipped' in err and "None" not in err
+    assert "... and 292 more lines skipped" in err and len(err.splitlines()) <= 12
+    assert main(["fit-weights", str(data)]) == 2
+    assert len(capsys.readouterr().err.splitlines()) <= 12

@@ -185,3 +185,24 @@ def test_rate_skips_broken_articles_says_which_and_rates_the_rest(ratings_copy, 
 def test_bad_weights_are_refused_with_a_clear_message(spec, message, capsys):
     assert main(["rate", str(RATINGS), "--weights", spec]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_lexicon_that_fails_to_load_leaves_its_criteria_unscored_not_perfect(
+    capsys, ratings_copy
+):
+    """With hype.yaml broken, hype found nothing and scored 100 ("nothing this criterion looks
+    for was found"): the content farm rose from last to third. Its criteria are now n/a, with
+    the reason, and the exit status says something was left out."""
+    import json
+
+    hype = ratings_copy / "lexicons" / "hype.yaml"
+    hype.write_text(hype.read_text().replace("entries:", "entries:\n    bad: [unclosed", 1))
+    assert main(["rate", str(ratings_copy), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert f"problem: {hype}:" in captured.err
+    rows = {row["id"]: row["criteria"] for row in json.loads(captured.out)}
+    farm = rows["contentfarm-mdma-breakthrough"]
+    for cid in ("hype", "hedging"):  # hedging counts promotional words against a text too
+        assert farm[cid]["score"] is None
+        assert "lexicon 'hype' did not load" in farm[cid]["explanation"]
+    assert farm["citations"]["score"] is not None  # its lexicon loaded: still scored

@@ -521,3 +521,14 @@ def test_a_rubric_naming_a_kind_no_lexicon_makes_is_reported_at_its_line(tmp_pat
         next(line for line in text.splitlines() if "level_needs:" in line)
     )
     assert "could never be reached" in messages[gate_line]
+
+
+def test_the_level_is_the_level_of_the_whole_number_shown():
+    """A hedging score of 79.5 was printed "80/100 (level 4)", against the 20-point bands."""
+    from srcgrade.rubric import level_of
+
+    for hundredths in range(0, 10001, 5):
+        value = hundredths / 100
+        shown = int(f"{value:.0f}")
+        assert level_of(value) == level_of(float(shown)) == 1 + min(4, shown // 20), value
+    assert level_of(79.5) == 5 and level_of(79.4) == 4 and level_of(59.0) == 3

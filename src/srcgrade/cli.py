@@ -52,7 +52,10 @@ def _load(path: Path, warn: bool = True, given_by: str | None = None) -> Ratings
         raise UsageError(_no_ratings_folder(path, given_by))
     ratings = load_ratings(path)
     if warn:
-        _warn(ratings.problems, "skipped")
+        # A broken article is left out; any other broken file changes how the rest is scored.
+        articles = str(path / "articles")
+        for problem in ratings.problems:
+            _warn([problem], "skipped" if problem.path.startswith(articles) else "problem")
     return ratings
 
 
@@ -166,6 +169,8 @@ def cmd_rate(args: argparse.Namespace) -> int:
     dask = args.engine == "dask"
     if not dask:
         args.format = _output_format(args.format, args.output)
+        if args.format == "parquet" and not args.output and sys.stdout.isatty():
+            raise UsageError("Parquet is a binary format: give -o FILE.parquet")
     if source.is_dir():
         if dask:
             raise UsageError("the dask engine rates JSONL or Parquet shards, not a ratings folder")
@@ -249,7 +254,14 @@ _FORMAT_OF_SUFFIX = {
 def _output_format(given: str | None, output: str | None) -> str | None:
     """``--format``, else the one ``-o``'s extension names (a table in ``res.parquet`` is no
     Parquet file); a format that contradicts the extension is refused, not written."""
-    implied = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower()) if output else None
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = _FORMAT_OF_SUFFIX.get(suffix)
+    if not given and suffix and not implied and suffix not in (".txt", ".text"):
+        raise UsageError(
+            f"{output}: srcgrade writes csv, json, jsonl, parquet or a text table (.txt), not "
+            f"{suffix}; name the file for one of them (e.g. {Path(output or '').stem}.csv) or "
+            "give --format"
+        )
     if given and implied and given != implied:
         raise UsageError(
             f"{output}: a .{Path(output or '').suffix.lower()[1:]} name but --format {given}; "
@@ -363,11 +375,20 @@ def cmd_score(args: argparse.Namespace) -> int:
         text = fetch_url(args.input) if is_url else text_from_path(args.input)
     except IngestError as error:
         raise UsageError(str(error)) from None
-    date = args.date
     scorer = engine.make_scorer(ratings, args.rubric)
-    name = "standard input" if args.input == "-" else args.input
-    score = scorer.score(text, article_id=name, title=name, weights=weights, article_date=date,
-                         meta={"url": args.input} if is_url else None)
+    known = None if is_url else ratings.article_with_text(text)
+    if known is not None:
+        print(
+            f"srcgrade: note: this is the text of '{known.id}' ({known.path}); scored with its "
+            "address and date, as `srcgrade rate` scores it",
+            file=sys.stderr,
+        )
+        score = scorer.score(text, article_id=known.id, title=known.title, weights=weights,
+                             article_date=args.date or known.date, meta=known.meta)
+    else:
+        name = "standard input" if args.input == "-" else args.input
+        score = scorer.score(text, article_id=name, title=name, weights=weights,
+                             article_date=args.date, meta={"url": args.input} if is_url else None)
     if args.format == "json":
         print(json.dumps(report.to_json(score), indent=2, ensure_ascii=False))
     else:

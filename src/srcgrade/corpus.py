@@ -108,6 +108,13 @@ class Ratings:
     failed_rubrics: dict[str, str] = field(default_factory=dict)
     """Rubric id (its file name) -> the file, for rubrics whose YAML is there but broken."""
 
+    def article_with_text(self, text: str) -> Article | None:
+        """The article of this folder whose text this is (white space aside), so that scoring
+        its file gives what `rate` gives: with its address (its own link is no citation) and
+        its date (a claim is judged against the facts known then)."""
+        words = text.split()
+        return next((a for a in self.articles if a.text.split() == words), None)
+
     def rubric(self, name: str | None = None) -> Rubric:
         """The named rubric, or the default one; KeyError names the ones there are."""
         chosen = name or self.default_rubric

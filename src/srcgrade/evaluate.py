@@ -551,9 +551,9 @@ def load_rated(path: Path, problems: list[Problem]) -> tuple[list[Any], int]:
         stars = record.extra.get("stars")
         numeric = isinstance(stars, int | float) and not isinstance(stars, bool)
         if not numeric or not math.isfinite(stars):
-            problems.append(
-                Problem(str(path), record.line, f"\"stars\" is {stars!r}, not a number; skipped")
-            )
+            said = f'"stars" is {json.dumps(stars)}, not a number'
+            said = 'no "stars"' if stars is None else said
+            problems.append(Problem(str(path), record.line, f"{said}; skipped"))
             continue
         if record.extra.get("text_flag"):
             flagged += 1
@@ -688,7 +688,7 @@ def _read(path_text: str, problems: list[Problem]):
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from srcgrade.cli import UsageError, _warn, finished
+    from srcgrade.cli import SHOWN_LINE_PROBLEMS, UsageError, _warn, finished
     from srcgrade.output import open_atomic
 
     ratings, scorer, weights = _prepare(args)
@@ -706,7 +706,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for path_text in args.paths:
         problems: list[Problem] = []
         records, flagged = _read(path_text, problems)
-        _warn(problems)
+        _warn(problems, limit=SHOWN_LINE_PROBLEMS)
         skipped += problems
         if len(records) < 3:
             raise UsageError(f"{path_text}: fewer than 3 usable rated texts")
@@ -846,13 +846,13 @@ def markdown_report(report: Mapping[str, Any]) -> str:
 
 
 def cmd_fit_weights(args: argparse.Namespace) -> int:
-    from srcgrade.cli import UsageError, _warn, finished
+    from srcgrade.cli import SHOWN_LINE_PROBLEMS, UsageError, _warn, finished
     from srcgrade.output import open_atomic
 
     ratings, scorer, _weights = _prepare(args)
     problems: list[Problem] = []
     records, flagged = _read(args.path, problems)
-    _warn(problems)
+    _warn(problems, limit=SHOWN_LINE_PROBLEMS)
     if len(records) < 2 * args.folds:
         raise UsageError(f"{args.path}: too few usable rated texts to cross-validate")
     frame = score_table(scorer, records, None, label=Path(args.path).name)

@@ -311,7 +311,13 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
         return None
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
-        problems.append(Problem(shown, number, 'no "text" string; skipped'))
+        if text is None:
+            said = 'no "text"; skipped'
+        elif isinstance(text, str):
+            said = 'an empty "text"; skipped'
+        else:
+            said = f'"text" is {json.dumps(text)[:40]}, not a string; skipped'
+        problems.append(Problem(shown, number, said))
         return None
     record_id = data.get("id")
     record_id = str(record_id) if record_id is not None else f"line-{number}"

@@ -208,7 +208,8 @@ LEVEL_WIDTH = 20
 
 
 def level_of(score: float | None) -> int | None:
-    """The 1-5 rubric level a 0-100 score falls in (five equal bands)."""
+    """The 1-5 rubric level a 0-100 score falls in (five equal bands), read from the whole
+    number every page and report prints: 79.5 is shown as 80, so it is level 5, not 4."""
     if score is None:
         return None
-    return 1 + min(4, int(score // LEVEL_WIDTH))
+    return 1 + min(4, round(score) // LEVEL_WIDTH)

@@ -509,6 +509,7 @@ class Scorer:
         ]
         self.matcher = Matcher(entries)
         self._needs_claims = any(c.method == "claims" for c in rubric.criteria.values())
+        self.unscorable = _without_lexicon(rubric, lexicons)
 
     def findings(self, text: str, low: str | bool | None = True) -> list[Finding]:
         """``low``: the text lowered once for the matcher and the ledger (``lowered``)."""
@@ -551,9 +552,12 @@ class Scorer:
         words = count_words(text)
         criteria = {}
         for cid, criterion in self.rubric.criteria.items():
-            result = level_gate(
-                criterion, METHODS[criterion.method](criterion, findings, words, checked)
-            )
+            if cid in self.unscorable:
+                result = MethodResult(None, (), self.unscorable[cid], ())
+            else:
+                result = level_gate(
+                    criterion, METHODS[criterion.method](criterion, findings, words, checked)
+                )
             criteria[cid] = CriterionScore(
                 criterion=cid,
                 label=criterion.label,
@@ -577,6 +581,31 @@ class Scorer:
             meta=dict(meta or {}),
             findings=tuple(findings),
         )
+
+
+def _without_lexicon(rubric: Rubric, lexicons: Mapping[str, Lexicon]) -> dict[str, str]:
+    """The criteria that cannot be scored because a lexicon of the rubric failed to load, each
+    with the sentence that says so.
+
+    Scored without it, a hype criterion finds nothing and gives 100, "nothing this criterion
+    looks for was found": a broken file would pass for a clean article. Not applicable, with the
+    reason, is the honest answer; the total leaves these criteria out, as it does any n/a.
+    """
+    missing = [name for name in rubric.lexicons if name not in lexicons]
+    if not missing:
+        return {}
+    made = {e.kind for name in rubric.lexicons if name in lexicons for e in lexicons[name].entries}
+    names = ", ".join(f"'{name}'" for name in missing)
+    unscorable = {}
+    for cid, criterion in rubric.criteria.items():
+        lost = sorted(criterion.kinds() - made)
+        if lost:
+            unscorable[cid] = (
+                f"Not scored: the rubric's lexicon {names} did not load (its problem is listed "
+                f"where ratings/ is loaded), and this criterion counts {', '.join(lost)} "
+                "findings, which only it makes. Fix that file and rate again."
+            )
+    return unscorable
 
 
 def _without_self_links(findings: list[Finding], own_url: object) -> list[Finding]:
