@@ -26,16 +26,19 @@ chosen = url_selectbox(
 )
 article = corpus.article(chosen)
 score = corpus.by_id[chosen]
+expert, expert_note = views.experts_for(ctx, article)
 st.header(md(titles[chosen]), anchor=False)
+if expert_note:
+    st.caption(expert_note)
 views.article_view(
     ctx,
     score,
     article.text,
     article.meta,
     key="article_view",
-    expert=article.expert,
+    expert=expert,
     rank=int(ranked.at[chosen, "rank"]),
     of=len(ranked),
 )
-if article.expert_rater:
+if expert and article.expert_rater:
     st.caption(f"Expert ratings by: {article.expert_rater}. Source file: {article.path}")

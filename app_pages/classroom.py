@@ -52,6 +52,7 @@ titles = {a.id: a.title for a in articles}
 chosen = url_selectbox(st, "Article", list(titles), "article", format_func=titles.get)
 article = corpus.article(chosen)
 score = corpus.by_id[chosen]
+experts, expert_note = views.experts_for(ctx, article)
 revealed_key = f"class_revealed_{chosen}"
 
 with st.expander("Read the article", expanded=not st.session_state.get(revealed_key)):
@@ -93,18 +94,20 @@ st.subheader("How your ratings compare")
 rows = []
 for cid in ctx.criteria:
     result = score.criteria[cid]
-    expert = article.expert.get(cid)
-    rows.append(
-        {
-            "criterion": ctx.labels()[cid],
-            "you": level_cell(mine.get(cid)),
-            "machine": level_cell(result.level),
-            "machine score": DOES_NOT_APPLY if result.score is None else f"{result.score:.0f}",
-            "expert": level_cell(expert.level) if expert else "no expert rating",
-            "you vs expert": versus_expert(mine.get(cid), expert.level if expert else None),
-        }
-    )
+    expert = experts.get(cid)
+    row = {
+        "criterion": ctx.labels()[cid],
+        "you": level_cell(mine.get(cid)),
+        "machine": level_cell(result.level),
+        "machine score": DOES_NOT_APPLY if result.score is None else f"{result.score:.0f}",
+    }
+    if not expert_note:  # an expert's level on another rubric's scale is no answer to compare
+        row["expert"] = level_cell(expert.level) if expert else "no expert rating"
+        row["you vs expert"] = versus_expert(mine.get(cid), expert.level if expert else None)
+    rows.append(row)
 frame = pd.DataFrame(rows)
+if expert_note:
+    st.caption(expert_note)
 st.dataframe(frame, hide_index=True, width="stretch", key="class_table",
              alt="Your level, the machine's level and score, the expert's level and how yours "
                  "differs from the expert's, per criterion.")
@@ -115,4 +118,4 @@ st.download_button("Download your answers (CSV)", data=download.to_csv(index=Fal
                    on_click="ignore", key="class_csv")
 st.markdown("### The evidence behind each rating")
 views.highlighted_text(article.text, score, "class_evidence")
-views.criterion_details(ctx.rubric, score, article.expert, key="class")
+views.criterion_details(ctx.rubric, score, experts, key="class")

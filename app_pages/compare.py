@@ -52,6 +52,7 @@ with left:
              f"'{titles[b]}' (hatched bars)."),
         key="compare_radar",
     )
+    views.rings_note(labels)
 with right:
     sa, sb = score_a.scores(), score_b.scores()
     diff = pd.DataFrame(

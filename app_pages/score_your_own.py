@@ -55,7 +55,8 @@ elif source == "Upload a file":
                "scripts and markup are dropped, never run.")
     if upload is not None:
         try:
-            text, name = text_from_bytes(upload.getvalue(), upload.name), upload.name
+            text = text_from_bytes(upload.getvalue(), upload.name)
+            name = data.upload_title(upload.getvalue(), upload.name)
         except IngestError as error:
             st.error(f"Cannot use this file: {error}")
 else:
@@ -85,7 +86,7 @@ if not text:
 text_id = views.text_digest(text)
 st.divider()
 meta_cols = st.columns([3, 1.2, 1.8], vertical_alignment="bottom")
-default_title = name if name not in ("pasted text", "") else text.strip().splitlines()[0][:90]
+default_title = name if name not in ("pasted text", "") else data.short_title(text)
 title = meta_cols[0].text_input("Title", value=default_title, key=f"own_title_{text_id}")
 genre = meta_cols[1].selectbox("Genre", export.GENRES, index=len(export.GENRES) - 1,
                                key=f"own_genre_{text_id}")
@@ -97,7 +98,6 @@ score = ctx.corpus.scorer.score(
 )
 total = data.total_for(score.scores(), ctx.weights)
 totals = ctx.ranked["total"]
-better_than = int((totals < (total if total is not None else -1)).sum())
 rank = int(weigh.rank(pd.concat([totals, pd.Series([total], index=["__own__"])]))["__own__"])
 st.header(views.md(title), anchor=False)
 if score.word_count < SHORT_TEXT_WORDS:
@@ -106,10 +106,7 @@ if score.word_count < SHORT_TEXT_WORDS:
         "below are counts over very few words (a news article has several hundred); read them "
         f"with care. Texts of at least {SHORT_TEXT_WORDS} words are rated more reliably."
     )
-st.markdown(
-    f"Against the {len(totals)} articles in the collection it would rank **#{rank}**, above "
-    f"{better_than} of them."
-)
+st.markdown(views.rank_sentence(total, totals, rank))
 views.article_view(ctx, score, text, meta, key="own_view", rank=rank, of=len(totals) + 1)
 
 st.subheader("Add it to the collection")

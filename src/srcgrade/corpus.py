@@ -36,6 +36,9 @@ class Article:
     meta: dict[str, Any]
     expert: dict[str, ExpertRating] = field(default_factory=dict)
     expert_rater: str = ""
+    expert_rubric: str | None = None
+    """The rubric whose levels the expert used (``expert_ratings.rubric``): a level 3 on one
+    rubric's scale is not a level 3 on another's."""
     path: str = ""
 
     @property
@@ -324,6 +327,7 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
         meta=meta,
         expert=expert,
         expert_rater=expert_block.get("rater", ""),
+        expert_rubric=expert_block.get("rubric"),
         path=doc.path,
     )
     return article, []

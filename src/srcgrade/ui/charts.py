@@ -232,65 +232,131 @@ def _values(values: Mapping[str, float | None], criteria: Sequence[str]) -> list
     return [None if v is None or np.isnan(v) else round(float(v), 1) for v in r]
 
 
+LEGEND_CHARS = 30  # a legend line this long fits half of a 1280 px page; legends do not wrap
+RINGS_NOTE = "Rings: 20, 40, 60, 80; the edge is 100."
+"""Said under a radar (st.caption): inside the figure the note was cut at a narrow width."""
+
+
+def _legend_lines(text: str, lines: int = 2) -> list[str]:
+    """Text broken at words into at most ``lines`` lines of LEGEND_CHARS, the last one ending in
+    "…" if cut: a legend entry does not wrap, and a narrow column cut it mid-word."""
+    wrapped = textwrap.wrap(text, LEGEND_CHARS) or [""]
+    if len(wrapped) > lines:
+        last = textwrap.shorten(" ".join(wrapped[lines - 1:]), LEGEND_CHARS - 1, placeholder="")
+        wrapped = [*wrapped[: lines - 1], last.rstrip() + "…"]
+    return wrapped
+
+
 def _series_name(name: str, values: Sequence[float | None], labels: Sequence[str]) -> str:
-    """A series' legend entry, naming the criteria that do not apply to it (no point or bar)."""
+    """A series' legend entry, naming the criteria that do not apply to it (no point or bar),
+    in lines short enough for half a page."""
+    lines = _legend_lines(name)
     missing = [labels[i] for i, v in enumerate(values) if v is None]
-    if not missing:
-        return label(name, 40)
-    # on a line of its own: a legend entry does not wrap, and a narrow column would cut it
-    return label(name, 40) + "<br>" + label(f"n/a: {', '.join(missing)}", 40)
+    if missing:
+        lines += _legend_lines(f"n/a: {', '.join(missing)}")
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def _legend_below(lines: int) -> tuple[dict, int]:
+    """A legend stacked under the plot (entries side by side ran past a half-page column's
+    edge) and the bottom margin it needs."""
+    return ({"orientation": "v", "x": 0, "xanchor": "left", "y": -0.04, "yanchor": "top",
+             "title": {"text": ""}}, 22 * lines + 20)
+
+
+def _runs(values: Sequence[float | None]) -> list[list[int]]:
+    """The positions of the criteria that apply, in runs of neighbours around the circle: each
+    run is drawn as its own line, so a criterion that does not apply is a gap, not a spoke."""
+    n = len(values)
+    if all(v is not None for v in values):
+        return [[*range(n), 0]] if n else []
+    start = next(i for i, v in enumerate(values) if v is None)  # begin after a gap
+    runs: list[list[int]] = []
+    for step in range(1, n + 1):
+        i = (start + step) % n
+        if values[i] is None:
+            continue
+        if runs and values[(i - 1) % n] is not None and step > 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _axis_names(series_values: Sequence[Sequence[float | None]],
+                labels: Sequence[str]) -> list[str]:
+    """The radar's axis labels, wrapped, with "n/a" under a criterion a series has no score for
+    (which series, by its line, when not all), so its gap cannot be read as a 0."""
+    names = []
+    for i, text in enumerate(labels):
+        missing = [k for k, values in enumerate(series_values) if values[i] is None]
+        name = _wrapped(text, 12)
+        if missing and len(missing) == len(series_values):
+            name += "<br>(n/a)"
+        elif missing:
+            name += "<br>(n/a: " + ("solid" if missing == [0] else "dashed") + ")"
+        names.append(name)
+    return names
 
 
 def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
           labels: Mapping[str, str]) -> go.Figure:
     """One closed polygon per series over the criteria in a fixed order, radial range 0-100.
 
-    Above RADAR_MAX criteria the labels of a radar crowd each other and run off the sides of a
-    narrow column, so the same scores are drawn as bars (:func:`criterion_bars`) instead.
+    A criterion a series has no score for is left out of its polygon: the line breaks there
+    (a line into the centre read as a score of 0) and the axis label says "n/a". Above
+    RADAR_MAX criteria the labels of a radar crowd each other and run off the sides of a narrow
+    column, so the same scores are drawn as bars (:func:`criterion_bars`) instead.
     """
     if len(labels) > RADAR_MAX:
         return criterion_bars(series, labels)
     criteria = list(labels)
-    names = [_wrapped(labels[c], 12) for c in criteria]
-    theta = [*names, names[0]] if criteria else []
+    values = [_values(v, criteria) for _, v in series]
+    names = _axis_names(values, [labels[c] for c in criteria])
     fig = _figure()
-    for i, (name, values) in enumerate(series):
-        r = _values(values, criteria)
-        colour = SERIES[i % len(SERIES)]
-        fig.add_trace(
-            go.Scatterpolar(
-                r=[*r, r[0]] if r else [],
-                theta=theta,
-                name=_series_name(name, r, [labels[c] for c in criteria]),
-                fill="toself" if i == 0 else "none",
-                opacity=0.85,
-                line={"color": colour, "width": 3, "dash": "solid" if i == 0 else "dash"},
-                # A criterion that does not apply leaves a gap: a line drawn across its axis
-                # would suggest a score there.
-                connectgaps=False,
-                hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
-            )
-        )
+    legend_lines = 0
+    for i, ((name, _), r) in enumerate(zip(series, values, strict=True)):
+        entry = _series_name(name, r, [labels[c] for c in criteria])
+        legend_lines += entry.count("<br>") + 1
+        for j, run in enumerate(_runs(r)):
+            fig.add_trace(_radar_trace(i, entry, [r[k] for k in run], [names[k] for k in run],
+                                       whole=None not in r, first=j == 0))
+    longest = max((len(line) for n in names for line in n.split("<br>")), default=0)
     # Plotly does not make room for the angular labels: the margins are worked out from the
     # longest line (about 8 px a character at 14 px) so no label is cut at the chart's edge.
-    longest = max((len(line) for c in criteria for line in textwrap.wrap(labels[c], 12)),
-                  default=0)
     side = max(40, 8 * longest + 16)
     fig.update_layout(
         polar={
             # No numbers on the radial axis: they were printed over the polygons. The rings are
-            # named in a note above the chart instead.
+            # named under the chart instead (RINGS_NOTE).
             "radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100],
                            "showticklabels": False},
-            "angularaxis": {"tickfont": {"size": 14}, "direction": "clockwise", "rotation": 90},
+            "angularaxis": {"tickfont": {"size": 14}, "direction": "clockwise", "rotation": 90,
+                            "categoryarray": names, "categoryorder": "array"},
         },
-        annotations=[{"x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
-                      "yanchor": "bottom", "yshift": 24, "showarrow": False,
-                      "text": "Rings: 20, 40, 60, 80; the edge is 100",
-                      "font": {"size": 13, "color": "#555"}}],
     )
-    return _layout(fig, height=470, legend={"orientation": "h", "y": -0.12, "x": 0},
-                   margin={"l": side, "r": side, "t": 70, "b": 60})
+    legend, bottom = _legend_below(legend_lines)
+    return _layout(fig, height=400 + bottom, legend=legend,
+                   margin={"l": side, "r": side, "t": 50, "b": bottom})
+
+
+def _radar_trace(i: int, name: str, r: list, theta: list[str], *, whole: bool,
+                 first: bool) -> go.Scatterpolar:
+    """One run of a series' polygon; filled only when the series is whole (the fill of a broken
+    polygon would close it through the centre), and in the legend once."""
+    return go.Scatterpolar(
+        r=r,
+        theta=theta,
+        name=name,
+        legendgroup=f"series{i}",
+        showlegend=first,
+        mode="lines+markers",
+        fill="toself" if i == 0 and whole else "none",
+        opacity=0.85,
+        line={"color": SERIES[i % len(SERIES)], "width": 3,
+              "dash": "solid" if i == 0 else "dash"},
+        hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
+    )
 
 
 def criterion_bars(series: Sequence[tuple[str, Mapping[str, float | None]]],
@@ -324,11 +390,13 @@ def criterion_bars(series: Sequence[tuple[str, Mapping[str, float | None]]],
     fig.update_xaxes(range=[0, 100], title="Score (0-100)", tickvals=[0, 50, 100])
     # room for two 16 px lines of label, and for each series' bar
     rows = len(criteria) * max(2 * ROW_PX - 8, 16 * len(series) + 20)
-    return _layout(fig, barmode="group", bargap=0.25, height=rows + 150,
-                   legend={"title": {"text": ""}, "orientation": "h", "x": 0, "y": 1.0,
+    # Entries stacked above the bars: side by side they ran past a half-page column's edge.
+    top = 22 * sum(t.name.count("<br>") + 1 for t in fig.data) + 20
+    return _layout(fig, barmode="group", bargap=0.25, height=rows + 80 + top,
+                   legend={"title": {"text": ""}, "orientation": "v", "x": 0, "y": 1.0,
                            "yanchor": "bottom"},
                    # the right margin holds a full bar's "100" (drawn outside the plot)
-                   margin={"l": 10, "r": 40, "t": 70, "b": 10})
+                   margin={"l": 10, "r": 40, "t": top, "b": 10})
 
 
 def genre_strip(long: pd.DataFrame) -> go.Figure:

@@ -7,15 +7,18 @@ is applied in :mod:`srcgrade.ui.session`, so these functions stay testable witho
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from srcgrade import engine, weigh
-from srcgrade.corpus import Ratings, load_ratings
+from srcgrade.corpus import Article, Ratings, load_ratings
+from srcgrade.ingest import HTML_SUFFIXES, looks_like_html
 from srcgrade.model import ArticleScore, Problem
 from srcgrade.rubric import Rubric
 from srcgrade.score import Scorer
@@ -128,3 +131,59 @@ def safe_url(url: object) -> str | None:
     if isinstance(url, str) and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
         return url.strip()
     return None
+
+
+def expert_rubric(article: Article, default: str | None) -> str | None:
+    """The rubric whose levels the article's expert ratings use, else the default rubric."""
+    return article.expert_rubric or default
+
+
+class _TitleParser(HTMLParser):
+    """Collects the text of the first <title>; the standard library's parser runs nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.inside = False
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.inside = tag == "title" and not self.done
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self.inside:
+            self.inside, self.done = False, True
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.parts.append(data)
+
+
+def html_title(raw: bytes) -> str | None:
+    """The <title> of an HTML page, white space collapsed; None if it has none. An uploaded page
+    was titled by its file name ("a.html"), which says nothing of the article; the core's text
+    extractor (srcgrade.ingest.html_to_text) keeps the text only."""
+    parser = _TitleParser()
+    try:
+        parser.feed(raw.decode("utf-8-sig", errors="replace"))
+        parser.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
+        pass
+    title = " ".join("".join(parser.parts).split())
+    return title or None
+
+
+def short_title(text: str, limit: int = 90) -> str:
+    """The first line of a text as a title, cut at a word (not "...pinpoint peo") with "…"."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = textwrap.shorten(line, limit - 1, placeholder="")
+    return (cut or line[: limit - 1]).rstrip(" ,;:-") + "…"
+
+
+def upload_title(raw: bytes, file_name: str) -> str:
+    """An uploaded page's <title>, else its file name: "a.html" says nothing of the article."""
+    is_html = Path(file_name).suffix.lower() in HTML_SUFFIXES or looks_like_html(
+        raw[:2000].decode("utf-8", errors="replace"))
+    return (html_title(raw) if is_html else None) or file_name

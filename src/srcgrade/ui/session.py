@@ -199,6 +199,7 @@ def _sliders(rubric: Rubric, default_rubric: str | None,
     )
     defaults = rubric.default_weights()
     keys = {c: slider_key(rubric, c, default_rubric) for c in rubric.criteria}
+    _check_url_weights(list(keys.values()), top)
     chosen = {}
     for cid, criterion in rubric.criteria.items():
         chosen[cid] = st.sidebar.slider(
@@ -225,6 +226,46 @@ def _sliders(rubric: Rubric, default_rubric: str | None,
         note = f"{error}. Using the rubric's own weights until one is above 0."
         st.sidebar.warning(note)
         return defaults, note
+
+
+def url_weight(param: str, raw: str, top: float) -> tuple[float | None, str | None]:
+    """A weight from a shared link, and what to tell the user about it.
+
+    Streamlit resets a bound slider to its default and drops the parameter, without a word, when
+    the value is out of range or not a number: a teacher's shared weighting was lost unseen. A
+    value above the range is clamped (the closest weight the slider can show); a non-number or
+    a negative one is refused, and either way the warning names the parameter.
+    """
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value):
+        return None, f"{param}={raw} is not a number: ignored, the rubric's weight is used."
+    if value < 0:
+        return None, f"{param}={raw} is below 0: ignored, the rubric's weight is used."
+    if value > top:
+        return top, f"{param}={raw} is above the slider's range (0-{top:g}): set to {top:g}."
+    return value, None
+
+
+def _check_url_weights(keys: list[str], top: float) -> None:
+    """Warn about the weight parameters of the link that the sliders cannot take as they are,
+    and clamp those above the range. Only on a slider's first run: afterwards the slider, not
+    the link, holds the weight."""
+    notes = []
+    for key in keys:
+        raw = st.query_params.get(key)
+        if key in st.session_state or raw is None:
+            continue
+        value, note = url_weight(key, raw, top)
+        if note:
+            notes.append(note)
+        if note and value is not None:
+            st.session_state[key] = value  # the slider reads it (Streamlit had dropped it)
+    if notes:
+        st.warning("The link's weights were changed: " + " ".join(notes),
+                   icon=":material/link_off:")
 
 
 def start() -> Context:

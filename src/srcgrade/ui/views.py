@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from srcgrade import highlight
-from srcgrade.corpus import ExpertRating
+from srcgrade.corpus import Article, ExpertRating
 from srcgrade.model import ArticleScore, Claim, Tally
 from srcgrade.rubric import Criterion, Rubric
 from srcgrade.score import (
@@ -32,6 +32,17 @@ from srcgrade.ui.session import Context, chart, md
 
 def fmt(score: float | None) -> str:
     return "n/a" if score is None or pd.isna(score) else f"{score:.0f}"
+
+
+def experts_for(ctx: Context, article: Article) -> tuple[dict[str, ExpertRating], str | None]:
+    """The article's expert ratings if they were made against the rubric being viewed, else
+    none and a note saying which rubric they were made against: levels of one rubric do not
+    mean the same on another, so showing them side by side would mislead."""
+    rubric = data.expert_rubric(article, ctx.ratings.default_rubric)
+    if not article.expert or rubric == ctx.rubric.id:
+        return dict(article.expert), None
+    return {}, (f"The experts rated this article against the “{md(rubric)}” rubric, whose levels "
+                "differ from this one's: pick that rubric in the sidebar to see their ratings.")
 
 
 def text_digest(text: str) -> str:
@@ -250,6 +261,25 @@ def summary_line(ctx: Context, score: ArticleScore, meta: Mapping[str, Any], tot
         st.link_button("Open the original", link)
 
 
+def rank_sentence(total: float | None, totals: pd.Series, rank: int) -> str:
+    """Where the text would stand among the collection's totals, in words that read well at
+    either end ("rank #6, above 0 of them" did not)."""
+    totals = totals.dropna()
+    n = len(totals)
+    if total is None:
+        return "No question of the rubric applies to it, so it has no total to rank."
+    if not n:
+        return "The collection has no totals to rank it against."
+    above, below = int((totals < total).sum()), int((totals > total).sum())
+    if above == n:
+        return f"It would rank **#1**, above all {n} articles of the collection."
+    if below == n:
+        return f"It would rank **last (#{n + 1})**, below all {n} articles of the collection."
+    level = n - above - below
+    tie = f", level with {level}" if level else ""
+    return f"It would rank **#{rank} of {n + 1}**: above {above} of the {n} articles{tie}."
+
+
 def radar_against_corpus(ctx: Context, score: ArticleScore, key: str, name: str = "This article"):
     mean = data.corpus_mean(ctx.corpus.table, ctx.criteria)
     fig = charts.radar([(name, score.scores()), ("Corpus average", mean)], ctx.labels())
@@ -258,6 +288,14 @@ def radar_against_corpus(ctx: Context, score: ArticleScore, key: str, name: str 
     kind = "Bar chart" if len(ctx.criteria) > charts.RADAR_MAX else "Radar chart"
     chart(fig, alt=f"{kind} of this article's criterion scores against the corpus average: "
                    f"{values}.", key=key)
+    rings_note(ctx.labels())
+
+
+def rings_note(labels: Mapping[str, str]) -> None:
+    """What the radar's rings stand for, under it: inside the figure the note was cut off at
+    1280 px ("... the edge is"). Bars have their own axis, so they need none."""
+    if len(labels) <= charts.RADAR_MAX:
+        st.caption(charts.RINGS_NOTE)
 
 
 def article_view(
