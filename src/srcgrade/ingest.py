@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -372,3 +373,38 @@ def describe_corpus(path: Path, lines: int = DESCRIBED_LINES) -> str | None:
             'article from "text": rename the field that holds it'
         )
     return None
+
+
+class _TitleParser(HTMLParser):
+    """Collects the text of the first <title>; the standard library's parser runs nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.inside = False
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.inside = tag == "title" and not self.done
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self.inside:
+            self.inside, self.done = False, True
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.parts.append(data)
+
+
+def html_title(raw: bytes) -> str | None:
+    """The <title> of an HTML page, white space collapsed; None if it has none. An uploaded page
+    was titled by its file name ("a.html"), which says nothing of the article; ``html_to_text``
+    keeps the text only."""
+    parser = _TitleParser()
+    try:
+        parser.feed(raw.decode("utf-8-sig", errors="replace"))
+        parser.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
+        pass
+    title = " ".join("".join(parser.parts).split())
+    return title or None

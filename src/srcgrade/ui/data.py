@@ -10,7 +10,6 @@ import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ import pandas as pd
 
 from srcgrade import engine, weigh
 from srcgrade.corpus import Article, Ratings, load_ratings
-from srcgrade.ingest import HTML_SUFFIXES, looks_like_html
+from srcgrade.ingest import HTML_SUFFIXES, html_title, looks_like_html
 from srcgrade.model import ArticleScore, Problem
 from srcgrade.rubric import Rubric
 from srcgrade.score import Scorer
@@ -136,41 +135,6 @@ def safe_url(url: object) -> str | None:
 def expert_rubric(article: Article, default: str | None) -> str | None:
     """The rubric whose levels the article's expert ratings use, else the default rubric."""
     return article.expert_rubric or default
-
-
-class _TitleParser(HTMLParser):
-    """Collects the text of the first <title>; the standard library's parser runs nothing."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.inside = False
-        self.done = False
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.inside = tag == "title" and not self.done
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title" and self.inside:
-            self.inside, self.done = False, True
-
-    def handle_data(self, data: str) -> None:
-        if self.inside:
-            self.parts.append(data)
-
-
-def html_title(raw: bytes) -> str | None:
-    """The <title> of an HTML page, white space collapsed; None if it has none. An uploaded page
-    was titled by its file name ("a.html"), which says nothing of the article; the core's text
-    extractor (srcgrade.ingest.html_to_text) keeps the text only."""
-    parser = _TitleParser()
-    try:
-        parser.feed(raw.decode("utf-8-sig", errors="replace"))
-        parser.close()
-    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
-        pass
-    title = " ".join("".join(parser.parts).split())
-    return title or None
 
 
 def short_title(text: str, limit: int = 90) -> str:
