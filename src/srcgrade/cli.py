@@ -59,11 +59,11 @@ def _load(path: Path, warn: bool = True, given_by: str | None = None) -> Ratings
     return ratings
 
 
-def finished(ratings: Ratings, skipped: Iterable[Problem] = ()) -> int:
+def finished(ratings: Ratings, skipped: Sequence[Problem] = ()) -> int:
     """The exit status of a command that did its work: 1 when it had to leave something out (a
     broken file in the ratings folder, a bad input line), which it has printed, so a script
     notices what a person reads on the terminal; its output is complete for everything else."""
-    return EXIT_PROBLEMS if ratings.problems or any(True for _ in skipped) else EXIT_OK
+    return EXIT_PROBLEMS if ratings.problems or skipped else EXIT_OK
 
 
 def _no_ratings_folder(path: Path, given_by: str | None) -> str:

@@ -41,6 +41,10 @@ class Article:
     rubric's scale is not a level 3 on another's."""
     path: str = ""
 
+    def experts_rubric(self, default_rubric: str | None) -> str | None:
+        """The rubric the expert's levels belong to: the one named, else the folder's default."""
+        return self.expert_rubric or default_rubric
+
     @property
     def date(self) -> dt.date | None:
         value = self.meta.get("date")
@@ -231,7 +235,7 @@ def _load_config(ratings: Ratings) -> None:
 
 
 def _load_one_rubric(ratings: Ratings, path: Path) -> None:
-    kinds = {name: {e.kind for e in lex.entries} for name, lex in ratings.lexicons.items()}
+    kinds = {name: lexicon.kinds() for name, lexicon in ratings.lexicons.items()}
     rubric, problems = load_rubric(path, _display(path, ratings.root), kinds)
     ratings.problems.extend(problems)
     if rubric is None:

@@ -80,6 +80,10 @@ class Lexicon:
     path: str
     entries: tuple[LexiconEntry, ...]
 
+    def kinds(self) -> set[str]:
+        """The finding kinds this lexicon's entries make."""
+        return {entry.kind for entry in self.entries}
+
 
 def load_lexicon(path: Path, display: str | None = None) -> tuple[Lexicon | None, list[Problem]]:
     """Load one lexicon file; broken entries are reported and left out, the others still load."""

@@ -594,7 +594,7 @@ def _without_lexicon(rubric: Rubric, lexicons: Mapping[str, Lexicon]) -> dict[st
     missing = [name for name in rubric.lexicons if name not in lexicons]
     if not missing:
         return {}
-    made = {e.kind for name in rubric.lexicons if name in lexicons for e in lexicons[name].entries}
+    made = set().union(*(lexicons[name].kinds() for name in rubric.lexicons if name in lexicons))
     names = ", ".join(f"'{name}'" for name in missing)
     unscorable = {}
     for cid, criterion in rubric.criteria.items():

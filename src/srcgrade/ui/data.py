@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from srcgrade import engine, weigh
-from srcgrade.corpus import Article, Ratings, load_ratings
+from srcgrade.corpus import Ratings, load_ratings
 from srcgrade.ingest import HTML_SUFFIXES, html_title, looks_like_html
 from srcgrade.model import ArticleScore, Problem
 from srcgrade.rubric import Rubric
@@ -130,11 +130,6 @@ def safe_url(url: object) -> str | None:
     if isinstance(url, str) and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
         return url.strip()
     return None
-
-
-def expert_rubric(article: Article, default: str | None) -> str | None:
-    """The rubric whose levels the article's expert ratings use, else the default rubric."""
-    return article.expert_rubric or default
 
 
 def short_title(text: str, limit: int = 90) -> str:

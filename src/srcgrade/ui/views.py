@@ -38,7 +38,7 @@ def experts_for(ctx: Context, article: Article) -> tuple[dict[str, ExpertRating]
     """The article's expert ratings if they were made against the rubric being viewed, else
     none and a note saying which rubric they were made against: levels of one rubric do not
     mean the same on another, so showing them side by side would mislead."""
-    rubric = data.expert_rubric(article, ctx.ratings.default_rubric)
+    rubric = article.experts_rubric(ctx.ratings.default_rubric)
     if not article.expert or rubric == ctx.rubric.id:
         return dict(article.expert), None
     return {}, (f"The experts rated this article against the “{md(rubric)}” rubric, whose levels "
