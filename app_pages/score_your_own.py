@@ -85,19 +85,31 @@ if not text:
 # ignores a new default, so with a fixed key every later text kept the first one's title.
 text_id = views.text_digest(text)
 st.divider()
-meta_cols = st.columns([3, 1.2, 1.8], vertical_alignment="bottom")
-default_title = name if name not in ("pasted text", "") else data.short_title(text)
-title = meta_cols[0].text_input("Title", value=default_title, key=f"own_title_{text_id}")
-genre = meta_cols[1].selectbox("Genre", export.GENRES, index=len(export.GENRES) - 1,
-                               key=f"own_genre_{text_id}")
-peer = meta_cols[2].checkbox("Reports a peer-reviewed study", key=f"own_peer_{text_id}")
-meta = {"genre": genre, "reports_peer_reviewed_study": peer, "url": origin_url}
-
-score = ctx.corpus.scorer.score(
-    text, article_id=export.slug(title), title=title, weights=ctx.weights, meta=meta
-)
+# A bundled article's own text is scored as the collection scores it (the CLI's `score` does the
+# same): with its address, whose own link is no citation, and its date, for the fact ledger.
+known = ctx.ratings.article_with_text(text) if origin_url is None else None
+if known is not None and known.id in ctx.corpus.by_id:
+    st.info(f"This is the text of **{views.md(known.title)}**, already in the collection: it is "
+            "scored with that article's address and date, as the collection scores it.")
+    st.page_link("app_pages/article.py", label="Open it on the Article page",
+                 icon=":material/article:", query_params={"article": known.id})
+    title, meta = known.title, dict(known.meta)
+    score = ctx.corpus.by_id[known.id]
+    totals = ctx.ranked["total"].drop(known.id)
+else:
+    known = None
+    meta_cols = st.columns([3, 1.2, 1.8], vertical_alignment="bottom")
+    default_title = name if name not in ("pasted text", "") else data.short_title(text)
+    title = meta_cols[0].text_input("Title", value=default_title, key=f"own_title_{text_id}")
+    genre = meta_cols[1].selectbox("Genre", export.GENRES, index=len(export.GENRES) - 1,
+                                   key=f"own_genre_{text_id}")
+    peer = meta_cols[2].checkbox("Reports a peer-reviewed study", key=f"own_peer_{text_id}")
+    meta = {"genre": genre, "reports_peer_reviewed_study": peer, "url": origin_url}
+    score = ctx.corpus.scorer.score(
+        text, article_id=export.slug(title), title=title, weights=ctx.weights, meta=meta
+    )
+    totals = ctx.ranked["total"]
 total = data.total_for(score.scores(), ctx.weights)
-totals = ctx.ranked["total"]
 rank = int(weigh.rank(pd.concat([totals, pd.Series([total], index=["__own__"])]))["__own__"])
 st.header(views.md(title), anchor=False)
 if score.word_count < SHORT_TEXT_WORDS:
@@ -108,6 +120,9 @@ if score.word_count < SHORT_TEXT_WORDS:
     )
 st.markdown(views.rank_sentence(total, totals, rank))
 views.article_view(ctx, score, text, meta, key="own_view", rank=rank, of=len(totals) + 1)
+
+if known is not None:
+    st.stop()  # it is in the collection already
 
 st.subheader("Add it to the collection")
 st.markdown(

@@ -503,6 +503,7 @@ def test_a_second_pasted_text_gets_its_own_title_and_every_kind_shown(make_app, 
     whatever the first text's title and toggles were (also when both start with the same line,
     so both get the same title and id)."""
     second = (app_ratings / "articles/texts/002_norwegian-therapist-mdma-ptsd.txt").read_text()
+    second += "\nA closing line of the reader's own."  # not the collection's text any more
     if same_first_line:
         second = f"{FIRST_PASTE}\n{second}"
     at = make_app("score_your_own")
@@ -556,9 +557,10 @@ def test_classroom_offers_does_not_apply_and_never_shows_none(make_app, app_rati
     [table] = [d.value for d in at.dataframe if "machine" in d.value.columns]
     row = table[table["criterion"] == corpus.rubric.criteria[cid].label].iloc[0]
     assert row["you"] == row["machine"] == row["machine score"] == "does not apply"
+    # The expert, too, says the question does not fit (the content farm states no numbers).
+    assert (row["expert"], row["you vs expert"]) == ("does not apply", "same")
     assert "None" not in table.astype(str).to_numpy()
     assert not table.isna().any().any()
-    assert "you vs expert" in table.columns
 
 
 def test_classroom_instructions_are_a_list_of_three_steps(make_app):

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from app_helpers import no_exceptions
+from app_helpers import REPO, no_exceptions, ranking
 
 from srcgrade.ui import charts, data, views
 
@@ -192,3 +192,32 @@ def test_an_uploaded_page_is_titled_by_its_html_title(make_app):
     no_exceptions(at)
     [title] = [t.value for t in at.text_input if t.key and t.key.startswith("own_title_")]
     assert title == "MDMA therapy & PTSD: what the trial found"
+
+
+def test_a_pasted_collection_article_is_scored_as_the_collection_scores_it(make_app):
+    """Its own vox.com link is no citation when the address is known (as `srcgrade score` on the
+    file gives): the pasted text gets the collection's scores, not a stranger's."""
+    text = (REPO / "ratings/articles/texts/000_vox-mdma-self-experience.txt").read_text()
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(text).run()
+    no_exceptions(at)
+    [info] = [i.value for i in at.info]
+    assert "already in the collection" in info and "Why does MDMA work for PTSD?" in info
+    [link] = at.get("page_link")
+    assert link.proto.query_string == "article=vox-mdma-self-experience"
+    assert not [h for h in at.subheader if h.value == "Add it to the collection"]
+    # Ranked against the other four, as the Overview ranks it.
+    overview = make_app("overview")
+    order = ranking(overview)
+    position = next(i for i, t in enumerate(order) if t.startswith("Why does MDMA work")) + 1
+    lines = [m.value for m in at.markdown if "would rank" in m.value]
+    assert lines and f"#{position}" in lines[0], (lines, order)
+
+
+def test_a_slightly_edited_collection_article_is_a_new_text(make_app):
+    text = (REPO / "ratings/articles/texts/000_vox-mdma-self-experience.txt").read_text()
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(text + "\nA line of my own.").run()
+    no_exceptions(at)
+    assert not [i for i in at.info if "already in the collection" in i.value]
+    assert [h for h in at.subheader if h.value == "Add it to the collection"]
