@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from srcgrade import highlight
+from srcgrade.corpus import ExpertRating
 from srcgrade.ui import views
 from srcgrade.ui.session import context, md, url_selectbox
 
@@ -21,16 +22,19 @@ def level_cell(level: int | None) -> str:
     return DOES_NOT_APPLY if not level else str(level)
 
 
-def versus_expert(you: int | None, expert: int | None) -> str:
+def versus_expert(you: int | None, expert: ExpertRating | None) -> str:
     """Where the student and the expert part ways, the point of the exercise."""
     if expert is None:
         return "no expert rating"
+    if not expert.level:
+        return "same" if not you else "expert: does not apply"
     if not you:
         return "you: does not apply"
-    if you == expert:
+    expert_level = expert.level
+    if you == expert_level:
         return "same"
-    gap = abs(you - expert)
-    return f"you {gap} level{'s' if gap > 1 else ''} {'higher' if you > expert else 'lower'}"
+    gap = abs(you - expert_level)
+    return f"you {gap} level{'s' if gap > 1 else ''} {'higher' if you > expert_level else 'lower'}"
 
 
 ctx = context()
@@ -103,7 +107,7 @@ for cid in ctx.criteria:
     }
     if not expert_note:  # an expert's level on another rubric's scale is no answer to compare
         row["expert"] = level_cell(expert.level) if expert else "no expert rating"
-        row["you vs expert"] = versus_expert(mine.get(cid), expert.level if expert else None)
+        row["you vs expert"] = versus_expert(mine.get(cid), expert)
     rows.append(row)
 frame = pd.DataFrame(rows)
 if expert_note:

@@ -62,6 +62,21 @@ def test_unknown_key_is_refused_so_a_typo_is_not_ignored(ratings_copy):
     assert ":5: unknown key 'publsher'" in message and "publisher" in message
 
 
+def test_an_expert_can_say_a_question_does_not_apply_and_nothing_else(ratings_copy):
+    """`level: n/a` (the machine's n/a, the Classroom's "Does not apply") loads as no level;
+    another word is refused at its line with the values allowed, and the rest still loads."""
+    farm = ratings_copy / "articles/contentfarm-mdma-breakthrough.yaml"
+    loaded = load_ratings(ratings_copy)
+    [article] = [a for a in loaded.articles if a.id == "contentfarm-mdma-breakthrough"]
+    assert article.expert["numeric_accuracy"].level is None
+    assert article.expert["hype"].level == 1
+    farm.write_text(farm.read_text().replace("level: n/a", "level: none"))
+    broken = load_ratings(ratings_copy)
+    [problem] = broken.problems
+    assert problem.line == 35 and "expected one of: 1, 2, 3, 4, 5, n/a" in problem.message
+    assert len(broken.articles) == 4
+
+
 def test_missing_text_file(ratings_copy):
     path = ratings_copy / "articles" / "ghost.yaml"
     path.write_text(ARTICLE.format(id="ghost"))

@@ -21,10 +21,15 @@ from srcgrade.model import Problem
 from srcgrade.rubric import Rubric, WeightError, load_rubric
 from srcgrade.yamlio import check_schema, load_yaml, read_text_file
 
+NOT_APPLICABLE = "n/a"
+"""An expert's level for a question that does not fit the article (numbers, when it states none),
+as the machine says "n/a" and the Classroom offers "Does not apply"."""
+
 
 @dataclass(frozen=True)
 class ExpertRating:
-    level: int
+    level: int | None
+    """1-5 on the rubric's scale; None when the question does not apply to the article."""
     rationale: str
 
 
@@ -320,7 +325,7 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
         return None, [doc.problem(f"text_file '{data['text_file']}' is empty", ("text_file",))]
     expert_block = data.get("expert_ratings") or {}
     expert = {
-        cid: ExpertRating(int(r["level"]), r["rationale"])
+        cid: ExpertRating(None if r["level"] == NOT_APPLICABLE else int(r["level"]), r["rationale"])
         for cid, r in (expert_block.get("criteria") or {}).items()
     }
     meta = {k: v for k, v in data.items() if k not in {"id", "title", "expert_ratings"}}

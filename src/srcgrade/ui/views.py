@@ -34,6 +34,11 @@ def fmt(score: float | None) -> str:
     return "n/a" if score is None or pd.isna(score) else f"{score:.0f}"
 
 
+def level_words(level: int | None) -> str:
+    """An expert's level as the page words it: a question that does not fit is no level 0."""
+    return f"level {level}" if level else "does not apply"
+
+
 def experts_for(ctx: Context, article: Article) -> tuple[dict[str, ExpertRating], str | None]:
     """The article's expert ratings if they were made against the rubric being viewed, else
     none and a note saying which rubric they were made against: levels of one rubric do not
@@ -109,7 +114,7 @@ def criterion_details(
             rating = (expert or {}).get(cid)
             if rating:
                 st.markdown(
-                    f"**Expert rating: level {rating.level}** "
+                    f"**Expert rating: {level_words(rating.level)}** "
                     f"(machine: {'level ' + str(level) if level else 'n/a'}). "
                     f"Their reason: “{md(rating.rationale)}”"
                 )
@@ -327,7 +332,8 @@ def article_view(
             "machine": [fmt(score.criteria[c].score) for c in ctx.criteria],
             "level": [str(score.criteria[c].level or "n/a") for c in ctx.criteria],
             "expert level": [
-                str(expert[c].level) if expert and c in expert else "—" for c in ctx.criteria
+                str(expert[c].level or "n/a") if expert and c in expert else "—"
+                for c in ctx.criteria
             ],
             "weight now": [f"{ctx.weights.get(c, 0.0):.2f}" for c in ctx.criteria],
         }
