@@ -93,6 +93,22 @@ def readable(text: str, labels: dict[str, str]) -> str:
     return text
 
 
+def criteria_table(criteria: pd.DataFrame) -> None:
+    """Each criterion's AUC beside length's, as a static table whose cells wrap: as an
+    interactive one at 1280 px its last two columns (the interval and length's AUC, the figure
+    to compare with) were out of sight. The file is named above it when there is only one."""
+    columns = {"file": "file", "label": "criterion", "hnr": "HNR criterion",
+               "n": "releases judged", "auc": "AUC", "interval": "95% interval",
+               "length_auc": "length AUC"}
+    files = criteria["file"].unique()
+    if len(files) == 1:
+        st.caption(f"All from {md(files[0])}.")
+        del columns["file"]
+    st.table(criteria[list(columns)].rename(columns=columns).astype(str).map(md),
+             hide_index=True, border="horizontal",
+             alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
+
+
 def holds(weights: dict[str, float], preset: dict[str, float]) -> bool:
     """Whether the sliders already hold the preset's weights (to the sliders' 0.01)."""
     return all(abs(weights.get(c, 0.0) - w) < 0.005 for c, w in preset.items())
@@ -200,20 +216,18 @@ if not criteria.empty:
         length_auc=criteria["length_auc"].map(figure),
         hnr=criteria["hnr"].map(hnr_label),
     )
-    st.dataframe(criteria[["file", "label", "hnr", "n", "auc", "interval", "length_auc"]].rename(
-        columns={"label": "criterion", "hnr": "HNR criterion", "n": "releases judged",
-                 "auc": "AUC", "interval": "95% interval", "length_auc": "length AUC"}),
-        hide_index=True, width="stretch",
-        alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
+    criteria_table(criteria)
 
 st.subheader("Weights fitted to the experts, beside yours")
 preset = ctx.ratings.presets.get(FITTED_PRESET)
 if preset is None:
     st.info("No fitted weight preset in ratings/weights/ (run `srcgrade fit-weights`).")
 else:
-    # The description already says what a weight of 0.01 means: not repeated after it.
+    # The description already says what a weight of 0.01 means: not repeated after it. It
+    # begins by saying what the weights are, so the lead-in is a sentence of its own ("...
+    # agree best with the stars: Non-negative weights maximising..." said it twice).
     st.markdown(
-        "`srcgrade fit-weights` found the non-negative weights that agree best with the stars: "
+        "`srcgrade fit-weights` fitted these weights to the experts' stars. "
         + md(readable(preset.description, labels))
     )
     if preset.rubric and preset.rubric != ctx.rubric.id:
@@ -229,8 +243,10 @@ else:
     })
     if comparable:
         table["your weight"] = [figure(ctx.weights.get(c)) for c in names]
-    st.dataframe(table, hide_index=True, width="stretch",
-                 alt="Fitted weights beside the weights currently chosen on the sliders.")
+    # Static, so every criterion is in view: an interactive table showed 10 of the 16 and
+    # hid the rest behind its own scroll bar.
+    st.table(table.map(md), hide_index=True, border="horizontal",
+             alt="Fitted weights beside the weights currently chosen on the sliders.")
     if comparable:
         # Pressing it when the sliders hold these weights already (they are the rubric's
         # defaults) did nothing, with no word why.

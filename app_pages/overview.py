@@ -13,7 +13,10 @@ CHART_ROWS = 30  # charts draw the best rows only; the table holds them all
 # Streamlit wraps a cell's text only in rows taller than 4 rem (68 px at the theme's 17 px
 # base font, .streamlit/config.toml): rows of 70 px show a long title whole on two lines.
 TALL_ROW_PX = 70
-TITLE_PX = 360  # with the other columns, fits a 1400 px window with the sidebar open
+# The page's width at 1280 px (a classroom projector) with the sidebar open: a table wider than
+# this scrolls sideways, and its last column, "peer-reviewed?", was cut to "pee".
+PAGE_PX = 790
+TITLE_PX = 250  # with the other columns (534 px), the ranking fits PAGE_PX
 GRID_ROW_PX = 38
 PIN_AFTER = 8  # articles in the question grid beyond which it scrolls sideways: pin the labels
 NA = "n/a"
@@ -103,7 +106,8 @@ def question_grid(top: pd.DataFrame, criteria: list[str], labels: dict[str, str]
     for rank, (_, row) in zip(top["rank"], top.iterrows(), strict=True):
         seen[rank] = seen.get(rank, 0) + 1
         head = f"#{rank}" + ("" if seen[rank] == 1 else f"-{seen[rank]}")
-        grid[head] = [row[c] for c in criteria]
+        # Rounded as the Article page prints them: left to the browser, 12.5 showed as 13.
+        grid[head] = [row[c] if pd.isna(row[c]) else data.whole(row[c]) for c in criteria]
     return grid
 
 

@@ -14,6 +14,7 @@ from helpers import parse_marked
 from srcgrade.corpus import ENV_RATINGS, default_ratings_dir
 from srcgrade.highlight import kind_label
 from srcgrade.ui import data
+from srcgrade.ui.session import md
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -337,16 +338,16 @@ def test_agreement_page_quotes_the_cross_validated_figure_and_names_criteria(mak
     no_exceptions(at)
     [note] = [i.value for i in at.info if "in-sample" in i.value]
     assert stories["file"] in note and f"{cross_validated:.3f}" in note
-    tables = [t.value for t in at.dataframe]
+    tables = [t.value for t in [*at.dataframe, *at.table]]  # st.table cells are md()-escaped
     summary = next(t for t in tables if "cross-validated" in t.columns)
     assert f"{cross_validated:.3f}" in summary["cross-validated"].tolist()
     per_criterion = next(t for t in tables if "HNR criterion" in t.columns)
-    labels = {c.label for c in rubric.criteria.values()}
+    labels = {md(c.label) for c in rubric.criteria.values()}
     assert set(per_criterion["criterion"]) <= labels
     rows = [r for d in report["datasets"] for r in d["criteria"]]
     report_row = next(r for r in rows if r.get("hnr") == "sensational_language")
     low, high = report_row["hnr_auc_ci95"]
-    assert f"{low:.2f} to {high:.2f}" in per_criterion["95% interval"].tolist()
+    assert md(f"{low:.2f} to {high:.2f}") in per_criterion["95% interval"].tolist()
     for table in tables:
         assert not table.isna().any().any()
         assert "None" not in table.astype(str).to_numpy()
@@ -625,8 +626,9 @@ def test_agreement_page_names_hnr_criteria_in_words_and_draws_readable_charts(ma
     keys = {r["hnr"] for d in report["datasets"] for r in d["criteria"] if r.get("hnr")}
     at = make_app("agreement")
     no_exceptions(at)
-    per_criterion = next(t.value for t in at.dataframe if "HNR criterion" in t.value.columns)
+    per_criterion = next(t.value for t in at.table if "HNR criterion" in t.value.columns)
     shown = set(per_criterion["HNR criterion"])
+    # md() escapes an underscore as "\_": a raw key would still show one
     assert shown and not shown & keys and not any("_" in s for s in shown), shown
     figures = at.get("plotly_chart")
     assert len(figures) >= 2

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from srcgrade.export import GENRES
+from srcgrade.ui.data import score_text
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies (Okabe & Ito 2008).
 GENRE_COLOURS = {
@@ -285,18 +286,35 @@ def _runs(values: Sequence[float | None]) -> list[list[int]]:
 
 def _axis_names(series_values: Sequence[Sequence[float | None]],
                 labels: Sequence[str]) -> list[str]:
-    """The radar's axis labels, wrapped, with "n/a" under a criterion a series has no score for
-    (which series, by its line, when not all), so its gap cannot be read as a 0."""
+    """The radar's axis labels, wrapped, with "(n/a)" under a criterion a series has no score
+    for, so its gap cannot be read as a 0. Which series lacks it is said in the legend ("n/a:
+    ..." under its name): said here too, "(n/a: dashed)" was the longest line, and the side
+    margins made for it shrank the radar of a pasted text to 60 px at 1280 px."""
     names = []
     for i, text in enumerate(labels):
-        missing = [k for k, values in enumerate(series_values) if values[i] is None]
-        name = _wrapped(text, 12)
-        if missing and len(missing) == len(series_values):
-            name += "<br>(n/a)"
-        elif missing:
-            name += "<br>(n/a: " + ("solid" if missing == [0] else "dashed") + ")"
-        names.append(name)
+        missing = any(values[i] is None for values in series_values)
+        names.append(_wrapped(text, 12) + ("<br>(n/a)" if missing else ""))
     return names
+
+
+RADAR_PLOT_PX = 320  # the plot's height; in a half-page column the width limits it first
+LABEL_LINE_PX = 18  # one line of a 14 px angular label
+
+
+def _radar_frame(names: Sequence[str], legend_lines: int) -> dict:
+    """Height, margins and legend of a radar: room for the angular labels on every side
+    (plotly makes none), and the legend below the bottom label rather than over it (at 1920 px
+    the circle filled the plot and "Hype language" was drawn under the legend)."""
+    lines = max((n.count("<br>") + 1 for n in names), default=1)
+    longest = max((len(line) for n in names for line in n.split("<br>")), default=0)
+    # about 8 px a character at 14 px, so no label is cut at the chart's edge
+    side = max(40, 8 * longest + 16)
+    label_room = LABEL_LINE_PX * lines + 12
+    legend, legend_px = _legend_below(legend_lines)
+    legend["y"] = -label_room / RADAR_PLOT_PX
+    top, bottom = max(50, label_room), label_room + legend_px
+    return {"height": RADAR_PLOT_PX + top + bottom, "legend": legend,
+            "margin": {"l": side, "r": side, "t": top, "b": bottom}}
 
 
 def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
@@ -315,16 +333,14 @@ def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
     names = _axis_names(values, [labels[c] for c in criteria])
     fig = _figure()
     legend_lines = 0
-    for i, ((name, _), r) in enumerate(zip(series, values, strict=True)):
+    for i, ((name, scores), r) in enumerate(zip(series, values, strict=True)):
         entry = _series_name(name, r, [labels[c] for c in criteria])
         legend_lines += entry.count("<br>") + 1
+        texts = [score_text(scores.get(c)) for c in criteria]
         for j, run in enumerate(_runs(r)):
             fig.add_trace(_radar_trace(i, entry, [r[k] for k in run], [names[k] for k in run],
-                                       whole=None not in r, first=j == 0))
-    longest = max((len(line) for n in names for line in n.split("<br>")), default=0)
-    # Plotly does not make room for the angular labels: the margins are worked out from the
-    # longest line (about 8 px a character at 14 px) so no label is cut at the chart's edge.
-    side = max(40, 8 * longest + 16)
+                                       [texts[k] for k in run], whole=None not in r,
+                                       first=j == 0))
     fig.update_layout(
         polar={
             # No numbers on the radial axis: they were printed over the polygons. The rings are
@@ -335,18 +351,18 @@ def radar(series: Sequence[tuple[str, Mapping[str, float | None]]],
                             "categoryarray": names, "categoryorder": "array"},
         },
     )
-    legend, bottom = _legend_below(legend_lines)
-    return _layout(fig, height=400 + bottom, legend=legend,
-                   margin={"l": side, "r": side, "t": 50, "b": bottom})
+    return _layout(fig, **_radar_frame(names, legend_lines))
 
 
-def _radar_trace(i: int, name: str, r: list, theta: list[str], *, whole: bool,
-                 first: bool) -> go.Scatterpolar:
+def _radar_trace(i: int, name: str, r: list, theta: list[str], texts: list[str], *,
+                 whole: bool, first: bool) -> go.Scatterpolar:
     """One run of a series' polygon; filled only when the series is whole (the fill of a broken
-    polygon would close it through the centre), and in the legend once."""
+    polygon would close it through the centre), and in the legend once. The hover shows the
+    score as the pages print it (``texts``), not the browser's rounding of the drawn value."""
     return go.Scatterpolar(
         r=r,
         theta=theta,
+        text=texts,
         name=name,
         legendgroup=f"series{i}",
         showlegend=first,
@@ -355,7 +371,7 @@ def _radar_trace(i: int, name: str, r: list, theta: list[str], *, whole: bool,
         opacity=0.85,
         line={"color": SERIES[i % len(SERIES)], "width": 3,
               "dash": "solid" if i == 0 else "dash"},
-        hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
+        hovertemplate="%{theta}: %{text}<extra>%{fullData.name}</extra>",
     )
 
 
@@ -379,7 +395,8 @@ def criterion_bars(series: Sequence[tuple[str, Mapping[str, float | None]]],
                         # hatched after the first, like the radar's dashed line (and in print)
                         "pattern": {"shape": "" if i == 0 else "/", "fillmode": "overlay",
                                     "fgcolor": "white", "solidity": 0.3}},
-                text=["n/a" if v is None else f"{v:.0f}" for v in r],
+                # from the score itself: "12.54" drawn as 12.5 would print as 12, not 13
+                text=[score_text(values.get(c)) for c in criteria],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
@@ -433,7 +450,8 @@ def genre_strip(long: pd.DataFrame) -> go.Figure:
                 pointpos=0,
                 hoveron="boxes+points" if box else "points",
                 text=[label(t, 40) for t in group["title"]],
-                hovertemplate="%{text}<br>%{y}: %{x:.0f}<extra></extra>",
+                customdata=[score_text(v) for v in group["score"]],
+                hovertemplate="%{text}<br>%{y}: %{customdata}<extra></extra>",
             )
         )
         # The legend entry, a marker like the points (a box without lines has an empty icon).
@@ -480,7 +498,11 @@ def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
 
 def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: float,
                       criterion_label: str) -> go.Figure:
-    """Each article's total as one weight sweeps; crossings show rankings that hinge on it."""
+    """Each article's total as one weight sweeps; crossings show rankings that hinge on it.
+
+    The legend is stacked under the plot: beside it, it took half the width at 1280 px, leaving
+    the lines (the point of the chart) a third of the page and the titles cut at 40 characters.
+    """
     fig = _figure()
     for i, (article, group) in enumerate(sweep.groupby("article", sort=False)):
         fig.add_trace(
@@ -488,7 +510,7 @@ def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: f
                 x=group["weight"],
                 y=group["total"].round(2),
                 mode="lines",
-                name=label(titles.get(article, article), 40),
+                name=label(titles.get(article, article), 90),
                 line={"width": 3, "color": SERIES[i % len(SERIES)],
                       "dash": DASHES[i % len(DASHES)]},
                 hovertemplate="weight %{x:.1f}: total %{y:.1f}<extra>%{fullData.name}</extra>",
@@ -498,7 +520,12 @@ def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: f
                   annotation_text="current weight", annotation_position="top")
     fig.update_xaxes(title=f"Weight of {html.escape(criterion_label)}")
     fig.update_yaxes(title="Total score")
-    return _layout(fig, height=480, legend={"title": {"text": "Article"}})
+    legend_px = 22 * len(fig.data) + 30
+    return _layout(fig, height=420 + legend_px,
+                   legend={"title": {"text": "Article", "side": "top"}, "orientation": "v",
+                           "x": 0, "xanchor": "left", "yref": "container", "y": 0,
+                           "yanchor": "bottom"},
+                   margin={"l": 10, "r": 10, "t": 40, "b": 70 + legend_px})
 
 
 def rank_ranges_chart(frame: pd.DataFrame) -> go.Figure:

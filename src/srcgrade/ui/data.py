@@ -109,6 +109,21 @@ def corpus_mean(frame: pd.DataFrame, criteria: list[str]) -> dict[str, float | N
     return {c: (None if pd.isna(means[c]) else float(means[c])) for c in criteria}
 
 
+def score_text(score: float | None) -> str:
+    """A score as every page prints it: a whole number, or "n/a" where there is none.
+
+    Rounded here, by Python (half to even, as the core's explanations round), never by the
+    browser: its formatter rounds 12.5 up, so the Overview's grid said 13 where the Article page
+    and the explanation said 12 for the same score.
+    """
+    return "n/a" if score is None or pd.isna(score) else f"{score:.0f}"
+
+
+def whole(score: float | None) -> float | None:
+    """A score rounded as :func:`score_text` prints it, for a table the browser formats."""
+    return None if score is None or pd.isna(score) else float(score_text(score))
+
+
 def total_for(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
     """One article's total for these weights, through the same vectorised path as the table."""
     row = pd.DataFrame([{c: (np.nan if v is None else v) for c, v in scores.items()}])

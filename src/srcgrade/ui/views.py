@@ -31,7 +31,7 @@ from srcgrade.ui.session import Context, chart, md
 
 
 def fmt(score: float | None) -> str:
-    return "n/a" if score is None or pd.isna(score) else f"{score:.0f}"
+    return data.score_text(score)
 
 
 def level_words(level: int | None) -> str:
@@ -252,12 +252,17 @@ def claims_table(score: ArticleScore, key: str) -> None:
 
 def summary_line(ctx: Context, score: ArticleScore, meta: Mapping[str, Any], total: float | None,
                  rank: int | None = None, of: int | None = None) -> None:
-    cols = st.columns(4)
+    """The total and rank in large figures; the genre and the study in words beside them. As
+    large figures in quarter-page columns they were cut at 1280 px ("promoti…", "content-f…",
+    "Reports a peer-reviewed st…")."""
+    cols = st.columns([1, 1, 2], vertical_alignment="center")
     cols[0].metric("Total (current weights)", fmt(total))
     cols[1].metric("Rank", f"{rank} of {of}" if rank else "—")
-    cols[2].metric("Genre", str(meta.get("genre") or "unknown"))
     peer = meta.get("reports_peer_reviewed_study")
-    cols[3].metric("Reports a peer-reviewed study", {True: "yes", False: "no"}.get(peer, "—"))
+    cols[2].markdown(
+        f"**Genre:** {md(meta.get('genre') or 'unknown')}  \n"
+        f"**Reports a peer-reviewed study:** {({True: 'yes', False: 'no'}.get(peer, '—'))}"
+    )
     bits = [str(meta[k]) for k in ("publisher", "author", "date") if meta.get(k)]
     if bits:
         st.caption(" · ".join(bits))
@@ -317,7 +322,9 @@ def article_view(
     """Everything about one article: totals, highlighted text, radar, criteria, claims."""
     total = data.total_for(score.scores(), ctx.weights)
     summary_line(ctx, score, meta, total, rank, of)
-    left, right = st.columns([3, 2], gap="large")
+    # Halves: in two fifths of the page the radar was 110 px across at 1280 px (60 px with a
+    # criterion that does not apply), too small to read on a projector.
+    left, right = st.columns(2, gap="large")
     with left:
         st.markdown("#### The text, with its evidence highlighted")
         highlighted_text(text, score, key)
