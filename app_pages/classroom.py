@@ -59,7 +59,11 @@ score = corpus.by_id[chosen]
 experts, expert_note = views.experts_for(ctx, article)
 revealed_key = f"class_revealed_{chosen}"
 
-with st.expander("Read the article", expanded=not st.session_state.get(revealed_key)):
+revealed = bool(st.session_state.get(revealed_key))
+# A new label after Reveal makes a new expander, closed: Streamlit keeps one that has been drawn
+# open, and the results then began some 1,800 px down, below the whole text.
+with st.expander("The article (open to read it again)" if revealed else "Read the article",
+                 expanded=not revealed):
     st.caption(md(" · ".join(str(article.meta[k]) for k in ("publisher", "date")
                              if article.meta.get(k))))
     # The text only, with no highlights (they would give the answers away). Safe: render()
@@ -89,6 +93,7 @@ if submitted:
                    + ", ".join(missing))
     else:
         st.session_state[revealed_key] = dict(answers)
+        st.rerun()  # drawn again from the top: the article closed, the results in view
 
 mine = st.session_state.get(revealed_key)
 if not mine:

@@ -272,6 +272,7 @@ def test_rubric_picker_appears_only_with_more_than_one_rubric(make_app, app_rati
 def test_classroom_hides_scores_until_reveal(make_app, app_ratings):
     at = make_app("classroom")
     assert not [d for d in at.dataframe if "machine" in d.value.columns]
+    assert [e.proto.expanded for e in at.expander if e.label == "Read the article"] == [True]
     radios = [r for r in at.radio if r.key and r.key.startswith("class_")]
     for radio in radios:
         radio.set_value(radio.options[2] if isinstance(radio.options[2], int) else 3)
@@ -282,6 +283,10 @@ def test_classroom_hides_scores_until_reveal(make_app, app_ratings):
     assert list(table["you"]) == ["3"] * len(radios)
     assert "expert" in table.columns
     assert at.download_button(key="class_csv")
+    # The article folds away, so the results are in view rather than below the whole text.
+    [article] = [e for e in at.expander if "article" in e.label]
+    assert article.label == "The article (open to read it again)"
+    assert not article.proto.expanded
 
 
 def test_the_cli_honours_the_same_environment_variable(app_ratings):
