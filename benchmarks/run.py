@@ -48,7 +48,10 @@ def ensure_venv() -> None:
         return
     python = VENV / "bin" / "python"
     stamp = VENV / ".installed"
-    if not stamp.exists() or (REPO / "pyproject.toml").stat().st_mtime > stamp.stat().st_mtime:
+    # Installing builds the optional C scanner too: again when its source changed.
+    sources = [REPO / "pyproject.toml", REPO / "setup.py", REPO / "src" / "srcgrade" / "_scan.c"]
+    newest = max(p.stat().st_mtime for p in sources if p.exists())
+    if not stamp.exists() or newest > stamp.stat().st_mtime:
         print(f"setting up {VENV} (srcgrade editable + {', '.join(EXTRA)})...", file=sys.stderr)
         if not python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
@@ -88,9 +91,11 @@ def mb(texts: list[str]) -> float:
 
 
 def scoring(texts: list[str], repeats: int) -> float:
+    from srcgrade.c_trie import scan_path
     from srcgrade.corpus import load_ratings
     from srcgrade.engine import make_scorer
 
+    print(f"  scan path: {scan_path()}")
     ratings = load_ratings(REPO / "ratings")
     started = time.perf_counter()
     scorer = make_scorer(ratings)
@@ -108,7 +113,38 @@ def scoring(texts: list[str], repeats: int) -> float:
     rate = len(texts) / seconds
     print(f"  srcgrade full scoring: {rate:,.0f} articles/s, {mb(texts) / seconds:.2f} MB/s "
           f"(median of {repeats} runs over {len(texts):,} articles)")
+    scan_paths(ratings, texts, repeats)
     return rate
+
+
+def scan_paths(ratings: object, texts: list[str], repeats: int) -> None:
+    """The C scan and the pure-Python one in this process, runs alternated (the machine's other
+    work then weighs on both alike): medians and their ratio. Skipped without the extension."""
+    from srcgrade.c_trie import PURE_ENV, c_scanner
+    from srcgrade.engine import make_scorer
+
+    if c_scanner() is None:
+        print("  (C scan not in use: no same-process comparison of the scan paths)")
+        return
+    scorers = {"C": make_scorer(ratings)}
+    os.environ[PURE_ENV] = "1"
+    try:
+        scorers["pure"] = make_scorer(ratings)
+    finally:
+        del os.environ[PURE_ENV]
+    samples: dict[str, list[float]] = {name: [] for name in scorers}
+    for _ in range(repeats):
+        for name, scorer in scorers.items():
+            started = time.perf_counter()
+            for text in texts:
+                scorer.score(text)
+            samples[name].append(time.perf_counter() - started)
+    medians = {name: statistics.median(s) for name, s in samples.items()}
+    for name, seconds in medians.items():
+        print(f"  {name} scan, alternated: {len(texts) / seconds:,.0f} articles/s "
+              f"({seconds / len(texts) * 1e6:.0f} microseconds per article; runs "
+              f"{', '.join(f'{len(texts) / s:,.0f}' for s in samples[name])})")
+    print(f"  C / pure = {medians['pure'] / medians['C']:.2f}x")
 
 
 def proselint_rate(texts: list[str], repeats: int) -> float | None:

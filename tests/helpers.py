@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
+from srcgrade import c_trie
+
 REPO = Path(__file__).resolve().parents[1]
 RATINGS = REPO / "ratings"
+
+
+SCAN_PATHS = ["c", "pure"]
+"""The lexicon scan's two paths: the C walker (``srcgrade._scan``) and ``re`` alone."""
+
+
+def c_scan_built() -> bool:
+    try:
+        from srcgrade import _scan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def scan_path(path: str) -> Iterator[None]:
+    """Matchers built inside use this scan path ("c" or "pure"); "c" skips the test when the
+    extension is not built."""
+    if path == "c" and not c_scan_built():
+        pytest.skip("srcgrade._scan is not built (no C compiler or Python headers when "
+                    "installed): only the pure-Python scan is tested")
+    before = os.environ.get(c_trie.PURE_ENV)
+    os.environ[c_trie.PURE_ENV] = "1" if path == "pure" else "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[c_trie.PURE_ENV]
+        else:
+            os.environ[c_trie.PURE_ENV] = before
 
 
 def seed_text(prefix: str) -> str:

@@ -4,7 +4,9 @@ The plain algorithm is kept here on purpose, short and obviously right: every te
 ignore-case term trie on the text itself (as srcgrade always did), and every pattern searched on
 its own (each entry's leftmost, non-overlapping, non-vetoed matches). The fast scan reads the
 lowered text with case-sensitive regexes, skips to word starts and follows pattern beginnings
-further; none of that may change a finding.
+further, and walks its tries in C when ``srcgrade._scan`` is built; none of that may change a
+finding. Each test runs on both scan paths (the C one skipped, with the reason, when the
+extension is not built).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import random
 import re
 
 import pytest
-from helpers import RATINGS, REPO
+from helpers import RATINGS, REPO, SCAN_PATHS, scan_path
 
 from srcgrade import lexicon, pattern_scan
 from srcgrade.corpus import load_ratings
@@ -88,10 +90,26 @@ def fast(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:
     return [(m.start, m.end, m.entry.rule) for m in matcher.scan(text)]
 
 
-MATCHERS = {f"rubric-{r}": make_scorer(ALL, r).matcher for r in sorted(ALL.rubrics)}
 _EVERY = tuple(e for lex in ALL.lexicons.values() for e in lex.entries)
-if all(set(m.entries) != set(_EVERY) for m in MATCHERS.values()):
-    MATCHERS["all-lexicons"] = lexicon.Matcher(_EVERY)
+
+
+@functools.cache
+def _matchers(path: str) -> dict[str, lexicon.Matcher]:
+    """Each rubric's matcher (and one of every entry) on one scan path."""
+    with scan_path(path):
+        built = {f"rubric-{r}": make_scorer(ALL, r).matcher for r in sorted(ALL.rubrics)}
+        if all(set(m.entries) != set(_EVERY) for m in built.values()):
+            built["all-lexicons"] = lexicon.Matcher(_EVERY)
+    assert all(m._walks_in_c == (path == "c") for m in built.values())
+    return built
+
+
+@pytest.fixture(params=SCAN_PATHS)
+def matchers(request) -> dict[str, lexicon.Matcher]:
+    if request.param == "c":
+        with scan_path("c"):  # skips the test when the extension is not built
+            pass
+    return _matchers(request.param)
 
 
 def seeds() -> list[str]:
@@ -144,8 +162,9 @@ def hnr_texts(count: int) -> list[str]:
     return list(itertools.islice(usable, count))
 
 
-def assert_same(texts: list[str], least_matches: int) -> None:
-    for name, matcher in MATCHERS.items():
+def assert_same(matchers: dict[str, lexicon.Matcher], texts: list[str], least_matches: int
+                ) -> None:
+    for name, matcher in matchers.items():
         matched = 0
         for text in texts:
             expected = reference(matcher, text)
@@ -156,33 +175,33 @@ def assert_same(texts: list[str], least_matches: int) -> None:
         assert matched >= least_matches, name
 
 
-def test_seed_texts():
-    assert_same(seeds(), least_matches=50)
+def test_seed_texts(matchers):
+    assert_same(matchers, seeds(), least_matches=50)
 
 
-def test_every_lexicon_example():
-    assert_same(examples(), least_matches=100)
+def test_every_lexicon_example(matchers):
+    assert_same(matchers, examples(), least_matches=100)
 
 
-def test_random_prose():
-    assert_same(random_texts(400), least_matches=500)
+def test_random_prose(matchers):
+    assert_same(matchers, random_texts(400), least_matches=500)
 
 
 @pytest.mark.skipif(not EVALSET.exists(), reason="no ../shared/evalsets/hnr_stories.jsonl")
-def test_hnr_stories():
-    assert_same(hnr_texts(300), least_matches=1000)
+def test_hnr_stories(matchers):
+    assert_same(matchers, hnr_texts(300), least_matches=1000)
 
 
-def test_texts_that_begin_with_a_match():
+def test_texts_that_begin_with_a_match(matchers):
     """The finders read the text behind a space so that a term or pattern at the very start has
     a non-word character before it; cut each example where a match starts and compare again."""
     texts = examples()[::3] + seeds()[:1]
     starting = []
-    for matcher in MATCHERS.values():
+    for matcher in matchers.values():
         for text in texts:
             starting.extend(text[start:] for start, _, _ in reference(matcher, text)[:20])
-    assert_same(starting, least_matches=len(starting))
-    at_zero = [t for t in starting if any(m.start == 0 for m in MATCHERS["rubric-core"].scan(t))]
+    assert_same(matchers, starting, least_matches=len(starting))
+    at_zero = [t for t in starting if any(m.start == 0 for m in matchers["rubric-core"].scan(t))]
     assert len(at_zero) >= len(starting) // 3
 
 
@@ -221,8 +240,8 @@ def test_lowered_text_stands_in_for_the_text():
         "A breakthrough that may cure: more research ıs needed, it ıs a mıracle cure.",
     ],
 )
-def test_scan_of_text_that_cannot_be_lowered(text):
-    matcher = max(MATCHERS.values(), key=lambda m: len(m.entries))
+def test_scan_of_text_that_cannot_be_lowered(text, matchers):
+    matcher = max(matchers.values(), key=lambda m: len(m.entries))
     assert pattern_scan.lowered(text) is None
     assert fast(matcher, text) == reference(matcher, text)
     assert len(fast(matcher, text)) >= 3

@@ -1,4 +1,8 @@
-"""The fast pattern scan finds exactly what trying every pattern at every position finds."""
+"""The fast pattern scan finds exactly what trying every pattern at every position finds.
+
+Each test runs on both scan paths (``helpers.SCAN_PATHS``): the C walker of ``srcgrade._scan``
+and ``re`` alone; the C one is skipped, with the reason, when the extension is not built.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from helpers import SCAN_PATHS, scan_path
 
 from srcgrade import lexicon, pattern_scan
 from srcgrade.corpus import load_ratings
@@ -42,9 +47,18 @@ def fast(matcher: lexicon.Matcher, text: str) -> list[tuple[int, int, str]]:
     return [(m.start, m.end, m.entry.rule) for m in found]
 
 
-@pytest.fixture(scope="module")
-def matcher() -> lexicon.Matcher:
-    return make_scorer(load_ratings(RATINGS)).matcher
+@pytest.fixture(scope="module", params=SCAN_PATHS)
+def matcher(request) -> lexicon.Matcher:
+    with scan_path(request.param):
+        built = make_scorer(load_ratings(RATINGS)).matcher
+    assert built._walks_in_c == (request.param == "c")
+    return built
+
+
+@pytest.fixture(params=SCAN_PATHS)
+def path(request) -> str:
+    """The scan path of the matchers a test builds inside ``scan_path(path)``."""
+    return request.param
 
 
 def texts(matcher: lexicon.Matcher) -> list[str]:
@@ -99,8 +113,9 @@ def test_case_folds_to_ascii_are_complete():
         (r"(?i)\bmay\s+help\b", True, "It MAY help, it may Help."),
     ],
 )
-def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text):
-    matcher = lexicon.Matcher([_entry(pattern, case_sensitive)])
+def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text, path):
+    with scan_path(path):
+        matcher = lexicon.Matcher([_entry(pattern, case_sensitive)])
     assert fast(matcher, text) == reference(matcher, text)
 
 
@@ -118,13 +133,14 @@ def _entry(pattern: str, case_sensitive: bool = False) -> lexicon.LexiconEntry:
 
 @pytest.mark.parametrize("pattern", [r"(?:very\s+)?", "zz*|", r"(?=x)", r"\b", r"(?:ab)?c?"])
 @pytest.mark.parametrize("text", ["", "very very good", "ab c x", "zzz"])
-def test_a_pattern_that_can_match_empty_text_still_ends(pattern, text):
+def test_a_pattern_that_can_match_empty_text_still_ends(pattern, text, path):
     """validate refuses such patterns, but a scan given one must still end (it used to spin at
     the end of the text forever: ``re`` clamps a start past the end back to the end)."""
     signal.signal(signal.SIGALRM, _too_slow)
     signal.alarm(5)
     try:
-        matcher = lexicon.Matcher([_entry(pattern), _entry(pattern, True)])
+        with scan_path(path):
+            matcher = lexicon.Matcher([_entry(pattern), _entry(pattern, True)])
         assert fast(matcher, text) == reference(matcher, text)
     finally:
         signal.alarm(0)

@@ -20,17 +20,21 @@ from re import _parser as _sre_parse  # the parse tree gives a pattern's shortes
 from typing import Any
 
 from srcgrade import regex_cache
+from srcgrade.c_trie import REPEAT, SET, CTrie, CTrieBuilder, c_scanner, prepare
 from srcgrade.model import Origin, Problem
 from srcgrade.pattern_scan import PatternScan, lowered
 from srcgrade.yamlio import YamlDoc, load_yaml, schema_errors
 
 # How a character of a term is matched in prose: a space is any run of whitespace, an apostrophe is
 # straight or curly, a hyphen is a hyphen, a space or nothing ("game-changer", "game changer").
-_CHAR_CLASSES = {
-    " ": r"\s+",
-    "'": "['\u2019]",
-    "-": "[-\u2010\u2011 ]?",
+# (one character's class, least and most repeats: -1 for no bound)
+_CHAR_RULES = {
+    " ": (r"\s", 1, -1),
+    "'": ("['\u2019]", 1, 1),
+    "-": ("[-\u2010\u2011 ]", 0, 1),
 }
+_QUANTIFIERS = {(1, -1): "+", (1, 1): "", (0, 1): "?"}
+_CHAR_CLASSES = {c: cls + _QUANTIFIERS[low, high] for c, (cls, low, high) in _CHAR_RULES.items()}
 _KEY_DROP = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
 LOOKBEHIND_CHARS = 40
 
@@ -250,7 +254,10 @@ class Matcher:
             e for e in self.entries if e.pattern and e.case_sensitive
         ]
         with regex_cache.kept():
-            self._terms_lowered = _lowered_trie_regex(self._term_list)
+            # The term trie for the C walker when it is built (c_trie), else as a regex.
+            self._terms_walker = _c_term_trie(self._term_list)
+            if self._terms_walker is None:
+                self._terms_lowered  # noqa: B018 - compiled with the rubric, not at the first text
             self._pattern_scan = PatternScan(self.pattern_entries)
         self._followed_rules = frozenset(
             rule for e in self.entries for rule in e.unless_right_after or ()
@@ -265,24 +272,44 @@ class Matcher:
         if low is True:
             low = lowered(text)
         low = low if isinstance(low, str) else None
+        # With the C walker, each text is prepared once for all the walks over it.
+        prepared = (None, None)
+        if self._walks_in_c:
+            prepared = (prepare(text), None if low is None else prepare(low))
         if self._term_list:
-            found.extend(self._term_matches(text, low))
+            found.extend(self._term_matches(text, low, prepared[1]))
         found.extend(
             Match(start, end, entry)
-            for start, end, entry in self._pattern_scan.matches(text, low)
+            for start, end, entry in self._pattern_scan.matches(text, low, prepared)
         )
         found.sort(key=lambda m: (m.start, -m.end))
         if self._followed_rules:
             return _without_repeats(text, found, self._followed_rules)
         return found
 
-    def _term_hits(self, text: str, low: str | None) -> Iterator[tuple[int, int]]:
+    @property
+    def walks_in_c(self) -> bool:
+        """Whether the C walker is in use (built, not switched off, and it took the tries)."""
+        return self._walks_in_c
+
+    @property
+    def _walks_in_c(self) -> bool:
+        walker = self._terms_walker
+        return (walker is not None and walker.trie is not None) or self._pattern_scan.walks_in_c
+
+    def _term_hits(self, text: str, low: str | None, prepared: Any = None
+                   ) -> Iterator[tuple[int, int]]:
         """(start, end) of the longest term at each spot where one starts, left to right.
 
         On the lowered text (``low``), the trie runs case-sensitive and starts with the character
         before the word (a class `re` finds quickly); the same spots as the ignore-case trie on
         the text, several times faster.
         """
+        walker = self._terms_walker
+        if low is not None and walker is not None and walker.trie is not None:
+            hits = iter(walker.trie.first_hits(low if prepared is None else prepared, 0))
+            yield from zip(hits, hits, strict=True)
+            return
         if low is None or self._terms_lowered is None:
             terms = self._terms
             assert terms is not None
@@ -300,12 +327,18 @@ class Matcher:
             yield position - 1, hit.end() - 1
 
     @functools.cached_property
+    def _terms_lowered(self) -> re.Pattern[str] | None:
+        """The term trie on lowered text as one `re` search (the pure path)."""
+        return _lowered_trie_regex(self._term_list)
+
+    @functools.cached_property
     def _terms(self) -> re.Pattern[str] | None:
         """The ignore-case trie, for the rare text that cannot be lowered (``lowered``): compiled
         the first time one comes, as it takes about 30 ms."""
         return _trie_regex(self._term_list)
 
-    def _term_matches(self, text: str, low: str | None = None) -> list[Match]:
+    def _term_matches(self, text: str, low: str | None = None, prepared: Any = None
+                      ) -> list[Match]:
         """Every term of every entry, not only the longest one that starts at a spot.
 
         The trie regex finds the longest term at each word start; shorter terms ending at a word
@@ -315,7 +348,7 @@ class Matcher:
         """
         found: list[Match] = []
         last_end: dict[str, int] = {}
-        for start, end in self._term_hits(text, low):
+        for start, end in self._term_hits(text, low, prepared):
             for stop in _word_ends(text, start, end):
                 for entry in self._by_key.get(term_key(text[start:stop]), ()):
                     if last_end.get(entry.rule, -1) > start or entry.vetoed(text, start, stop):
@@ -376,6 +409,30 @@ def _lowered_trie_regex(terms: list[str]) -> re.Pattern[str] | None:
     if not trie:
         return None
     return regex_cache.compile(rf"\W({_trie_to_regex(trie, lowered=True)})(?!\w)")
+
+
+def _c_term_trie(terms: list[str]) -> CTrie | None:
+    """The lowered trie of ``_lowered_trie_regex`` for the C walker (trie 0), or None when it is
+    not there. Each character of a term is one edge (a class of ``_CHAR_RULES``, an ASCII
+    literal, or elsewhere what ``(?i:c)`` matches), numbered in the order the regex tries its
+    branches (sorted characters), so ``first_hits`` finds the regex's own match."""
+    if not terms or c_scanner() is None:
+        return None
+    lowered_terms = {t.lower() for t in terms}
+    builder = CTrieBuilder()
+    number = {c: builder.edge(c, functools.partial(_c_term_edge, c))
+              for c in sorted({c for term in lowered_terms for c in term})}
+    builder.add(tuple(map(number.__getitem__, term)) for term in lowered_terms)
+    return builder.build()
+
+
+def _c_term_edge(char: str, builder: CTrieBuilder) -> tuple[int, int, int, int]:
+    if char in _CHAR_RULES:
+        source, low, high = _CHAR_RULES[char]
+        return (SET if (low, high) == (1, 1) else REPEAT), builder.charset(source), low, high
+    if char.isascii():
+        return SET, builder.literal(char), 1, 1
+    return SET, builder.charset(f"(?i:{re.escape(char)})"), 1, 1
 
 
 def _build_trie(terms: list[str]) -> dict[str, Any]:

@@ -17,6 +17,11 @@ at a word start takes the non-word character before it (``\\W``), a class ``re``
 tight loop, instead of testing ``(?<!\\w)`` at every position. Case-sensitive patterns have their
 own finder over the text.
 
+When the optional C extension is built (``c_trie``, ``_scan.c``), the same prefix tries are
+walked in C instead of searched with ``re``, and each spot comes back with the entries whose
+beginnings match there (about a third of those filed under its first characters); the regexes of
+the finders are then not compiled. ``SRCGRADE_PURE_SCAN=1`` keeps the ``re`` path.
+
 The matches are exactly those of searching each pattern on its own (each entry's leftmost,
 non-overlapping, non-vetoed matches), in the same order; tests check this on real and random text
 (``tests/test_pattern_scan.py``, ``tests/test_matcher_equivalence.py``). See
@@ -28,13 +33,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from re import _constants as _sre  # the parse tree of `re` itself, to read pattern beginnings
 from re import _parser as _sre_parse
 from typing import Any, Protocol
 
 from srcgrade import regex_cache
+from srcgrade.c_trie import (
+    BOUNDARY,
+    REPEAT,
+    SET,
+    CTrie,
+    CTrieBuilder,
+    c_scanner,
+    repeat_parts,
+)
 
 Atom = tuple[str, str, bool]
 """(kind, regex source or character, only word characters); kind: char, class or repeat."""
@@ -291,26 +305,72 @@ def _atom_source(atom: Atom) -> str:
     return re.escape(atom[1]) if atom[0] == "char" else atom[1]
 
 
-def _prefix_regex(prefixes: set[tuple]) -> str:
+def _prefix_trie(prefixes: set[tuple]) -> dict:
+    """The prefixes as a trie of atoms; ``None`` marks a leaf (a shorter prefix already finds
+    every spot a longer one would)."""
     trie: dict = {}
     for atoms in prefixes:
         node = trie
         for atom in atoms:
             if None in node:
-                break  # a shorter prefix already finds this spot
+                break
             node = node.setdefault(atom, {})
         else:
             node.clear()
             node[None] = {}
+    return trie
 
+
+def _ordered(node: dict) -> list[tuple[Atom, dict]]:
+    return sorted(((a, c) for a, c in node.items() if a is not None), key=lambda i: repr(i[0]))
+
+
+def _prefix_regex(prefixes: set[tuple]) -> str:
     def walk(node: dict) -> str:
         if None in node:
             return ""
-        ordered = sorted(node.items(), key=lambda item: repr(item[0]))
-        branches = [_atom_source(atom) + walk(child) for atom, child in ordered]
+        branches = [_atom_source(atom) + walk(child) for atom, child in _ordered(node)]
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    return walk(trie)
+    return walk(_prefix_trie(prefixes))
+
+
+def _c_finder(word_prefixes: dict[tuple, set[int]], other_prefixes: dict[tuple, set[int]]
+              ) -> tuple[CTrie | None, int, int]:
+    """The finder's two tries for the C walker (numbers: beginnings at word starts only, and
+    anywhere; -1 when empty), each path labelled with the entries it begins; None when the
+    walker is not there."""
+    if c_scanner() is None:
+        return None, -1, -1
+    builder = CTrieBuilder()
+
+    def add(prefixes: dict[tuple, set[int]]) -> int:
+        if not prefixes:
+            return -1
+        atoms = {atom for prefix in prefixes for atom in prefix}
+        number = {atom: builder.edge(atom, functools.partial(_c_edge, atom)) for atom in atoms}
+        pairs = [(p, index) for p, indices in prefixes.items() for index in sorted(indices)]
+        return builder.add([tuple(map(number.__getitem__, p)) for p, _ in pairs],
+                           [index for _, index in pairs])
+
+    word, other = add(word_prefixes), add(other_prefixes)
+    return builder.build(), word, other
+
+
+def _c_edge(atom: Atom, builder: CTrieBuilder) -> tuple[int, int, int, int]:
+    """An atom as (kind, set, low, high) of the C trie: the set of exactly the characters that the
+    atom's own regex source matches in the finder regex (compiled without flags)."""
+    kind, source, _ = atom
+    if kind == "char":
+        return SET, builder.literal(source), 1, 1
+    if kind == "class":
+        return SET, builder.charset(source), 1, 1
+    if kind == "repeat":
+        base, low, high = repeat_parts(source)
+        return REPEAT, builder.charset(base), low, high
+    if atom == _BOUNDARY:
+        return BOUNDARY, 0, 0, 0
+    raise ValueError(f"no C edge for {atom!r}")
 
 
 _KEY_CHARS = 3
@@ -322,32 +382,57 @@ class _Finder:
     characters; it reads the lowered text (ignore-case entries) or the text (case-sensitive)."""
 
     def __init__(self, starts: dict[int, set], after_other: bool = False):
-        word_prefixes: set = set()
-        other_prefixes: set = set()
+        # beginning -> the entries it begins, for those at word starts and the others
+        word_prefixes: dict[tuple, set[int]] = {}
+        other_prefixes: dict[tuple, set[int]] = {}
         self._always: set[int] = set()
         self._exact: list[dict[str, set[int]]] = [{} for _ in range(_KEY_CHARS + 1)]
         self._under: list[dict[str, set[int]]] = [{} for _ in range(_KEY_CHARS + 1)]
         self.indices = sorted(starts)
         for index, entry_starts in starts.items():
             for boundary, atoms in entry_starts:
-                (word_prefixes if boundary and atoms[0][2] else other_prefixes).add(atoms)
+                prefixes = word_prefixes if boundary and atoms[0][2] else other_prefixes
+                prefixes.setdefault(atoms, set()).add(index)
                 self._register(index, atoms)
         self._chosen: dict[str, tuple[int, ...]] = {}
         # When every beginning is at a word start, the finder takes the non-word character before
         # it: `re` then only tries the positions after one (the text is read behind a space).
         self.after_other = after_other and not other_prefixes
+        self._prefixes = (set(word_prefixes), set(other_prefixes))
+        # The same tries for the C walker, when built (see c_trie): one call lists every spot,
+        # each with the entries whose beginnings match there.
+        self._walker, self._word_trie, self._other_trie = _c_finder(word_prefixes, other_prefixes)
+        if self._walker is None:
+            self.regex  # noqa: B018 - compiled now, with the rubric, not at the first text
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The finder as one `re` search (the pure path; not compiled when C walks the trie)."""
+        word_prefixes, other_prefixes = self._prefixes
         if self.after_other:
-            self.regex = regex_cache.compile(rf"\W(?:{_prefix_regex(word_prefixes)})")
-            return
+            return regex_cache.compile(rf"\W(?:{_prefix_regex(word_prefixes)})")
         alternatives = []
         if word_prefixes:
             alternatives.append(r"(?<!\w)" + _prefix_regex(word_prefixes))
         if other_prefixes:
             alternatives.append(_prefix_regex(other_prefixes))
-        self.regex = regex_cache.compile("|".join(alternatives))
+        return regex_cache.compile("|".join(alternatives))
 
-    def _spots(self, seen: str) -> Iterator[int]:
-        """Where some filed entry may match, left to right."""
+    @property
+    def walks_in_c(self) -> bool:
+        """Whether the C walker finds this finder's spots (see c_trie)."""
+        return self._walker is not None and self._walker.trie is not None
+
+    def _spots(self, seen: str, prepared: Any = None) -> Iterable[int]:
+        """Where some filed entry may match, left to right (``prepared``: ``seen`` as a
+        ``c_trie.prepare`` made it, shared with the other walks over it)."""
+        walker = self._walker
+        if walker is not None and walker.trie is not None:
+            return walker.trie.spots(seen if prepared is None else prepared, self._word_trie,
+                                     self._other_trie)
+        return self._re_spots(seen)
+
+    def _re_spots(self, seen: str) -> Iterator[int]:
         search = self.regex.search
         if not self.after_other:
             position = 0
@@ -403,18 +488,13 @@ class _Finder:
         return result
 
     def scan(self, seen: str, text: str, scan: PatternScan, last_end: list[int],
-             found: list) -> None:
-        """Append the matches of the filed entries; the finder reads ``seen``, the entries
-        ``text``."""
+             found: list, prepared: Any = None) -> None:
+        """Append the matches of the filed entries; the finder reads ``seen`` (or ``prepared``,
+        the same for the C walker), the entries ``text``."""
         entries, compiled = scan.entries, scan.compiled
-        memo, choose = self._chosen, self._choose
-        for start in self._spots(seen):
-            key = seen[start : start + _KEY_CHARS]
-            if not key.isascii():
-                key = key[: next(i for i, c in enumerate(key) if not c.isascii())]
-            chosen = memo.get(key)
-            if chosen is None:
-                chosen = choose(key)
+        for start, chosen in self._spots_with_entries(seen, prepared):
+            if chosen is None:  # the C walker gave up listing them (a budget): by the key
+                chosen = self._chosen_at(seen, start)
             for index in chosen:
                 if last_end[index] > start:
                     continue
@@ -426,6 +506,24 @@ class _Finder:
                 if end > start and not entry.vetoed(text, start, end):
                     found.append((start, index, (start, end, entry)))
                     last_end[index] = end
+
+    def _spots_with_entries(self, seen: str, prepared: Any
+                            ) -> Iterable[tuple[int, tuple[int, ...] | None]]:
+        """Each spot with the entries worth trying there: with the C walker, those with a
+        beginning that matches there (None when it gave up listing them); else those filed
+        under the text's first characters there."""
+        walker = self._walker
+        if walker is None or walker.trie is None:
+            return ((start, self._chosen_at(seen, start)) for start in self._re_spots(seen))
+        return walker.trie.spot_labels(seen if prepared is None else prepared, self._word_trie,
+                                       self._other_trie)
+
+    def _chosen_at(self, seen: str, start: int) -> tuple[int, ...]:
+        key = seen[start : start + _KEY_CHARS]
+        if not key.isascii():
+            key = key[: next(i for i, c in enumerate(key) if not c.isascii())]
+        chosen = self._chosen.get(key)
+        return self._choose(key) if chosen is None else chosen
 
 
 class PatternScan:
@@ -456,10 +554,17 @@ class PatternScan:
         self._lower_finders = [_Finder(g, w) for (c, w), g in sorted(groups.items()) if not c]
         self._cased_finders = [_Finder(g, w) for (c, w), g in sorted(groups.items()) if c]
 
-    def matches(self, text: str, low: str | bool | None = True) -> list[tuple[int, int, Any]]:
+    @property
+    def walks_in_c(self) -> bool:
+        """Whether a finder's spots are found by the C walker (see c_trie)."""
+        return any(f.walks_in_c for f in (*self._lower_finders, *self._cased_finders))
+
+    def matches(self, text: str, low: str | bool | None = True,
+                prepared: tuple[Any, Any] = (None, None)) -> list[tuple[int, int, Any]]:
         """(start, end, entry) of every entry's matches, by position, then entry order.
 
-        ``low`` is ``lowered(text)`` when the caller has it already (None: not lowerable).
+        ``low`` is ``lowered(text)`` when the caller has it already (None: not lowerable);
+        ``prepared``: the text and the lowered text for the C walker, when the caller has them.
         """
         if low is True:
             low = lowered(text)
@@ -468,10 +573,10 @@ class PatternScan:
         last_end = [-1] * len(entries)
         alone: Sequence[int] = self.alone
         for finder in self._cased_finders:
-            finder.scan(text, text, self, last_end, found)
+            finder.scan(text, text, self, last_end, found, prepared[0])
         if isinstance(low, str):
             for finder in self._lower_finders:
-                finder.scan(low, text, self, last_end, found)
+                finder.scan(low, text, self, last_end, found, prepared[1])
         elif self._lower_finders:  # they read lowered text: each of their patterns on its own
             alone = [*alone, *(i for f in self._lower_finders for i in f.indices)]
         for index in alone:

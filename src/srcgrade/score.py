@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from srcgrade import c_trie
 from srcgrade.detect import lexicon_findings
 from srcgrade.detect.quotes import QuoteSpans
 from srcgrade.detect.sections import closing_start
@@ -46,8 +47,10 @@ Method = Callable[[Criterion, list[Finding], int, tuple[Claim, ...] | None], Met
 """(criterion, findings, word count, claims: None when no fact ledger covers the article)."""
 
 
-def count_words(text: str) -> int:
-    return len(text.split())
+def count_words(text: str, in_c: bool = False) -> int:
+    """``len(text.split())``; with ``in_c`` (the matcher walks in C, so the C scanner is there)
+    the same number without the list of words, which cost about 7% of scoring a story."""
+    return c_trie.count_words(text) if in_c else len(text.split())
 
 
 def _points(
@@ -549,7 +552,7 @@ class Scorer:
         findings = _without_self_links(self.findings(text, low), (meta or {}).get("url"))
         checked = self.claims(text, article_date, low)
         claims = checked or ()
-        words = count_words(text)
+        words = count_words(text, self.matcher.walks_in_c)
         criteria = {}
         for cid, criterion in self.rubric.criteria.items():
             if cid in self.unscorable:

@@ -1,0 +1,1314 @@
+/* srcgrade._scan: the lexicon scan's trie walks in C (optional; see c_trie.py).
+ *
+ * Why: the pattern finders and the term trie were `re` searches of big alternations, and `re`
+ * costs about 60 microseconds per 4 KB story just to start a match after every non-word
+ * character; three such passes were about 370 of the ~925 microseconds of full scoring. Here
+ * the same tries are walked in C and all the positions come back in one list per pass.
+ *
+ * A Trie is built once per rubric from plain tuples (c_trie.CTrieBuilder):
+ *   sets:  one tuple per character set, inclusive code point ranges flattened (lo, hi, lo, hi..)
+ *          and sorted; worked out in Python from the very regex each atom stands for, so a set
+ *          holds exactly the characters `re` matches.
+ *   edges: (kind, set, low, high) with kinds SET (one character of the set), REPEAT (low..high
+ *          of them, greedy; high < 0: no bound) and BOUNDARY (`\b`, zero width).
+ *   tries: each a sequence of paths (a term, a pattern's beginning), a path a sequence of edge
+ *          numbers; the trie is built here (sorting the paths), a node's edges in the order of
+ *          their numbers.
+ * Two walks, over a str or a Text (a str prepared once for several walks):
+ *   spots(text, word_trie, any_trie): every position where some path matches (a finder: the
+ *     entries' own regexes are then tried there, so reporting a position when the work budget
+ *     runs out is still exact; missing one would not be). word_trie paths only count at word
+ *     starts (after a non-word character or at the start of the text).
+ *   first_hits(text, trie): at each word start, the end of the first match in `re`'s own order
+ *     (edges in order, repeats greedy, the node's end last, then `(?!\w)`): the term trie.
+ * "Word" is `re`'s `\w` for str patterns: Py_UNICODE_ISALNUM or '_' (SRE_UNI_IS_WORD).
+ *
+ * Memory: nodes and edges are small structs of int32 (a core rubric's finders have ~21,000
+ * nodes): the walks run between Python code that pushes them out of the CPU caches.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { EDGE_SET = 0, EDGE_REPEAT = 1, EDGE_BOUNDARY = 2 };
+
+/* Nodes with more edges than this get a table of the edges worth trying per next character. */
+#define DISPATCH_MIN 4
+/* Steps one spot may take before it is reported anyway (a superset of spots is exact). */
+#define SPOT_BUDGET 20000
+/* Longer paths are refused (the walks recurse once per edge); Python then uses `re`. */
+#define MAX_DEPTH 1000
+#define NON_ASCII 128 /* the dispatch bucket of every character >= 128 */
+#define LIMIT (INT32_MAX / 4)
+
+typedef struct {
+    uint32_t ascii[4]; /* bit c: ASCII character c is in the set */
+    int32_t nranges;   /* ranges at or above 128 */
+    Py_UCS4 *ranges;   /* 2 * nranges: lo, hi (inclusive), sorted */
+} CharSet;
+
+/* What a walk needs to know before entering a node: whether it can get anywhere from there. */
+typedef struct {
+    uint8_t always;    /* the node ends a path, or an edge may consume nothing */
+    uint8_t non_ascii; /* an edge may start with a character >= 128 */
+    int32_t starts;    /* index of the bitmap of ASCII characters some edge starts with */
+} Entry;
+
+typedef struct {
+    int32_t child;
+    int32_t set;
+    int32_t low, high; /* REPEAT bounds; high < 0: unbounded */
+    uint8_t kind;
+    Entry enter;       /* the child's, here so that a failing test does not touch the child */
+} Edge;
+
+typedef struct {
+    int32_t first, count; /* its edges: edges[first .. first + count) */
+    int32_t table;        /* -1, or the offset in `tables` of NON_ASCII + 2 offsets (relative to
+                             it) of the lists of edge numbers worth trying per next character */
+    int32_t labels, nlabels; /* the labels of the paths ending here: labels[labels ..] */
+    uint8_t terminal;
+    Entry enter;
+} Node;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t nsets, nnodes, nedges, nroots, nspecs, nstarts, ntables;
+    CharSet *sets;
+    Node *nodes;
+    Edge *edges;          /* every node's edges, side by side */
+    Py_ssize_t *roots;    /* the root node of each trie given */
+    Edge *specs;          /* the edges as given, copied into `edges` */
+    uint32_t (*starts)[4]; /* the distinct start bitmaps of Entry.starts */
+    int32_t *tables;
+    int32_t *labels;      /* Node.labels point here */
+    Py_ssize_t nlabels, most_label; /* most_label: the largest label + 1 */
+} TrieObject;
+
+/* A str prepared for walks: UCS-4 (no str kind switch in the inner loops), a word flag per
+ * character and the word starts; about 3 microseconds per 4 KB story. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t length;
+    Py_UCS4 *text;          /* length + 1 (a trailing NUL) */
+    unsigned char *word;    /* word[i]: text[i] is a word character; word[length] = 0 */
+    Py_ssize_t nwordstarts;
+    Py_ssize_t *wordstarts; /* positions 0..length at the start of the text or after \W */
+} TextObject;
+
+typedef struct {
+    const TrieObject *trie;
+    const TextObject *text;
+    long budget;
+    unsigned char *marked; /* collect(): marked[label], and the labels marked so far */
+    int32_t *found;
+    Py_ssize_t nfound;
+} Walk;
+
+static PyTypeObject TextType;
+
+static const unsigned char ASCII_WORD[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['_'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+/* `re`'s \w for str patterns (SRE_UNI_IS_WORD in CPython's sre). */
+static inline int is_word(Py_UCS4 ch)
+{
+    if (ch < 128)
+        return ASCII_WORD[ch];
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static int in_ranges(const CharSet *set, Py_UCS4 ch)
+{
+    int32_t lo = 0, hi = set->nranges; /* binary search */
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (ch < set->ranges[2 * mid])
+            hi = mid;
+        else if (ch > set->ranges[2 * mid + 1])
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+static inline int in_set(const CharSet *set, Py_UCS4 ch)
+{
+    if (ch < 128)
+        return (set->ascii[ch >> 5] >> (ch & 31)) & 1;
+    return in_ranges(set, ch);
+}
+
+/* --- the walks ---------------------------------------------------------------------------- */
+
+/* Whether a walk may get anywhere from a node entered at pos: a cheap test before the call. */
+static inline int may_enter(const Walk *w, const Entry *enter, Py_ssize_t pos)
+{
+    if (enter->always)
+        return 1;
+    if (pos >= w->text->length)
+        return 0;
+    Py_UCS4 ch = w->text->text[pos];
+    if (ch < 128)
+        return (w->trie->starts[enter->starts][ch >> 5] >> (ch & 31)) & 1;
+    return enter->non_ascii;
+}
+
+/* Whether position i is a word boundary (the text's outside counts as non-word). */
+static inline int at_boundary(const Walk *w, Py_ssize_t i)
+{
+    const unsigned char *word = w->text->word;
+    return (i > 0 && word[i - 1]) != word[i]; /* word[length] is 0 */
+}
+
+/* How many characters of the set follow position pos, at most `most` (< 0: no bound). */
+static Py_ssize_t run_length(const Walk *w, const CharSet *set, Py_ssize_t pos, int32_t most)
+{
+    Py_ssize_t end = w->text->length;
+    if (most >= 0 && most < end - pos)
+        end = pos + most;
+    const Py_UCS4 *text = w->text->text;
+    Py_ssize_t i = pos;
+    while (i < end && in_set(set, text[i]))
+        i++;
+    return i - pos;
+}
+
+/* The edges of a node worth trying at pos: a list of edge numbers, or NULL for all of them. */
+static inline const int32_t *edges_for(const Walk *w, const Node *node, Py_ssize_t pos,
+                                       int32_t *count)
+{
+    if (node->table < 0 || pos >= w->text->length) {
+        *count = node->count;
+        return NULL;
+    }
+    Py_UCS4 ch = w->text->text[pos];
+    int bucket = ch < 128 ? (int)ch : NON_ASCII;
+    const int32_t *table = w->trie->tables + node->table;
+    *count = table[bucket + 1] - table[bucket];
+    return table + table[bucket];
+}
+
+/* Whether some path from node `index` matches at pos (a finder's spot). The last edge worth
+ * trying is followed by the loop instead of a call (most nodes deep in a trie have one). */
+static int exists(Walk *w, int32_t index, Py_ssize_t pos)
+{
+    const Py_ssize_t length = w->text->length;
+    for (;;) {
+        if (--w->budget < 0)
+            return 1; /* too much work here: report the spot, the entries' regexes decide */
+        const Node *node = &w->trie->nodes[index];
+        if (node->terminal)
+            return 1;
+        int32_t count;
+        const int32_t *list = edges_for(w, node, pos, &count);
+        int32_t next = -1;
+        Py_ssize_t next_pos = 0;
+        for (int32_t k = 0; k < count && next < 0; k++) {
+            const Edge *edge = &w->trie->edges[node->first + (list ? list[k] : k)];
+            const CharSet *set = &w->trie->sets[edge->set];
+            Py_ssize_t to;
+            switch (edge->kind) {
+            case EDGE_SET:
+                if (pos >= length || !in_set(set, w->text->text[pos])
+                    || !may_enter(w, &edge->enter, pos + 1))
+                    continue;
+                to = pos + 1;
+                break;
+            case EDGE_BOUNDARY:
+                if (!at_boundary(w, pos) || !may_enter(w, &edge->enter, pos))
+                    continue;
+                to = pos;
+                break;
+            default: { /* EDGE_REPEAT: any count will do; the longest first */
+                Py_ssize_t r = run_length(w, set, pos, edge->high);
+                while (r >= edge->low && !may_enter(w, &edge->enter, pos + r))
+                    r--;
+                if (r < edge->low)
+                    continue;
+                /* the shorter counts need calls; the longest may be followed by the loop */
+                for (Py_ssize_t shorter = r - 1; shorter >= edge->low; shorter--)
+                    if (may_enter(w, &edge->enter, pos + shorter)
+                        && exists(w, edge->child, pos + shorter))
+                        return 1;
+                to = pos + r;
+                break;
+            }
+            }
+            if (k == count - 1) { /* the last edge: follow it here */
+                next = edge->child;
+                next_pos = to;
+            }
+            else if (exists(w, edge->child, to))
+                return 1;
+        }
+        if (next < 0)
+            return 0;
+        index = next;
+        pos = next_pos;
+    }
+}
+
+/* The end of the first match from node `index` at pos in `re`'s order, or -1 (the term trie:
+ * `(?:...)?` groups try their branches in order, then end there if `(?!\w)` holds). */
+static Py_ssize_t first(Walk *w, int32_t index, Py_ssize_t pos)
+{
+    const Py_ssize_t length = w->text->length;
+    const Node *node = &w->trie->nodes[index];
+    int32_t count;
+    const int32_t *list = edges_for(w, node, pos, &count);
+    for (int32_t k = 0; k < count; k++) {
+        const Edge *edge = &w->trie->edges[node->first + (list ? list[k] : k)];
+        const CharSet *set = &w->trie->sets[edge->set];
+        Py_ssize_t end;
+        switch (edge->kind) {
+        case EDGE_SET:
+            if (pos < length && in_set(set, w->text->text[pos])
+                && may_enter(w, &edge->enter, pos + 1)
+                && (end = first(w, edge->child, pos + 1)) >= 0)
+                return end;
+            break;
+        case EDGE_BOUNDARY:
+            if (at_boundary(w, pos) && may_enter(w, &edge->enter, pos)
+                && (end = first(w, edge->child, pos)) >= 0)
+                return end;
+            break;
+        default: { /* EDGE_REPEAT, greedy: the longest run first, as `re` backtracks */
+            Py_ssize_t run = run_length(w, set, pos, edge->high);
+            for (Py_ssize_t r = run; r >= edge->low; r--)
+                if (may_enter(w, &edge->enter, pos + r)
+                    && (end = first(w, edge->child, pos + r)) >= 0)
+                    return end;
+            break;
+        }
+        }
+    }
+    if (node->terminal && !w->text->word[pos])
+        return pos;
+    return -1;
+}
+
+/* Marks the labels of every path from node `index` that matches at pos (the entries worth
+ * trying at a spot); -1 when the budget runs out first. */
+static int collect(Walk *w, int32_t index, Py_ssize_t pos)
+{
+    if (--w->budget < 0)
+        return -1;
+    const TrieObject *trie = w->trie;
+    const Node *node = &trie->nodes[index];
+    for (int32_t k = 0; k < node->nlabels; k++) {
+        int32_t label = trie->labels[node->labels + k];
+        if (!w->marked[label]) {
+            w->marked[label] = 1;
+            w->found[w->nfound++] = label;
+        }
+    }
+    int32_t count;
+    const int32_t *list = edges_for(w, node, pos, &count);
+    for (int32_t k = 0; k < count; k++) {
+        const Edge *edge = &trie->edges[node->first + (list ? list[k] : k)];
+        const CharSet *set = &trie->sets[edge->set];
+        switch (edge->kind) {
+        case EDGE_SET:
+            if (pos < w->text->length && in_set(set, w->text->text[pos])
+                && may_enter(w, &edge->enter, pos + 1) && collect(w, edge->child, pos + 1) < 0)
+                return -1;
+            break;
+        case EDGE_BOUNDARY:
+            if (at_boundary(w, pos) && may_enter(w, &edge->enter, pos)
+                && collect(w, edge->child, pos) < 0)
+                return -1;
+            break;
+        default: {
+            Py_ssize_t run = run_length(w, set, pos, edge->high);
+            for (Py_ssize_t r = run; r >= edge->low; r--)
+                if (may_enter(w, &edge->enter, pos + r) && collect(w, edge->child, pos + r) < 0)
+                    return -1;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+/* --- Text ---------------------------------------------------------------------------------- */
+
+static void text_dealloc(TextObject *self)
+{
+    PyMem_Free(self->text);
+    PyMem_Free(self->word);
+    PyMem_Free(self->wordstarts);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int text_fill(TextObject *self, PyObject *str)
+{
+    if (PyUnicode_READY(str) < 0)
+        return -1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    self->text = PyUnicode_AsUCS4Copy(str); /* PyMem_Malloc'd, with a trailing NUL */
+    if (self->text == NULL)
+        return -1;
+    self->length = n;
+    self->word = PyMem_Malloc((size_t)n + 1);
+    self->wordstarts = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)n + 1));
+    if (self->word == NULL || self->wordstarts == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t starts = 0;
+    int previous = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = self->text[i];
+        int word = ch < 128 ? ASCII_WORD[ch] : Py_UNICODE_ISALNUM(ch);
+        self->word[i] = (unsigned char)word;
+        self->wordstarts[starts] = i; /* kept only after a non-word character: no branch */
+        starts += !previous;
+        previous = word;
+    }
+    self->word[n] = 0;
+    self->wordstarts[starts] = n;
+    starts += !previous;
+    self->nwordstarts = starts;
+    return 0;
+}
+
+static PyObject *text_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"text", NULL};
+    PyObject *str;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "U:Text", keywords, &str))
+        return NULL;
+    TextObject *self = (TextObject *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    if (text_fill(self, str) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static Py_ssize_t text_length(TextObject *self) { return self->length; }
+
+static PySequenceMethods text_as_sequence = {.sq_length = (lenfunc)text_length};
+
+PyDoc_STRVAR(text_doc,
+"Text(text): a str prepared once for several walks (its characters as UCS-4, which are\n"
+"word characters, where words start).");
+
+static PyTypeObject TextType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "srcgrade._scan.Text",
+    .tp_basicsize = sizeof(TextObject),
+    .tp_dealloc = (destructor)text_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = text_doc,
+    .tp_as_sequence = &text_as_sequence,
+    .tp_new = text_new,
+};
+
+/* The argument as a Text: itself (a new reference), or a str prepared now. */
+static TextObject *as_text(PyObject *arg)
+{
+    if (PyObject_TypeCheck(arg, &TextType)) {
+        Py_INCREF(arg);
+        return (TextObject *)arg;
+    }
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str or a Text");
+        return NULL;
+    }
+    TextObject *text = PyObject_New(TextObject, &TextType);
+    if (text == NULL)
+        return NULL;
+    text->text = NULL;
+    text->word = NULL;
+    text->wordstarts = NULL;
+    text->length = text->nwordstarts = 0;
+    if (text_fill(text, arg) < 0) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* --- building a Trie ----------------------------------------------------------------------- */
+
+static void trie_clear(TrieObject *self)
+{
+    if (self->sets != NULL)
+        for (Py_ssize_t i = 0; i < self->nsets; i++)
+            PyMem_Free(self->sets[i].ranges);
+    PyMem_Free(self->sets);
+    PyMem_Free(self->nodes);
+    PyMem_Free(self->edges);
+    PyMem_Free(self->roots);
+    PyMem_Free(self->specs);
+    PyMem_Free(self->starts);
+    PyMem_Free(self->tables);
+    PyMem_Free(self->labels);
+    self->labels = NULL;
+    self->nlabels = self->most_label = 0;
+    self->sets = NULL;
+    self->nodes = NULL;
+    self->edges = NULL;
+    self->roots = NULL;
+    self->specs = NULL;
+    self->starts = NULL;
+    self->tables = NULL;
+    self->nsets = self->nnodes = self->nedges = self->nroots = self->nspecs = 0;
+    self->nstarts = self->ntables = 0;
+}
+
+static void trie_dealloc(TrieObject *self)
+{
+    trie_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int fill_set(CharSet *set, PyObject *ranges)
+{
+    PyObject *seq = PySequence_Fast(ranges, "a character set is a tuple of ints");
+    if (seq == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n % 2 || n > LIMIT) {
+        PyErr_SetString(PyExc_ValueError, "a character set needs (lo, hi) pairs");
+        Py_DECREF(seq);
+        return -1;
+    }
+    set->ranges = PyMem_Malloc(sizeof(Py_UCS4) * (n > 0 ? (size_t)n : 1));
+    if (set->ranges == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    int32_t kept = 0;
+    long previous = -1;
+    for (Py_ssize_t i = 0; i < n; i += 2) {
+        long lo = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        long hi = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i + 1));
+        if (PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        if (lo <= previous || hi < lo || hi > 0x10FFFF) {
+            PyErr_SetString(PyExc_ValueError, "character set ranges must be sorted code points");
+            Py_DECREF(seq);
+            return -1;
+        }
+        previous = hi;
+        for (long c = lo; c <= hi && c < 128; c++) /* the ASCII part goes to the bitmap */
+            set->ascii[c >> 5] |= (uint32_t)1 << (c & 31);
+        if (hi >= 128) {
+            set->ranges[2 * kept] = (Py_UCS4)(lo < 128 ? 128 : lo);
+            set->ranges[2 * kept + 1] = (Py_UCS4)hi;
+            kept++;
+        }
+    }
+    set->nranges = kept;
+    Py_DECREF(seq);
+    return 0;
+}
+
+static int read_sets(TrieObject *self, PyObject *sets_arg)
+{
+    PyObject *sets = PySequence_Fast(sets_arg, "sets must be a sequence");
+    if (sets == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sets);
+    int result = 0;
+    self->sets = n > LIMIT ? NULL : PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(CharSet));
+    if (self->sets == NULL) {
+        PyErr_NoMemory();
+        result = -1;
+    }
+    else {
+        self->nsets = n;
+        for (Py_ssize_t i = 0; i < n && result == 0; i++)
+            result = fill_set(&self->sets[i], PySequence_Fast_GET_ITEM(sets, i));
+    }
+    Py_DECREF(sets);
+    return result;
+}
+
+static int read_specs(TrieObject *self, PyObject *edges_arg)
+{
+    PyObject *edges = PySequence_Fast(edges_arg, "edges must be a sequence");
+    if (edges == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(edges);
+    int result = 0;
+    self->specs = n > LIMIT ? NULL : PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(Edge));
+    if (self->specs == NULL) {
+        PyErr_NoMemory();
+        result = -1;
+    }
+    for (Py_ssize_t i = 0; i < n && result == 0; i++) {
+        long long kind, set, low, high;
+        PyObject *item = PySequence_Fast_GET_ITEM(edges, i);
+        if (!PyTuple_Check(item)
+            || !PyArg_ParseTuple(item, "LLLL;an edge is (kind, set, low, high)", &kind, &set,
+                                 &low, &high)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "an edge is a tuple (kind, set, low, high)");
+            result = -1;
+        }
+        else if (kind < EDGE_SET || kind > EDGE_BOUNDARY || set < 0 || set >= self->nsets
+                 || low < 0 || low > LIMIT || high > LIMIT || (high >= 0 && high < low)) {
+            PyErr_SetString(PyExc_ValueError, "edge out of range");
+            result = -1;
+        }
+        else {
+            Edge *spec = &self->specs[i];
+            spec->kind = (uint8_t)kind;
+            spec->set = (int32_t)set;
+            spec->low = (int32_t)low;
+            spec->high = high < 0 ? -1 : (int32_t)high;
+            spec->child = -1;
+            self->nspecs = i + 1;
+        }
+    }
+    Py_DECREF(edges);
+    return result;
+}
+
+/* One sequence of edge numbers (a term's or a prefix's path), for sorting. */
+typedef struct {
+    int32_t *ids;
+    Py_ssize_t length;
+    int32_t label; /* -1: none */
+} Path;
+
+static int compare_paths(const void *a, const void *b)
+{
+    const Path *x = a, *y = b;
+    Py_ssize_t n = x->length < y->length ? x->length : y->length;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (x->ids[i] != y->ids[i])
+            return x->ids[i] < y->ids[i] ? -1 : 1;
+    if (x->length != y->length)
+        return x->length < y->length ? -1 : 1;
+    return (x->label > y->label) - (x->label < y->label);
+}
+
+static void free_paths(Path *paths, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyMem_Free(paths[i].ids);
+    PyMem_Free(paths);
+}
+
+/* One path's edge numbers; -1 with an exception set when it is not a valid path. */
+static int read_path(TrieObject *self, PyObject *item, Path *path)
+{
+    PyObject *seq = PySequence_Fast(item, "a path is a sequence of edge numbers");
+    if (seq == NULL)
+        return -1;
+    Py_ssize_t length = PySequence_Fast_GET_SIZE(seq);
+    if (length > MAX_DEPTH) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "trie too deep for the C walker");
+        return -1;
+    }
+    path->ids = PyMem_Malloc(sizeof(int32_t) * (length > 0 ? (size_t)length : 1));
+    if (path->ids == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    path->length = length;
+    for (Py_ssize_t k = 0; k < length; k++) {
+        long id = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, k));
+        if (id == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        if (id < 0 || id >= self->nspecs) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_ValueError, "edge number out of range");
+            return -1;
+        }
+        path->ids[k] = (int32_t)id;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* Reads one trie's paths, sorted (a node's children then come in the order of their edges). */
+static Path *read_paths(TrieObject *self, PyObject *trie_arg, PyObject *labels_arg,
+                        Py_ssize_t *count)
+{
+    PyObject *trie = PySequence_Fast(trie_arg, "a trie is a sequence of paths");
+    if (trie == NULL)
+        return NULL;
+    PyObject *labels = NULL;
+    if (labels_arg != Py_None) {
+        labels = PySequence_Fast(labels_arg, "labels must be a sequence of ints");
+        if (labels == NULL) {
+            Py_DECREF(trie);
+            return NULL;
+        }
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(trie);
+    Path *paths = n > LIMIT ? NULL : PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(Path));
+    if (paths == NULL)
+        PyErr_NoMemory();
+    else if (labels != NULL && PySequence_Fast_GET_SIZE(labels) != n) {
+        PyErr_SetString(PyExc_ValueError, "one label per path");
+        PyMem_Free(paths);
+        paths = NULL;
+    }
+    for (Py_ssize_t i = 0; paths != NULL && i < n; i++) {
+        paths[i].label = -1;
+        if (labels != NULL) {
+            long label = PyLong_AsLong(PySequence_Fast_GET_ITEM(labels, i));
+            if (label == -1 && PyErr_Occurred())
+                ;
+            else if (label < 0 || label > LIMIT)
+                PyErr_SetString(PyExc_ValueError, "labels must be ints from 0");
+            else
+                paths[i].label = (int32_t)label;
+        }
+        if (PyErr_Occurred() || read_path(self, PySequence_Fast_GET_ITEM(trie, i), &paths[i]) < 0) {
+            free_paths(paths, n);
+            paths = NULL;
+        }
+    }
+    Py_DECREF(trie);
+    Py_XDECREF(labels);
+    if (paths == NULL)
+        return NULL;
+    qsort(paths, (size_t)n, sizeof(Path), compare_paths);
+    *count = n;
+    return paths;
+}
+
+/* Growing arrays while the tries are built: nodes, and each node's parent and edge. */
+typedef struct {
+    Py_ssize_t capacity;
+    int32_t *parent;
+    int32_t *via;
+    Py_ssize_t npairs, pairs_capacity;
+    int32_t *pairs; /* (node, label) of every labelled path, in the order of the nodes */
+} Growth;
+
+static int add_label(Growth *g, int32_t node, int32_t label)
+{
+    if (g->npairs > 0 && g->pairs[2 * g->npairs - 2] == node && g->pairs[2 * g->npairs - 1] == label)
+        return 0; /* the same path twice */
+    if (g->npairs == g->pairs_capacity) {
+        Py_ssize_t size = g->pairs_capacity * 2 + 64;
+        if (size > LIMIT)
+            return PyErr_SetString(PyExc_ValueError, "too many labels"), -1;
+        int32_t *grown = PyMem_Realloc(g->pairs, sizeof(int32_t) * 2 * (size_t)size);
+        if (grown == NULL)
+            return PyErr_NoMemory(), -1;
+        g->pairs = grown;
+        g->pairs_capacity = size;
+    }
+    g->pairs[2 * g->npairs] = node;
+    g->pairs[2 * g->npairs + 1] = label;
+    g->npairs++;
+    return 0;
+}
+
+static int new_node(TrieObject *self, Growth *g, int32_t parent, int32_t via)
+{
+    if (self->nnodes >= LIMIT) {
+        PyErr_SetString(PyExc_ValueError, "trie too large");
+        return -1;
+    }
+    if (self->nnodes == g->capacity) {
+        Py_ssize_t size = g->capacity * 2 + 64;
+        Node *nodes = PyMem_Realloc(self->nodes, sizeof(Node) * (size_t)size);
+        if (nodes == NULL)
+            return PyErr_NoMemory(), -1;
+        self->nodes = nodes;
+        int32_t *grown = PyMem_Realloc(g->parent, sizeof(int32_t) * (size_t)size);
+        if (grown == NULL)
+            return PyErr_NoMemory(), -1;
+        g->parent = grown;
+        grown = PyMem_Realloc(g->via, sizeof(int32_t) * (size_t)size);
+        if (grown == NULL)
+            return PyErr_NoMemory(), -1;
+        g->via = grown;
+        g->capacity = size;
+    }
+    int32_t node = (int32_t)self->nnodes++;
+    memset(&self->nodes[node], 0, sizeof(Node));
+    self->nodes[node].table = -1;
+    g->parent[node] = parent;
+    g->via[node] = via;
+    return node;
+}
+
+/* Adds one trie's nodes: its root first, then in preorder (children after their parent, in the
+ * order of their edge numbers, as the paths are sorted). */
+static int add_trie(TrieObject *self, const Path *paths, Py_ssize_t npaths, Growth *g)
+{
+    int32_t stack[MAX_DEPTH + 1]; /* stack[d]: the node at depth d on the previous path */
+    int32_t root = new_node(self, g, -1, -1);
+    if (root < 0)
+        return -1;
+    stack[0] = root;
+    const Path *previous = NULL;
+    for (Py_ssize_t i = 0; i < npaths; i++) {
+        const Path *path = &paths[i];
+        Py_ssize_t common = 0;
+        if (previous != NULL)
+            while (common < previous->length && common < path->length
+                   && previous->ids[common] == path->ids[common])
+                common++;
+        for (Py_ssize_t d = common; d < path->length; d++) {
+            int32_t node = new_node(self, g, stack[d], path->ids[d]);
+            if (node < 0)
+                return -1;
+            stack[d + 1] = node;
+        }
+        self->nodes[stack[path->length]].terminal = 1;
+        if (path->label >= 0 && add_label(g, stack[path->length], path->label) < 0)
+            return -1;
+        previous = path;
+    }
+    return 0;
+}
+
+/* Whether an edge may be taken when `ch` comes next (bucket NON_ASCII: some character >= 128). */
+static int edge_may_start(const TrieObject *self, const Edge *edge, int bucket)
+{
+    if (edge->kind == EDGE_BOUNDARY || (edge->kind == EDGE_REPEAT && edge->low == 0))
+        return 1; /* consumes nothing, or need not */
+    const CharSet *set = &self->sets[edge->set];
+    if (bucket == NON_ASCII)
+        return set->nranges > 0;
+    return (set->ascii[bucket >> 5] >> (bucket & 31)) & 1;
+}
+
+/* A node's Entry: what its edges may start with. Start bitmaps are shared (few distinct ones:
+ * most nodes start with one literal). */
+static int note_entry(TrieObject *self, Node *node)
+{
+    uint32_t bits[4] = {0, 0, 0, 0};
+    node->enter.always = node->terminal;
+    node->enter.non_ascii = 0;
+    for (int32_t k = 0; k < node->count; k++) {
+        const Edge *edge = &self->edges[node->first + k];
+        node->enter.non_ascii |= (uint8_t)edge_may_start(self, edge, NON_ASCII);
+        if (edge->kind == EDGE_BOUNDARY || (edge->kind == EDGE_REPEAT && edge->low == 0))
+            node->enter.always = 1;
+        else
+            for (int q = 0; q < 4; q++)
+                bits[q] |= self->sets[edge->set].ascii[q];
+    }
+    for (Py_ssize_t i = 0; i < self->nstarts; i++)
+        if (memcmp(self->starts[i], bits, sizeof(bits)) == 0) {
+            node->enter.starts = (int32_t)i;
+            return 0;
+        }
+    if ((self->nstarts & (self->nstarts - 1)) == 0) { /* 0, 1, 2, 4...: grow by doubling */
+        Py_ssize_t size = self->nstarts ? self->nstarts * 2 : 1;
+        uint32_t(*grown)[4] = PyMem_Realloc(self->starts, sizeof(bits) * (size_t)size);
+        if (grown == NULL)
+            return PyErr_NoMemory(), -1;
+        self->starts = grown;
+    }
+    memcpy(self->starts[self->nstarts], bits, sizeof(bits));
+    node->enter.starts = (int32_t)self->nstarts++;
+    return 0;
+}
+
+/* The per-character edge lists of the nodes with many edges (order kept: `first` needs it). */
+static int build_tables(TrieObject *self)
+{
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < self->nnodes; i++) {
+        const Node *node = &self->nodes[i];
+        if (node->count <= DISPATCH_MIN)
+            continue;
+        total += NON_ASCII + 2;
+        for (int bucket = 0; bucket <= NON_ASCII; bucket++)
+            for (int32_t k = 0; k < node->count; k++)
+                total += edge_may_start(self, &self->edges[node->first + k], bucket);
+        if (total > LIMIT) {
+            PyErr_SetString(PyExc_ValueError, "trie too large");
+            return -1;
+        }
+    }
+    self->tables = PyMem_Malloc(sizeof(int32_t) * (total > 0 ? (size_t)total : 1));
+    if (self->tables == NULL)
+        return PyErr_NoMemory(), -1;
+    int32_t at = 0;
+    for (Py_ssize_t i = 0; i < self->nnodes; i++) {
+        Node *node = &self->nodes[i];
+        if (node->count <= DISPATCH_MIN)
+            continue;
+        int32_t *table = self->tables + at;
+        int32_t used = NON_ASCII + 2;
+        node->table = at;
+        for (int bucket = 0; bucket <= NON_ASCII; bucket++) {
+            table[bucket] = used;
+            for (int32_t k = 0; k < node->count; k++)
+                if (edge_may_start(self, &self->edges[node->first + k], bucket))
+                    table[used++] = k;
+        }
+        table[NON_ASCII + 1] = used;
+        at += used;
+    }
+    self->ntables = at;
+    return 0;
+}
+
+/* Each node's labels, side by side (pairs of one node are adjacent: the paths were sorted). */
+static int link_labels(TrieObject *self, const Growth *g)
+{
+    self->labels = PyMem_Malloc(sizeof(int32_t) * (g->npairs > 0 ? (size_t)g->npairs : 1));
+    if (self->labels == NULL)
+        return PyErr_NoMemory(), -1;
+    for (Py_ssize_t i = 0; i < g->npairs; i++) {
+        Node *node = &self->nodes[g->pairs[2 * i]];
+        int32_t label = g->pairs[2 * i + 1];
+        if (node->nlabels == 0)
+            node->labels = (int32_t)i;
+        else if (node->labels + node->nlabels != i) {
+            PyErr_SetString(PyExc_SystemError, "labels of a node out of order");
+            return -1;
+        }
+        node->nlabels++;
+        self->labels[i] = label;
+        if (label + 1 > self->most_label)
+            self->most_label = label + 1;
+    }
+    self->nlabels = g->npairs;
+    return 0;
+}
+
+/* Lays out each node's edges side by side (children were numbered in order: so are they), then
+ * the entries and the tables. */
+static int link_edges(TrieObject *self, const Growth *g)
+{
+    self->nedges = self->nnodes - self->nroots;
+    self->edges = PyMem_Calloc(self->nedges > 0 ? (size_t)self->nedges : 1, sizeof(Edge));
+    if (self->edges == NULL)
+        return PyErr_NoMemory(), -1;
+    for (Py_ssize_t i = 0; i < self->nnodes; i++)
+        if (g->parent[i] >= 0)
+            self->nodes[g->parent[i]].count++;
+    int32_t at = 0;
+    for (Py_ssize_t i = 0; i < self->nnodes; i++) {
+        self->nodes[i].first = at;
+        at += self->nodes[i].count;
+        self->nodes[i].count = 0; /* counted again as the edges are filled */
+    }
+    for (Py_ssize_t i = 0; i < self->nnodes; i++) {
+        if (g->parent[i] < 0)
+            continue;
+        Node *up = &self->nodes[g->parent[i]];
+        Edge *edge = &self->edges[up->first + up->count++];
+        *edge = self->specs[g->via[i]];
+        edge->child = (int32_t)i;
+    }
+    if (link_labels(self, g) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < self->nnodes; i++)
+        if (note_entry(self, &self->nodes[i]) < 0)
+            return -1;
+    for (Py_ssize_t i = 0; i < self->nedges; i++)
+        self->edges[i].enter = self->nodes[self->edges[i].child].enter;
+    return build_tables(self);
+}
+
+/* Builds every trie; self->roots[t] is trie t's root node. */
+static int read_tries(TrieObject *self, PyObject *tries_arg, PyObject *labels_arg)
+{
+    PyObject *tries = PySequence_Fast(tries_arg, "tries must be a sequence");
+    if (tries == NULL)
+        return -1;
+    PyObject *labels = NULL;
+    Py_ssize_t ntries = PySequence_Fast_GET_SIZE(tries);
+    Growth g = {0, NULL, NULL, 0, 0, NULL};
+    int result = -1;
+    if (labels_arg != Py_None) {
+        labels = PySequence_Fast(labels_arg, "labels must be a sequence (one per trie)");
+        if (labels == NULL)
+            goto done;
+        if (PySequence_Fast_GET_SIZE(labels) != ntries) {
+            PyErr_SetString(PyExc_ValueError, "labels: one sequence (or None) per trie");
+            goto done;
+        }
+    }
+    self->roots = PyMem_Calloc(ntries > 0 ? (size_t)ntries : 1, sizeof(Py_ssize_t));
+    if (self->roots == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < ntries; t++) {
+        Py_ssize_t npaths;
+        PyObject *trie_labels = labels == NULL ? Py_None : PySequence_Fast_GET_ITEM(labels, t);
+        Path *paths = read_paths(self, PySequence_Fast_GET_ITEM(tries, t), trie_labels, &npaths);
+        if (paths == NULL)
+            goto done;
+        self->roots[t] = self->nnodes;
+        self->nroots = t + 1;
+        int added = add_trie(self, paths, npaths, &g);
+        free_paths(paths, npaths);
+        if (added < 0)
+            goto done;
+    }
+    result = link_edges(self, &g);
+done:
+    PyMem_Free(g.parent);
+    PyMem_Free(g.via);
+    PyMem_Free(g.pairs);
+    Py_DECREF(tries);
+    Py_XDECREF(labels);
+    return result;
+}
+
+static int trie_init(TrieObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"sets", "edges", "tries", "labels", NULL};
+    PyObject *sets, *edges, *tries, *labels = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|O:Trie", keywords, &sets, &edges, &tries,
+                                     &labels))
+        return -1;
+    trie_clear(self);
+    if (read_sets(self, sets) < 0 || read_specs(self, edges) < 0
+        || read_tries(self, tries, labels) < 0) {
+        trie_clear(self);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the methods --------------------------------------------------------------------------- */
+
+/* Trie number -> its root node (-1 stays -1: not used); -2 with IndexError when out of range. */
+static Py_ssize_t root_of(const TrieObject *self, Py_ssize_t trie)
+{
+    if (trie >= self->nroots) {
+        PyErr_SetString(PyExc_IndexError, "no such trie");
+        return -2;
+    }
+    return trie < 0 ? -1 : self->roots[trie];
+}
+
+/* Appends an int to a list; -1 (exception set) on failure. */
+static int append_int(PyObject *list, Py_ssize_t value)
+{
+    PyObject *number = PyLong_FromSsize_t(value);
+    if (number == NULL)
+        return -1;
+    int result = PyList_Append(list, number);
+    Py_DECREF(number);
+    return result;
+}
+
+/* Whether a finder trie matches at pos (its root's entry test first). */
+static inline int spot_at(Walk *w, Py_ssize_t root, Py_ssize_t pos)
+{
+    if (root < 0 || !may_enter(w, &w->trie->nodes[root].enter, pos))
+        return 0;
+    w->budget = SPOT_BUDGET;
+    return exists(w, (int32_t)root, pos);
+}
+
+static int compare_labels(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The labels of the paths that match at a spot, as a sorted tuple; None when that takes more
+ * than the budget (the caller then picks the entries its own way). */
+static PyObject *labels_at(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, Py_ssize_t pos,
+                           int word_start)
+{
+    int over = 0;
+    w->nfound = 0;
+    w->budget = SPOT_BUDGET;
+    if (word_start && word_root >= 0 && may_enter(w, &w->trie->nodes[word_root].enter, pos))
+        over = collect(w, (int32_t)word_root, pos) < 0;
+    if (!over && any_root >= 0 && may_enter(w, &w->trie->nodes[any_root].enter, pos))
+        over = collect(w, (int32_t)any_root, pos) < 0;
+    for (Py_ssize_t k = 0; k < w->nfound; k++)
+        w->marked[w->found[k]] = 0;
+    if (over)
+        Py_RETURN_NONE;
+    qsort(w->found, (size_t)w->nfound, sizeof(int32_t), compare_labels);
+    PyObject *labels = PyTuple_New(w->nfound);
+    if (labels == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < w->nfound; k++) {
+        PyObject *label = PyLong_FromLong(w->found[k]);
+        if (label == NULL) {
+            Py_DECREF(labels);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(labels, k, label); /* steals the reference */
+    }
+    return labels;
+}
+
+/* Appends a spot to `found`: its position, or (position, labels) when w->marked is set. */
+static int append_spot(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, Py_ssize_t pos,
+                       int word_start, PyObject *found)
+{
+    if (w->marked == NULL)
+        return append_int(found, pos);
+    PyObject *labels = labels_at(w, word_root, any_root, pos, word_start);
+    if (labels == NULL)
+        return -1;
+    PyObject *item = Py_BuildValue("(nN)", pos, labels); /* N: steals labels, even on failure */
+    if (item == NULL)
+        return -1;
+    int result = PyList_Append(found, item);
+    Py_DECREF(item);
+    return result;
+}
+
+/* The spots of one finder, appended to `found`. */
+static int find_spots(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, PyObject *found)
+{
+    const TextObject *text = w->text;
+    if (any_root < 0) { /* word starts only */
+        for (Py_ssize_t k = 0; k < text->nwordstarts; k++) {
+            Py_ssize_t pos = text->wordstarts[k];
+            if (spot_at(w, word_root, pos)
+                && append_spot(w, word_root, any_root, pos, 1, found) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    /* Every position: the common case, a character no path of any_root starts with and no
+     * word start, is tested in this loop with local copies (no call, no pointer chasing). */
+    const Entry any = w->trie->nodes[any_root].enter;
+    uint32_t bits[4];
+    memcpy(bits, w->trie->starts[any.starts], sizeof(bits));
+    const Py_UCS4 *chars = text->text;
+    const Py_ssize_t *wordstarts = text->wordstarts, nwordstarts = text->nwordstarts;
+    const Py_ssize_t length = text->length;
+    Py_ssize_t next_start = 0; /* index in wordstarts of the first one at or after pos */
+    if (word_root < 0)
+        next_start = nwordstarts; /* word starts do not matter */
+    for (Py_ssize_t pos = 0; pos <= length; pos++) {
+        int word_start = next_start < nwordstarts && wordstarts[next_start] == pos;
+        next_start += word_start;
+        if (!word_start && !any.always) {
+            Py_UCS4 ch = chars[pos]; /* chars[length] is the trailing NUL */
+            if (pos == length || (ch < 128 ? !((bits[ch >> 5] >> (ch & 31)) & 1) : !any.non_ascii))
+                continue;
+        }
+        if (((word_start && spot_at(w, word_root, pos)) || spot_at(w, any_root, pos))
+            && append_spot(w, word_root, any_root, pos, word_start, found) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(spots_doc,
+"spots(text, word_trie, any_trie) -> list[int]\n\n"
+"Every position (0..len(text)) where a path of word_trie matches at a word start, or one of\n"
+"any_trie matches anywhere; a trie number < 0 is not used. A superset when a position takes\n"
+"too many steps (the caller checks each spot). text: a str or a Text.");
+
+static PyObject *trie_spots(TrieObject *self, PyObject *args)
+{
+    PyObject *arg;
+    Py_ssize_t word_root, any_root;
+    if (!PyArg_ParseTuple(args, "Onn:spots", &arg, &word_root, &any_root)
+        || (word_root = root_of(self, word_root)) == -2 || (any_root = root_of(self, any_root)) == -2)
+        return NULL;
+    TextObject *text = as_text(arg);
+    if (text == NULL)
+        return NULL;
+    PyObject *found = PyList_New(0);
+    if (found != NULL) {
+        Walk w = {self, text, 0, NULL, NULL, 0};
+        if (find_spots(&w, word_root, any_root, found) < 0)
+            Py_CLEAR(found);
+    }
+    Py_DECREF(text);
+    return found;
+}
+
+PyDoc_STRVAR(spot_labels_doc,
+"spot_labels(text, word_trie, any_trie) -> list[tuple[int, tuple[int, ...] | None]]\n\n"
+"The spots of spots(), each with the sorted labels of every path that matches there (the\n"
+"entries worth trying), or None when working that out takes too many steps.");
+
+static PyObject *trie_spot_labels(TrieObject *self, PyObject *args)
+{
+    PyObject *arg;
+    Py_ssize_t word_root, any_root;
+    if (!PyArg_ParseTuple(args, "Onn:spot_labels", &arg, &word_root, &any_root)
+        || (word_root = root_of(self, word_root)) == -2 || (any_root = root_of(self, any_root)) == -2)
+        return NULL;
+    TextObject *text = as_text(arg);
+    if (text == NULL)
+        return NULL;
+    Walk w = {self, text, 0, NULL, NULL, 0};
+    PyObject *found = NULL;
+    size_t most = self->most_label > 0 ? (size_t)self->most_label : 1;
+    w.marked = PyMem_Calloc(most, 1);
+    w.found = PyMem_Malloc(sizeof(int32_t) * most);
+    if (w.marked == NULL || w.found == NULL)
+        PyErr_NoMemory();
+    else if ((found = PyList_New(0)) != NULL && find_spots(&w, word_root, any_root, found) < 0)
+        Py_CLEAR(found);
+    PyMem_Free(w.marked);
+    PyMem_Free(w.found);
+    Py_DECREF(text);
+    return found;
+}
+
+PyDoc_STRVAR(first_hits_doc,
+"first_hits(text, trie) -> list[int]\n\n"
+"start, end, start, end...: at each word start, the first match of the trie in `re`'s order\n"
+"(edges in order, repeats greedy, ending at a terminal node only before a non-word character).\n"
+"text: a str or a Text.");
+
+static PyObject *trie_first_hits(TrieObject *self, PyObject *args)
+{
+    PyObject *arg;
+    Py_ssize_t root;
+    if (!PyArg_ParseTuple(args, "On:first_hits", &arg, &root)
+        || (root = root_of(self, root)) == -2)
+        return NULL;
+    TextObject *text = as_text(arg);
+    if (text == NULL)
+        return NULL;
+    PyObject *found = PyList_New(0);
+    if (found != NULL && root >= 0) {
+        Walk w = {self, text, 0, NULL, NULL, 0};
+        const Entry *enter = &self->nodes[root].enter;
+        for (Py_ssize_t k = 0; k < text->nwordstarts; k++) {
+            Py_ssize_t pos = text->wordstarts[k], end;
+            if (may_enter(&w, enter, pos) && (end = first(&w, (int32_t)root, pos)) >= 0
+                && (append_int(found, pos) < 0 || append_int(found, end) < 0)) {
+                Py_CLEAR(found);
+                break;
+            }
+        }
+    }
+    Py_DECREF(text);
+    return found;
+}
+
+static PyObject *trie_sizes(TrieObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "sets", self->nsets, "nodes",
+                         self->nnodes, "edges", self->nedges, "tries", self->nroots, "start_sets",
+                         self->nstarts, "table_words", self->ntables, "labels", self->nlabels);
+}
+
+static PyMethodDef trie_methods[] = {
+    {"spots", (PyCFunction)trie_spots, METH_VARARGS, spots_doc},
+    {"spot_labels", (PyCFunction)trie_spot_labels, METH_VARARGS, spot_labels_doc},
+    {"first_hits", (PyCFunction)trie_first_hits, METH_VARARGS, first_hits_doc},
+    {"sizes", (PyCFunction)trie_sizes, METH_NOARGS, "sizes() -> dict: what the trie holds."},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(trie_doc,
+"Trie(sets, edges, tries): tries of character sets, repeats and word boundaries, walked in C.\n\n"
+"sets: tuples of sorted inclusive code point ranges (lo, hi, lo, hi...); edges: (kind, set,\n"
+"low, high) with kind 0 one character of the set, 1 a greedy repeat of low..high (high < 0:\n"
+"unbounded), 2 a word boundary; tries: each a sequence of paths, a path a sequence of edge\n"
+"numbers; labels: None, or per trie None or one int >= 0 per path (spot_labels reports them).\n"
+"A node's edges are tried in the order of their numbers.");
+
+static PyTypeObject TrieType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "srcgrade._scan.Trie",
+    .tp_basicsize = sizeof(TrieObject),
+    .tp_dealloc = (destructor)trie_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = trie_doc,
+    .tp_methods = trie_methods,
+    .tp_init = (initproc)trie_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyObject *scan_is_word(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long code = PyLong_AsLong(arg);
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    if (code < 0 || code > 0x10FFFF) {
+        PyErr_SetString(PyExc_ValueError, "not a code point");
+        return NULL;
+    }
+    return PyBool_FromLong(is_word((Py_UCS4)code));
+}
+
+/* len(text.split()) without the list of words: the runs of characters that are not white space
+ * by str.split()'s own test (Py_UNICODE_ISSPACE). Every article's word count; the list cost about
+ * 40 microseconds per 4 KB story. */
+static PyObject *scan_count_words(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "count_words() takes a str");
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(arg);
+    Py_ssize_t words = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        const int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    return PyLong_FromSsize_t(words);
+}
+
+static PyMethodDef module_methods[] = {
+    {"is_word", scan_is_word, METH_O, "is_word(code) -> bool: the walker's \\w (for tests)."},
+    {"count_words", scan_count_words, METH_O, "count_words(text) -> int: len(text.split())."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef scan_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "srcgrade._scan",
+    .m_doc = "The lexicon scan's trie walks in C (optional; c_trie falls back to `re`).",
+    .m_size = -1,
+    .m_methods = module_methods,
+};
+
+PyMODINIT_FUNC PyInit__scan(void)
+{
+    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&TextType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&scan_module);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&TrieType);
+    if (PyModule_AddObject(module, "Trie", (PyObject *)&TrieType) < 0) {
+        Py_DECREF(&TrieType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&TextType);
+    if (PyModule_AddObject(module, "Text", (PyObject *)&TextType) < 0) {
+        Py_DECREF(&TextType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
