@@ -167,3 +167,21 @@ def test_a_store_grown_too_large_keeps_what_is_in_use(fresh_store, monkeypatch):
             regex_cache.compile(pattern, flags)
     kept_patterns = json.loads(stored.read_text())["patterns"]
     assert set(kept_patterns) == {f"re:{flags}:{pattern}" for pattern, flags in PATTERNS}
+
+
+def test_a_store_read_too_large_is_pruned_though_nothing_new_is_compiled(fresh_store, monkeypatch):
+    """A store left large by earlier runs (every start reads it, about 45 ms per MB) shrinks to
+    what is in use at the next batch, even when every pattern of that batch was in it."""
+    with regex_cache.kept():
+        for number in range(30):
+            regex_cache.compile("|".join(f"term{number}x{i}" for i in range(300)), 0)
+        for pattern, flags in PATTERNS:
+            regex_cache.compile(pattern, flags)
+    [stored] = fresh_store.glob("regex-*.json")
+    monkeypatch.setattr(regex_cache, "_MOST_BYTES", stored.stat().st_size // 2)
+    _new_process(monkeypatch)
+    with regex_cache.kept():
+        for pattern, flags in PATTERNS:  # all of them served from the store
+            regex_cache.compile(pattern, flags)
+    kept_patterns = json.loads(stored.read_text())["patterns"]
+    assert set(kept_patterns) == {f"re:{flags}:{pattern}" for pattern, flags in PATTERNS}
