@@ -86,7 +86,8 @@ def test_finder_spots_hold_every_regex_spot(c_matcher, text):
     scan = c_matcher._pattern_scan
     for finder in (*scan._lower_finders, *scan._cased_finders):
         for seen in {text, text.lower()}:
-            assert set(finder._re_spots(seen)) <= set(finder._spots(seen)), seen
+            spots = {spot for spot, _ in finder._spots_with_entries(seen, None)}
+            assert set(finder._re_spots(seen)) <= spots, seen
 
 
 @needs_c
@@ -199,7 +200,7 @@ def test_repeated_walks_do_not_leak(c_matcher):
         terms.first_hits(prepared, 0)
         terms.first_hits(low, 0)
         for finder in finders:
-            finder._walker.trie.spots(low, finder._word_trie, finder._other_trie)
+            finder._walker.trie.spot_labels(low, finder._word_trie, finder._other_trie)
             finder._walker.trie.spot_labels(prepared, finder._word_trie, finder._other_trie)
         c_matcher.scan(text)
 
@@ -241,13 +242,12 @@ def test_walk_arguments_are_checked():
     from srcgrade import _scan
 
     trie = _scan.Trie([(), (97, 97)], [(0, 1, 1, 1)], [[(0,)]], [[3]])
-    assert trie.spots("a ba a", 0, -1) == [0, 5]
     assert trie.spot_labels("a ba a", 0, -1) == [(0, (3,)), (5, (3,))]
     assert trie.first_hits(_scan.Text("a ba a"), 0) == [0, 1, 5, 6]
     with pytest.raises(IndexError):
-        trie.spots("a", 1, -1)
+        trie.spot_labels("a", 1, -1)
     with pytest.raises(TypeError):
-        trie.spots(b"a", 0, -1)
+        trie.spot_labels(b"a", 0, -1)
     with pytest.raises(ValueError):
         _scan.Trie([(), (97, 97)], [(0, 1, 1, 1)], [[(0,)]], [[1, 2]])  # one label per path
 

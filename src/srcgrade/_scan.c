@@ -15,10 +15,11 @@
  *          numbers; the trie is built here (sorting the paths), a node's edges in the order of
  *          their numbers.
  * Two walks, over a str or a Text (a str prepared once for several walks):
- *   spots(text, word_trie, any_trie): every position where some path matches (a finder: the
- *     entries' own regexes are then tried there, so reporting a position when the work budget
- *     runs out is still exact; missing one would not be). word_trie paths only count at word
- *     starts (after a non-word character or at the start of the text).
+ *   spot_labels(text, word_trie, any_trie): every position where some path matches, with the
+ *     labels of the paths that do (a finder: the labelled entries' own regexes are then tried
+ *     there, so reporting a position when the work budget runs out is still exact; missing one
+ *     would not be). word_trie paths only count at word starts (after a non-word character or
+ *     at the start of the text).
  *   first_hits(text, trie): at each word start, the end of the first match in `re`'s own order
  *     (edges in order, repeats greedy, the node's end last, then `(?!\w)`): the term trie.
  * "Word" is `re`'s `\w` for str patterns: Py_UNICODE_ISALNUM or '_' (SRE_UNI_IS_WORD).
@@ -1063,12 +1064,10 @@ static PyObject *labels_at(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, P
     return labels;
 }
 
-/* Appends a spot to `found`: its position, or (position, labels) when w->marked is set. */
+/* Appends a spot to `found` as (position, labels). */
 static int append_spot(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, Py_ssize_t pos,
                        int word_start, PyObject *found)
 {
-    if (w->marked == NULL)
-        return append_int(found, pos);
     PyObject *labels = labels_at(w, word_root, any_root, pos, word_start);
     if (labels == NULL)
         return -1;
@@ -1119,36 +1118,13 @@ static int find_spots(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, PyObje
     return 0;
 }
 
-PyDoc_STRVAR(spots_doc,
-"spots(text, word_trie, any_trie) -> list[int]\n\n"
-"Every position (0..len(text)) where a path of word_trie matches at a word start, or one of\n"
-"any_trie matches anywhere; a trie number < 0 is not used. A superset when a position takes\n"
-"too many steps (the caller checks each spot). text: a str or a Text.");
-
-static PyObject *trie_spots(TrieObject *self, PyObject *args)
-{
-    PyObject *arg;
-    Py_ssize_t word_root, any_root;
-    if (!PyArg_ParseTuple(args, "Onn:spots", &arg, &word_root, &any_root)
-        || (word_root = root_of(self, word_root)) == -2 || (any_root = root_of(self, any_root)) == -2)
-        return NULL;
-    TextObject *text = as_text(arg);
-    if (text == NULL)
-        return NULL;
-    PyObject *found = PyList_New(0);
-    if (found != NULL) {
-        Walk w = {self, text, 0, NULL, NULL, 0};
-        if (find_spots(&w, word_root, any_root, found) < 0)
-            Py_CLEAR(found);
-    }
-    Py_DECREF(text);
-    return found;
-}
-
 PyDoc_STRVAR(spot_labels_doc,
 "spot_labels(text, word_trie, any_trie) -> list[tuple[int, tuple[int, ...] | None]]\n\n"
-"The spots of spots(), each with the sorted labels of every path that matches there (the\n"
-"entries worth trying), or None when working that out takes too many steps.");
+"Every position (0..len(text)) where a path of word_trie matches at a word start, or one of\n"
+"any_trie matches anywhere (a trie number < 0 is not used), each with the sorted labels of\n"
+"every path that matches there (the entries worth trying), or None when working that out\n"
+"takes too many steps. A superset of spots when a position takes too many steps (the caller\n"
+"checks each spot). text: a str or a Text.");
 
 static PyObject *trie_spot_labels(TrieObject *self, PyObject *args)
 {
@@ -1216,7 +1192,6 @@ static PyObject *trie_sizes(TrieObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 static PyMethodDef trie_methods[] = {
-    {"spots", (PyCFunction)trie_spots, METH_VARARGS, spots_doc},
     {"spot_labels", (PyCFunction)trie_spot_labels, METH_VARARGS, spot_labels_doc},
     {"first_hits", (PyCFunction)trie_first_hits, METH_VARARGS, first_hits_doc},
     {"sizes", (PyCFunction)trie_sizes, METH_NOARGS, "sizes() -> dict: what the trie holds."},

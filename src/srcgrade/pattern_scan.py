@@ -423,15 +423,6 @@ class _Finder:
         """Whether the C walker finds this finder's spots (see c_trie)."""
         return self._walker is not None and self._walker.trie is not None
 
-    def _spots(self, seen: str, prepared: Any = None) -> Iterable[int]:
-        """Where some filed entry may match, left to right (``prepared``: ``seen`` as a
-        ``c_trie.prepare`` made it, shared with the other walks over it)."""
-        walker = self._walker
-        if walker is not None and walker.trie is not None:
-            return walker.trie.spots(seen if prepared is None else prepared, self._word_trie,
-                                     self._other_trie)
-        return self._re_spots(seen)
-
     def _re_spots(self, seen: str) -> Iterator[int]:
         search = self.regex.search
         if not self.after_other:
