@@ -67,12 +67,12 @@ with right:
     chart(
         charts.difference_bar(diff, titles[a], titles[b]),
         alt="Bar chart of the score difference per criterion (first minus second): "
-        + "; ".join(f"{r.label} {views.fmt(r.difference)}" for r in diff.itertuples()),
+        + "; ".join(f"{r.label} {data.score_text(r.difference)}" for r in diff.itertuples()),
         key="compare_diff",
     )
     st.markdown(
-        f"**Totals with the current weights:** first {views.fmt(ranked.at[a, 'total'])}, "
-        f"second {views.fmt(ranked.at[b, 'total'])}."
+        f"**Totals with the current weights:** first {data.score_text(ranked.at[a, 'total'])}, "
+        f"second {data.score_text(ranked.at[b, 'total'])}."
     )
 
 text_a, text_b = st.columns(2, gap="large")

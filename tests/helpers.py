@@ -22,11 +22,7 @@ SCAN_PATHS = ["c", "pure"]
 
 
 def c_scan_built() -> bool:
-    try:
-        from srcgrade import _scan  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return c_trie.built() is not None
 
 
 @contextlib.contextmanager

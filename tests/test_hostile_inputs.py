@@ -221,3 +221,18 @@ def test_a_lexicon_that_fails_to_load_leaves_its_criteria_unscored_not_perfect(
         assert farm[cid]["score"] is None
         assert "lexicon 'hype' did not load" in farm[cid]["explanation"]
     assert farm["citations"]["score"] is not None  # its lexicon loaded: still scored
+
+
+def test_a_collection_text_is_found_whatever_its_white_space_and_after_an_article_is_added(
+        ratings_copy):
+    """`score` and Score your own recognise a bundled article's text with other line breaks;
+    an edited text is a new one; an article added after the first question is found too."""
+    ratings = load_ratings(ratings_copy)
+    [vox] = [a for a in ratings.articles if a.id == "vox-mdma-self-experience"]
+    rewrapped = "\n\n  ".join(vox.text.split(" "))
+    assert ratings.article_with_text(rewrapped) is vox
+    assert ratings.article_with_text(vox.text + " One more sentence.") is None
+    add_article(ratings_copy, "late", "A late article about MDMA trials. " * 20)
+    late = [a for a in load_ratings(ratings_copy).articles if a.id == "late"]
+    ratings.articles.extend(late)
+    assert ratings.article_with_text("A late article about MDMA trials. " * 20) is late[0]

@@ -31,16 +31,21 @@ SET, REPEAT, BOUNDARY = 0, 1, 2
 _FORMAT = 1
 
 
-def c_scanner() -> ModuleType | None:
-    """``srcgrade._scan``, or None when it is not built or ``SRCGRADE_PURE_SCAN`` is set (to
-    anything but "" or "0"). Asked when a matcher is built, so a test can switch paths."""
-    if os.environ.get(PURE_ENV, "") not in ("", "0"):
-        return None
+def built() -> ModuleType | None:
+    """``srcgrade._scan`` if the install built it, whatever ``SRCGRADE_PURE_SCAN`` says."""
     try:
         from srcgrade import _scan
     except ImportError:
         return None
     return _scan
+
+
+def c_scanner() -> ModuleType | None:
+    """``srcgrade._scan``, or None when it is not built or ``SRCGRADE_PURE_SCAN`` is set (to
+    anything but "" or "0"). Asked when a matcher is built, so a test can switch paths."""
+    if os.environ.get(PURE_ENV, "") not in ("", "0"):
+        return None
+    return built()
 
 
 def scan_path() -> str:

@@ -8,7 +8,7 @@ import json
 import pytest
 from app_helpers import no_exceptions
 
-from srcgrade.ui import charts, data, views
+from srcgrade.ui import charts, data
 
 PAGE_PX = 790  # the page's width at 1280 px with the sidebar open (1280 - sidebar - padding)
 HUBERMAN = "huberman-wiki-mdma-ptsd"  # its citations score is exactly 12.5
@@ -34,11 +34,11 @@ def test_the_question_grid_prints_each_score_as_the_article_page_does(make_app, 
     checked = 0
     for column, article in zip(grid.columns, ranked["id"], strict=True):
         for cid, label in labels.items():
-            printed = views.fmt(corpus.by_id[article].criteria[cid].score)
+            printed = data.score_text(corpus.by_id[article].criteria[cid].score)
             cell = grid.at[label, column]
             assert (printed == "n/a") if cell != cell else float(printed) == cell, (article, cid)
             checked += 1
-    assert checked and views.fmt(corpus.by_id[HUBERMAN].criteria["citations"].score) == "12"
+    assert checked and data.score_text(corpus.by_id[HUBERMAN].criteria["citations"].score) == "12"
 
 
 def test_chart_hovers_and_bar_labels_print_the_score_not_its_rounded_drawing():
@@ -52,7 +52,7 @@ def test_chart_hovers_and_bar_labels_print_the_score_not_its_rounded_drawing():
     assert [hovered[t] for t in hovered if not t.startswith("Criterion 3")] == ["12", "13", "88"]
     assert all("%{text}" in t.hovertemplate for t in radar.data)
     bars = charts.criterion_bars([("a", scores)], labels)
-    assert list(bars.data[0].text) == [views.fmt(v) for v in scores.values()]
+    assert list(bars.data[0].text) == [data.score_text(v) for v in scores.values()]
 
 
 # --- the radar: readable in half a page, its legend under its labels -------------------------

@@ -30,10 +30,6 @@ from srcgrade.ui import charts, data
 from srcgrade.ui.session import Context, chart, md
 
 
-def fmt(score: float | None) -> str:
-    return data.score_text(score)
-
-
 def level_words(level: int | None) -> str:
     """An expert's level as the page words it: a question that does not fit is no level 0."""
     return f"level {level}" if level else "does not apply"
@@ -105,7 +101,8 @@ def criterion_details(
         with st.container(border=True):
             level = result.level
             head = f"#### {md(criterion.label)}: "
-            head += f"{fmt(result.score)}/100 · level {level} of 5" if level else "does not apply"
+            shown = data.score_text(result.score)
+            head += f"{shown}/100 · level {level} of 5" if level else "does not apply"
             st.markdown(head)
             st.markdown(f"**The question:** {md(criterion.question)}")
             if level:
@@ -256,7 +253,7 @@ def summary_line(ctx: Context, score: ArticleScore, meta: Mapping[str, Any], tot
     large figures in quarter-page columns they were cut at 1280 px ("promoti…", "content-f…",
     "Reports a peer-reviewed st…")."""
     cols = st.columns([1, 1, 2], vertical_alignment="center")
-    cols[0].metric("Total (current weights)", fmt(total))
+    cols[0].metric("Total (current weights)", data.score_text(total))
     cols[1].metric("Rank", f"{rank} of {of}" if rank else "—")
     peer = meta.get("reports_peer_reviewed_study")
     cols[2].markdown(
@@ -293,8 +290,8 @@ def rank_sentence(total: float | None, totals: pd.Series, rank: int) -> str:
 def radar_against_corpus(ctx: Context, score: ArticleScore, key: str, name: str = "This article"):
     mean = data.corpus_mean(ctx.corpus.table, ctx.criteria)
     fig = charts.radar([(name, score.scores()), ("Corpus average", mean)], ctx.labels())
-    values = ", ".join(f"{ctx.labels()[c]} {fmt(score.scores().get(c))} (average "
-                       f"{fmt(mean.get(c))})" for c in ctx.criteria)
+    values = ", ".join(f"{ctx.labels()[c]} {data.score_text(score.scores().get(c))} (average "
+                       f"{data.score_text(mean.get(c))})" for c in ctx.criteria)
     kind = "Bar chart" if len(ctx.criteria) > charts.RADAR_MAX else "Radar chart"
     chart(fig, alt=f"{kind} of this article's criterion scores against the corpus average: "
                    f"{values}.", key=key)
@@ -336,7 +333,7 @@ def article_view(
     glance = pd.DataFrame(
         {
             "criterion": [ctx.labels()[c] for c in ctx.criteria],
-            "machine": [fmt(score.criteria[c].score) for c in ctx.criteria],
+            "machine": [data.score_text(score.criteria[c].score) for c in ctx.criteria],
             "level": [str(score.criteria[c].level or "n/a") for c in ctx.criteria],
             "expert level": [
                 str(expert[c].level or "n/a") if expert and c in expert else "—"
