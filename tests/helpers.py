@@ -59,12 +59,15 @@ def copy_ratings(tmp_path: Path) -> Path:
 class MarkedText(HTMLParser):
     """Rebuilds the article text from highlight.render's HTML, remembering each character's
     enclosing <mark> title (None outside a mark), plus every tag and attribute name seen, to
-    check what the page actually highlights and that nothing hostile became markup."""
+    check what the page actually highlights and that nothing hostile became markup. ``muted``
+    says, per character, whether it is drawn as Markdown syntax (inside ``span.sg-markup``)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chars: list[str] = []
         self.titles: list[str | None] = []
+        self.muted: list[bool] = []
+        self._muted = 0
         self.tags: list[str] = []
         self.attrs: list[str] = []
         self._in_text = 0
@@ -78,10 +81,14 @@ class MarkedText(HTMLParser):
             self._in_text += 1
         elif tag == "mark" and self._in_text:
             self._title = values.get("title") or ""
+        elif tag == "span" and "sg-markup" in (values.get("class") or "").split():
+            self._muted += 1
 
     def handle_endtag(self, tag):
         if tag == "mark":
             self._title = None
+        elif tag == "span" and self._muted:
+            self._muted -= 1
         elif tag == "div" and self._in_text:
             self._in_text -= 1
 
@@ -89,6 +96,7 @@ class MarkedText(HTMLParser):
         if self._in_text:
             self.chars.extend(data)
             self.titles.extend([self._title] * len(data))
+            self.muted.extend([bool(self._muted)] * len(data))
 
 
 def parse_marked(markup: str) -> MarkedText:

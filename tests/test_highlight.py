@@ -62,7 +62,7 @@ def test_hostile_text_is_escaped_and_round_trips(text):
     markup = highlight.render(text, [f])
     parsed = parse(markup)
     assert "".join(parsed.chars) == text
-    assert set(parsed.tags) <= {"div", "mark", "ul", "li", "p"}
+    assert set(parsed.tags) <= {"div", "mark", "span", "ul", "li", "p"}
     assert set(parsed.attrs) <= {"class", "style", "title", "data-kinds", "aria-label"}
     lowered = markup.lower()
     assert "<script" not in lowered and "<img" not in lowered and "<style" not in lowered
@@ -227,3 +227,39 @@ def test_the_legend_counts_what_the_explanations_count_on_the_vox_article():
         title = marked.titles[finding.start]
         assert title and "NOT COUNTED" in title and finding.rule in title
     assert markup.count("sg-not-counted") >= len(aside) > 0
+
+
+def muted_text(text: str, markup: str) -> str:
+    parsed = parse(markup)
+    assert "".join(parsed.chars) == text  # muted, never removed
+    return "".join(c if m else "|" for c, m in zip(parsed.chars, parsed.muted, strict=True))
+
+
+def test_markdown_syntax_is_muted_and_the_words_are_not():
+    text = ("## **How MDMA works**\nFrom: [[hubermanlab]] <br/>\n"
+            "See [the trial](https://doi.org/10.1/x).")
+    shown = muted_text(text, highlight.render(text, legend=False))
+    assert [part for part in shown.split("|") if part] == [
+        "## **", "**", "[[", "]]", "<br/>", "[", "](https://doi.org/10.1/x)"]
+
+
+@pytest.mark.parametrize("text", [
+    "Risk fell [by 20%] (relative).", "a ** b", "#hashtag and 3 # 4", "[x](has space)"])
+def test_brackets_stars_and_hashes_that_are_not_markdown_stay_plain(text):
+    assert not any(parse(highlight.render(text, legend=False)).muted)
+
+
+def test_evidence_inside_a_link_address_stays_marked_while_muted():
+    text = "Read [the paper](https://doi.org/10.1038/s41591-021-01336-3) today."
+    f = finding(text, "doi.org/10.1038/s41591-021-01336-3", kind="specific_citation")
+    parsed = parse(highlight.render(text, [f], legend=False))
+    assert all(parsed.titles[i] and parsed.muted[i] for i in range(f.start, f.end))
+
+
+def test_the_huberman_pages_headings_and_timestamp_links_are_muted():
+    text = seed_text("003")
+    parsed = parse(highlight.render(text, legend=False))
+    for match in re.finditer(r"\]\(#t=[0-9:]+\)|^#+ ", text, re.MULTILINE):
+        assert all(parsed.muted[match.start():match.end()]), match.group()
+    muted_share = sum(parsed.muted) / len(text)
+    assert 0 < muted_share < 0.1  # the syntax only, not the prose

@@ -8,12 +8,19 @@ findings never produce broken nesting), a legend, and a wrapping ``<div>``. Ever
 A finding that no criterion counted (a rule's repeats past its limit, say) is still marked, but
 unfilled with a dotted underline, its tooltip says why, and the legend counts it apart: the
 legend's counts are then the explanations' counts.
+
+Markdown syntax that extracted web pages carry (``## `` before a heading, ``**``, ``<br/>``, the
+brackets and address of ``[text](address)``) is kept, since the offsets index the text as
+stored, but drawn small and grey, so a class reads the words rather than the markup.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
+import math
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +51,33 @@ _SPARE_STYLES = [
     ("#d9ecf7", "#56b4e9"), ("#fbf3b5", "#c9b800"), ("#f2dcea", "#a3527e"),
     ("#dff0e8", "#2e8b57"), ("#fde5cc", "#b36b00"), ("#e4e4f4", "#4b4b9b"),
 ]
+
+
+# Markdown syntax, not words: a heading's hashes, bold and italic markers, line breaks written as
+# HTML, wiki-link brackets, and the brackets and address of an inline link (its text stays plain).
+_MARKUP = re.compile(
+    r"^[ \t]*#{1,6}[ \t]+"
+    r"|\*\*(?=\S)|(?<=\S)\*\*"
+    r"|<br\s*/?>"
+    r"|\[\[|\]\]"
+    r"|\[(?=[^\[\]\n]*\]\([^()\s]*\))"
+    r"|\]\([^()\s]*\)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_MARKUP_STYLE = "color:#767676;font-size:0.85em"
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text has Markdown syntax rather than words: drawn muted, never removed, so no
+    character (and no evidence inside a link's address) disappears from view."""
+    return [m.span() for m in _MARKUP.finditer(text) if m.end() > m.start()]
+
+
+def _inside(ranges: Sequence[tuple[int, int]], left: int, right: int) -> bool:
+    """Whether ``[left, right)`` lies within one of the sorted, disjoint ``ranges`` (a bisection,
+    so a long pasted text with thousands of links stays fast)."""
+    at = bisect.bisect_right(ranges, (left, math.inf)) - 1
+    return at >= 0 and right <= ranges[at][1]
 
 
 def _style(kind: str) -> tuple[str, str, str]:
@@ -163,10 +197,14 @@ def render(
         if show is None or s.kind in show
     ]
     spans = [s for s in spans if s.end > s.start]
-    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    markup = markup_spans(text)
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans),
+                   *itertools.chain.from_iterable(markup)})
     pieces: list[str] = []
     for left, right in itertools.pairwise(cuts):
         chunk = html.escape(text[left:right], quote=True)
+        if _inside(markup, left, right):
+            chunk = f'<span class="sg-markup" style="{_MARKUP_STYLE}">{chunk}</span>'
         covering = [s for s in spans if s.start <= left and right <= s.end]
         if not covering:
             pieces.append(chunk)

@@ -74,7 +74,8 @@ def test_the_legend_counts_the_hedges_the_explanation_counts(vox):
 
 def test_the_numeric_card_lists_each_claims_points_and_its_ledger_line(vox):
     at, score = vox
-    [numbers] = [t.value for t in at.table if "fact, and where it is defined" in t.value.columns]
+    [numbers] = [t.value for t in at.table
+                 if {"points", "fact, and where it is defined"} <= set(t.value.columns)]
     assert list(numbers.columns[:3]) == ["number", "verdict", "points"]
     net = sum(_points(cell) for cell in numbers["points"])
     assert f"net {net:+.2f} points" in score.criteria["numeric_accuracy"].explanation
@@ -84,7 +85,15 @@ def test_the_numeric_card_lists_each_claims_points_and_its_ledger_line(vox):
             path, line = str(claim.origin).rsplit(":", 1)
             with open(path, encoding="utf-8") as ledger:
                 assert ledger.read().splitlines()[int(line) - 1].strip() == f"- id: {claim.fact_id}"
-    [claims] = [d.value for d in at.dataframe if "verdict" in d.value.columns]
-    assert list(claims.columns[:5]) == [
-        "number", "verdict", "what the ledger says", "fact, and where it is defined", "DOI"
+    [claims] = [t.value for t in at.table if "in the text" in t.value.columns]
+    assert list(claims.columns) == [
+        "number", "verdict", "what the ledger says", "source", "fact, and where it is defined",
+        "in the text",
     ]
+    for claim, cell in zip(score.claims, claims["in the text"], strict=True):
+        words = _plain(cell).replace("**", "").strip("…")
+        assert f"**{claim.text}**" in _plain(cell) and words in claim.sentence
+    for claim, cell in zip(score.claims, claims["source"], strict=True):
+        doi = re.search(r"doi:(10\.\S+)", claim.source or "")
+        if doi:  # the citation, linked to its DOI, with the DOI not spelt out a second time
+            assert cell.endswith(f"](https://doi.org/{doi.group(1)})") and "doi:" not in cell

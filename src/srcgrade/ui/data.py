@@ -132,12 +132,34 @@ def total_for(scores: Mapping[str, float | None], weights: Mapping[str, float]) 
 
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>,;)]+)")
+_DOI_SUFFIX = re.compile(r"[,;]?\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+", re.I)
 
 
 def doi_link(text: str | None) -> str | None:
     """An https://doi.org/ link for the first DOI in a source string, else None."""
     match = _DOI.search(text or "")
     return f"https://doi.org/{match.group(1).rstrip('.')}" if match else None
+
+
+def citation_without_doi(text: str | None) -> str:
+    """"Mitchell et al. 2021, Nat Med, doi:10.1038/..." as "Mitchell et al. 2021, Nat Med": where
+    a table links the DOI in a column of its own, the DOI spelt out again only widens the table."""
+    return _DOI_SUFFIX.sub("", text or "").strip()
+
+
+def words_around(sentence: str, start: int, end: int, words: int = 8) -> tuple[str, str, str]:
+    """The number at ``sentence[start:end]`` with up to ``words`` words either side ("…" where
+    cut): enough to say what it counts, and short enough that a table of numbers does not grow
+    a whole sentence per row on a projector."""
+    head, number, tail = sentence[:start], sentence[start:end], sentence[end:]
+    head_words, tail_words = head.split(), tail.split()
+    before = " ".join(head_words[-words:]) + (" " if head[-1:].isspace() else "")
+    after = (" " if tail[:1].isspace() else "") + " ".join(tail_words[:words])
+    if len(head_words) > words:
+        before = "…" + before
+    if len(tail_words) > words:
+        after += "…"
+    return before, number, after
 
 
 def safe_url(url: object) -> str | None:

@@ -8,6 +8,7 @@ through Streamlit elements that show text as text (markdown is escaped with ``se
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -225,7 +226,12 @@ def claims_frame(claims: tuple[Claim, ...]) -> pd.DataFrame:
 
 
 def claims_table(score: ArticleScore, key: str) -> None:
-    """The numbers the article states, each with its verdict against the fact ledger."""
+    """The numbers the article states, each with its verdict against the fact ledger.
+
+    A static table whose cells wrap: as a data grid its eight columns scrolled sideways in the
+    800 px a page has at 1280 px. The source is one cell linking its DOI; the sentence is cut to
+    the words around the number (a whole sentence per row made each row a column of text); what
+    the number measures is in those words and in the ledger's note."""
     st.markdown("#### Numbers in the text, checked against the fact ledger")
     if not score.claims:
         st.caption(
@@ -233,18 +239,37 @@ def claims_table(score: ArticleScore, key: str) -> None:
             "yet)."
         )
         return
-    st.dataframe(
-        claims_frame(score.claims),
+    frame = claims_frame(score.claims)
+    shown = frame.drop(columns=["DOI", "source", "about", "sentence"]).map(md)
+    shown.insert(3, "source", [source_cell(c.source) for c in score.claims])
+    shown["in the text"] = [in_the_text(c) for c in score.claims]
+    st.table(
+        shown,
         hide_index=True,
-        width="stretch",
-        key=f"{key}_claims",
-        column_config={
-            "DOI": st.column_config.LinkColumn("DOI", display_text="open source"),
-            "sentence": st.column_config.TextColumn("sentence", width="large"),
-        },
-        alt="Numeric claims of the article with their verdicts, what the ledger says, the fact "
-        "and its YAML file:line, DOI links, sentences and sources.",
+        border="horizontal",
+        alt="Numeric claims of the article with their verdicts, what the ledger says, the "
+        "source linked to its DOI, the fact and its YAML file:line, and the words around each "
+        "number in the text.",
     )
+
+
+def in_the_text(claim: Claim) -> str:
+    """The words around the number, the number in bold, as inert Markdown."""
+    offset = claim.start - claim.sentence_start
+    before, number, after = data.words_around(claim.sentence, offset, offset + len(claim.text))
+    return f"{md(before)}**{md(number)}**{md(after)}"
+
+
+def source_cell(source: str | None) -> str:
+    """A source as Markdown: its citation, linked to its DOI when it has one. The citation is
+    escaped like all YAML text; the link is only ever an https://doi.org/ address."""
+    if not source:
+        return ""
+    link = data.doi_link(source)
+    citation = md(data.citation_without_doi(source) or source)
+    if not link:
+        return citation
+    return f"[{citation}]({urllib.parse.quote(link, safe=':/')})"
 
 
 def summary_line(ctx: Context, score: ArticleScore, meta: Mapping[str, Any], total: float | None,

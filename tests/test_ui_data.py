@@ -1,0 +1,45 @@
+"""srcgrade.ui.data's pure helpers for table cells: the words around a number, and a source's
+citation without the DOI a neighbouring link already gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from srcgrade.ui import data
+
+VOX_SENTENCE = (
+    "Not only were participants with early childhood trauma allowed into the study, they made up "
+    "84 percent of the sample — and they responded very well to treatment."
+)
+
+
+def around(sentence: str, number: str, words: int = 8) -> str:
+    start = sentence.index(number)
+    before, found, after = data.words_around(sentence, start, start + len(number), words)
+    assert found == number
+    return f"{before}[{found}]{after}"
+
+
+def test_a_long_sentence_is_cut_to_the_words_around_its_number():
+    assert around(VOX_SENTENCE, "84 percent", words=4) == (
+        "…study, they made up [84 percent] of the sample —…")
+
+
+@pytest.mark.parametrize(("sentence", "number", "shown"), [
+    ("Half received therapy with MDMA.", "Half", "[Half] received therapy with MDMA."),
+    ("The rate (84%) fell.", "84%", "The rate ([84%]) fell."),
+    ("It fell by 84%", "84%", "It fell by [84%]"),
+])
+def test_a_short_sentence_is_shown_whole_with_its_punctuation(sentence, number, shown):
+    assert around(sentence, number) == shown
+
+
+@pytest.mark.parametrize(("source", "citation"), [
+    ("Mitchell et al. 2021, Nat Med, doi:10.1038/s41591-021-01336-3",
+     "Mitchell et al. 2021, Nat Med"),
+    ("Amoroso 2016; https://doi.org/10.1177/0269881116642542", "Amoroso 2016"),
+    ("FDA briefing document, 2024", "FDA briefing document, 2024"),
+    (None, ""),
+])
+def test_the_citation_is_kept_and_the_doi_dropped(source, citation):
+    assert data.citation_without_doi(source) == citation
