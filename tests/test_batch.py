@@ -357,3 +357,53 @@ def test_input_fields_the_output_cannot_carry_are_named_once(capsys, tmp_path, f
     found = [line.removeprefix("srcgrade: warning: ") for line in err.splitlines()]
     assert len(found) == len(warned)
     assert all(line.startswith(start) for line, start in zip(found, warned, strict=True))
+
+
+def _corpus_with_ids(path: Path, ids: list[str | None]) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for i, record_id in enumerate(ids):
+            record = {"text": f"Article {i}: a small randomized trial of 40 people, Dr. Lee said."}
+            if record_id is not None:
+                record["id"] = record_id
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_id_two_lines_share_is_a_warning_naming_both_lines_and_every_row_is_written(
+        capsys, tmp_path, jobs):
+    ids = ["a", "b", "a", None, "line-4", "c", "b", "a"] + [f"x{i}" for i in range(70)]
+    corpus = _corpus_with_ids(tmp_path / "dup.jsonl", ids)
+    target = tmp_path / "out.jsonl"
+    status = main(["rate", str(corpus), "--ratings", str(RATINGS), "--format", "jsonl",
+                   "-o", str(target), "--jobs", str(jobs)])
+    err = capsys.readouterr().err
+    assert status == 0  # nothing was left out: a warning, not a skipped line
+    assert len(target.read_text().splitlines()) == len(ids)
+    warned = [line for line in err.splitlines() if "is also the id of" in line]
+    assert warned == [
+        f'srcgrade: warning: {corpus}:3: id "a" is also the id of line 1; both were rated, but '
+        "results joined on id would mix them up: give each article an id of its own",
+        f'srcgrade: warning: {corpus}:5: id "line-4" is also the id of line 4; both were rated, '
+        "but results joined on id would mix them up: give each article an id of its own",
+        f'srcgrade: warning: {corpus}:7: id "b" is also the id of line 2; both were rated, but '
+        "results joined on id would mix them up: give each article an id of its own",
+        f'srcgrade: warning: {corpus}:8: id "a" is also the id of line 1; both were rated, but '
+        "results joined on id would mix them up: give each article an id of its own",
+    ]
+
+
+def test_digests_that_collide_are_checked_against_the_ids_themselves(monkeypatch, tmp_path,
+                                                                      scorer):
+    monkeypatch.setattr(batch, "id_digest", lambda record_id: 7)  # every id collides
+    corpus = _corpus_with_ids(tmp_path / "ids.jsonl", ["a", "b", "c", "b"])
+    problems: list = []
+    batch.rate_jsonl(corpus, scorer, output=str(tmp_path / "o.csv"), fmt="csv",
+                     problems=problems)
+    assert [(p.line, p.level) for p in problems] == [(4, "warning")]
+    assert '"b" is also the id of line 2' in problems[0].message
+
+
+def test_unique_ids_give_no_warning(capsys, corpus, tmp_path):
+    main(["rate", str(corpus), "--ratings", str(RATINGS), "-o", str(tmp_path / "o.csv")])
+    assert "is also the id of" not in capsys.readouterr().err

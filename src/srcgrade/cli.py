@@ -63,7 +63,8 @@ def finished(ratings: Ratings, skipped: Sequence[Problem] = ()) -> int:
     """The exit status of a command that did its work: 1 when it had to leave something out (a
     broken file in the ratings folder, a bad input line), which it has printed, so a script
     notices what a person reads on the terminal; its output is complete for everything else."""
-    return EXIT_PROBLEMS if ratings.problems or skipped else EXIT_OK
+    left_out = [p for p in skipped if p.level == "error"]
+    return EXIT_PROBLEMS if ratings.problems or left_out else EXIT_OK
 
 
 def _no_ratings_folder(path: Path, given_by: str | None) -> str:
@@ -128,9 +129,12 @@ def _warn(problems: Iterable[Problem], what: str | None = None, limit: int | Non
     shown = list(problems)
     prefix = f"{what}: " if what else ""
     for problem in shown[:limit]:
-        print(f"srcgrade: {prefix}{problem}", file=sys.stderr)
+        level = "warning: " if problem.level == "warning" and not what else ""
+        print(f"srcgrade: {prefix}{level}{problem}", file=sys.stderr)
     if limit is not None and len(shown) > limit:
-        print(f"srcgrade: ... and {len(shown) - limit} more lines skipped", file=sys.stderr)
+        rest = shown[limit:]
+        kind = "lines skipped" if all(p.level == "error" for p in rest) else "lines with problems"
+        print(f"srcgrade: ... and {len(rest)} more {kind}", file=sys.stderr)
 
 
 # --- validate ----------------------------------------------------------------------------------
