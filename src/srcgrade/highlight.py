@@ -53,8 +53,9 @@ _SPARE_STYLES = [
 ]
 
 
-# Markdown syntax, not words: a heading's hashes, bold and italic markers, line breaks written as
-# HTML, wiki-link brackets, and the brackets and address of an inline link (its text stays plain).
+# Markdown syntax, not words: a heading's hashes, bold markers (next to a word, so "a ** b" stays
+# plain), line breaks written as HTML, wiki-link brackets, and the brackets and address of an
+# inline link (its text stays plain).
 _MARKUP = re.compile(
     r"^[ \t]*#{1,6}[ \t]+"
     r"|\*\*(?=\S)|(?<=\S)\*\*"

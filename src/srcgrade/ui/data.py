@@ -132,7 +132,8 @@ def total_for(scores: Mapping[str, float | None], weights: Mapping[str, float]) 
 
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>,;)]+)")
-_DOI_SUFFIX = re.compile(r"[,;]?\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+", re.I)
+# The DOI as a source string ends with it: ", doi:10..." or " https://doi.org/10...".
+_DOI_SUFFIX = re.compile(r"[,;]?\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)" + _DOI.pattern, re.I)
 
 
 def doi_link(text: str | None) -> str | None:

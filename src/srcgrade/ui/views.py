@@ -225,7 +225,7 @@ def claims_frame(claims: tuple[Claim, ...]) -> pd.DataFrame:
     )
 
 
-def claims_table(score: ArticleScore, key: str) -> None:
+def claims_table(score: ArticleScore) -> None:
     """The numbers the article states, each with its verdict against the fact ledger.
 
     A static table whose cells wrap: as a data grid its eight columns scrolled sideways in the
@@ -371,4 +371,4 @@ def article_view(
                  alt="Each criterion's machine score and level, the expert level and weight.")
     st.markdown("### Each criterion explained")
     criterion_details(ctx.rubric, score, expert, key=key)
-    claims_table(score, key)
+    claims_table(score)
