@@ -235,6 +235,59 @@ def test_distinct_counts_each_normalised_text_once():
     assert points == {"named_source": 3.0, "contrast_marker": 1.0}
 
 
+def test_overlap_once_counts_overlapping_findings_of_one_kind_once():
+    from srcgrade.score import _tally
+
+    found = [
+        _found("Dr. Daniel Park", "named", "a.titled_name", 0),
+        _found("Dr. Daniel Park, director", "named", "a.name_with_role", 0),
+        _found("of the clinic", "named", "a.institution", 26),  # adjoins, does not overlap
+        _found("but", "contrast", "b.but", 40),
+        _found("but also", "contrast", "b.but_also", 40),
+    ]
+    table = {"reward": {"named": 1.0, "contrast": 1.0}}
+    # without the parameter every finding counts, as before
+    assert sum(t.counted for t in _tally(_criterion(table), found, "reward")) == 5
+    tallies = _tally(_criterion({**table, "overlap_once": ["named"]}), found, "reward")
+    counted = [t.finding.rule for t in tallies if t.counted]
+    # on a tie the longer span is kept; the contrast kind is not listed, so both still count
+    assert counted == ["a.name_with_role", "a.institution", "b.but", "b.but_also"]
+    aside = next(t for t in tallies if not t.counted)
+    assert aside.finding.rule == "a.titled_name" and aside.aside == "overlap"
+    assert "'Dr. Daniel Park, director' (a.name_with_role)" in aside.reason
+    assert "overlap_once" in aside.reason
+    # `true` applies to every kind; a stronger finding wins over an earlier, longer one
+    weaker = [
+        _found("at Harvard Medical School, who was not", "named", "a.name_with_role", 0),
+        _found("at Harvard Medical School", "named", "a.institution", 0),
+        *found[3:],
+    ]
+    weaker[0] = weaker[0].__class__(**{**_fields(weaker[0]), "strength": 0.5})
+    tallies = _tally(_criterion({**table, "overlap_once": True}), weaker, "reward")
+    assert [t.finding.rule for t in tallies if t.counted] == ["a.institution", "b.but_also"]
+
+
+def _fields(finding) -> dict:
+    return {name: getattr(finding, name) for name in finding.__dataclass_fields__}
+
+
+def test_one_person_matched_by_two_rules_is_one_source():
+    """"Dr. Daniel Park, director" is a titled name and a name with a role: one citation, and the
+    explanation says the other was found and why it earned nothing, with the rubric line."""
+    text = (
+        "Dr. Daniel Park, director of the sleep clinic, said the effect was small. "
+        "The results appeared in the medical journal The Lancet."
+    )
+    citations = SCORER.score(text).criteria["citations"]
+    counted = [t.finding.text for t in citations.tallies if t.counted]
+    assert counted == ["Dr. Daniel Park", "The Lancet"]
+    aside = [t for t in citations.tallies if not t.counted]
+    assert [t.finding.text for t in aside] == ["Daniel Park, director"]
+    assert "overlaps 'Dr. Daniel Park'" in aside[0].reason
+    assert re.search(r"overlap_once, \S*rubrics/core\.yaml:\d+\)", citations.explanation)
+    assert "'Daniel Park, director'" in citations.explanation
+
+
 def test_only_with_counts_a_kind_only_beside_another():
     from srcgrade.score import METHODS
 
@@ -521,6 +574,23 @@ def test_a_rubric_naming_a_kind_no_lexicon_makes_is_reported_at_its_line(tmp_pat
         next(line for line in text.splitlines() if "level_needs:" in line)
     )
     assert "could never be reached" in messages[gate_line]
+
+
+def test_overlap_once_naming_a_kind_no_lexicon_makes_is_reported(tmp_path):
+    from helpers import copy_ratings
+
+    root = copy_ratings(tmp_path)
+    core = root / "rubrics" / "core.yaml"
+    text = core.read_text().replace("overlap_once: true", "overlap_once: [specific_citaton]")
+    core.write_text(text)
+    line = 1 + text.splitlines().index(
+        next(line for line in text.splitlines() if "specific_citaton" in line)
+    )
+    messages = {p.line: p.message for p in load_ratings(root).problems
+                if p.path.endswith("core.yaml")}
+    assert "did you mean 'specific_citation'" in messages[line]
+    core.write_text(text.replace("overlap_once: [specific_citaton]", "overlap_once: often"))
+    assert [p for p in load_ratings(root).problems if p.path.endswith("core.yaml")]
 
 
 def test_the_level_is_the_level_of_the_whole_number_shown():

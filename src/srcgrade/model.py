@@ -117,6 +117,7 @@ class Claim:
 ASIDE = {
     "cap": "over a rule's limit",
     "repeat": "repeats",
+    "overlap": "overlaps a counted finding",
     "boilerplate": "closing boilerplate",
     "only_with": "without the study type they need",
     "unused": "no criterion uses them",

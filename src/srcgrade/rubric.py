@@ -111,8 +111,9 @@ def _named_kinds(criterion: Criterion) -> list[tuple[tuple[str, ...], str]]:
     ]
     for kind, partners in (params.get("only_with") or {}).items():
         named += [(("only_with", kind), k) for k in (kind, *partners)]
-    if isinstance(params.get("distinct"), list):
-        named += [(("distinct",), k) for k in params["distinct"]]
+    for key in ("distinct", "overlap_once"):
+        if isinstance(params.get(key), list):
+            named += [((key,), k) for k in params[key]]
     for level, kinds in (params.get("level_needs") or {}).items():
         named += [(("level_needs", level), k) for k in kinds]
     return named

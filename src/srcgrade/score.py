@@ -100,6 +100,8 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
     distinct = _distinct_kinds(criterion, table)
     by_last_word = criterion.params.get("distinct_key", "text") == "last_word"
     unpartnered = _unpartnered(criterion, findings)
+    overlapped = _overlapped(criterion, table, weighed, unpartnered, quoted_weight,
+                             boilerplate_weight)
     direction = "raises" if table_name == "reward" else "lowers"
     seen: set[tuple[str, str]] = set()
     per_rule: dict[str, int] = {}  # a plain dict: a Counter's constructor costs 2 microseconds
@@ -110,6 +112,8 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
             aside = "only_with"
         elif finding.boilerplate and boilerplate_weight == 0:
             aside = "boilerplate"
+        elif overlapped and finding in overlapped:
+            aside = "overlap"
         elif finding.kind in distinct:
             key = (finding.kind, _distinct_key(finding.text, by_last_word))
             aside = "repeat" if key in seen else ""
@@ -118,12 +122,70 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
             per_rule[finding.rule] = per_rule.get(finding.rule, 0) + 1
             aside = "cap" if cap is not None and per_rule[finding.rule] > cap else ""
         if aside:
-            reason = _aside_detail(criterion, aside, finding, per_rule.get(finding.rule, 0))
+            reason = (_overlap_detail(criterion, finding, overlapped[finding])
+                      if aside == "overlap"
+                      else _aside_detail(criterion, aside, finding, per_rule.get(finding.rule, 0)))
             tallies.append(Tally(finding, direction, 0.0, False, aside, reason))
             continue
         points = _finding_points(table[finding.kind], finding, quoted_weight, boilerplate_weight)
         tallies.append(Tally(finding, direction, points, True))
     return tallies
+
+
+def _overlapped(
+    criterion: Criterion,
+    table: Mapping[str, float],
+    weighed: list[Finding],
+    unpartnered: set[str],
+    quoted_weight: float,
+    boilerplate_weight: float,
+) -> dict[Finding, Finding]:
+    """With ``overlap_once``, each finding that shares characters with a stronger finding of the
+    same kind, mapped to that finding: the stretch of text counts once.
+
+    Several rules can describe one thing: "Dr. Daniel Park, director" is a titled name and a name
+    with a role, "said Katherine Hamilton, a headache specialist" a quoted name and a name with a
+    role. Counted twice, one person would be two sources. The finding worth most points is kept
+    (on a tie, the first and then the longest, which holds the others); a finding
+    that another rule sets aside anyway (boilerplate at weight 0, ``only_with``) competes with none.
+    """
+    kinds = _overlap_kinds(criterion, table)
+    if not kinds:
+        return {}
+    candidates = [
+        f for f in weighed
+        if f.kind in kinds and f.kind not in unpartnered
+        and not (f.boilerplate and boilerplate_weight == 0)
+    ]
+    if len(candidates) < 2:
+        return {}
+    by_worth = sorted(
+        candidates,
+        key=lambda f: (-_finding_points(table[f.kind], f, quoted_weight, boilerplate_weight),
+                       f.start, -f.end),
+    )
+    kept: dict[str, list[Finding]] = defaultdict(list)
+    overlapped: dict[Finding, Finding] = {}
+    for finding in by_worth:
+        stronger = next((k for k in kept[finding.kind]
+                         if k.start < finding.end and finding.start < k.end), None)
+        if stronger is None:
+            kept[finding.kind].append(finding)
+        else:
+            overlapped[finding] = stronger
+    return overlapped
+
+
+def _overlap_kinds(criterion: Criterion, table: Mapping[str, float]) -> frozenset[str]:
+    overlap_once = criterion.params.get("overlap_once", False)
+    if overlap_once is True:
+        return frozenset(table)
+    return frozenset(overlap_once or ())
+
+
+def _overlap_detail(criterion: Criterion, finding: Finding, stronger: Finding) -> str:
+    return (f"overlaps '{stronger.text}' ({stronger.rule}), which is counted; "
+            f"{_aside_rule(criterion, 'overlap')}")
 
 
 def _finding_points(weight: float, finding: Finding, quoted_weight: float,
@@ -195,6 +257,9 @@ def _aside_rule(criterion: Criterion, aside: str, kind: str = "") -> str:
         return f"only the first {cap} matches of one rule count ({where})"
     if aside == "repeat":
         return f"the same words count once ({param_at(criterion, 'distinct')})"
+    if aside == "overlap":
+        return ("findings of one kind that overlap in the text count once "
+                f"({param_at(criterion, 'overlap_once')})")
     if aside == "boilerplate":
         return (
             "this criterion leaves out a release's closing boilerplate "
@@ -681,7 +746,7 @@ def _aside_note(criterion: Criterion, tallies: Iterable[Tally]) -> str:
     kind ``only_with`` asks for), so the highlighted text and the counts above agree; findings in
     the closing boilerplate have their own note."""
     notes = []
-    for aside in ("cap", "repeat", "only_with"):
+    for aside in ("cap", "repeat", "overlap", "only_with"):
         group = tuple(t.finding for t in tallies if t.aside == aside)
         if not group:
             continue
