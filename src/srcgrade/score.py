@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -152,28 +152,44 @@ def _overlapped(
     kinds = _overlap_kinds(criterion, table)
     if not kinds:
         return {}
-    candidates = [
-        f for f in weighed
-        if f.kind in kinds and f.kind not in unpartnered
-        and not (f.boilerplate and boilerplate_weight == 0)
-    ]
-    if len(candidates) < 2:
-        return {}
-    by_worth = sorted(
-        candidates,
-        key=lambda f: (-_finding_points(table[f.kind], f, quoted_weight, boilerplate_weight),
-                       f.start, -f.end),
+    candidates = sorted(
+        (f for f in weighed
+         if f.kind in kinds and f.kind not in unpartnered
+         and not (f.boilerplate and boilerplate_weight == 0)),
+        key=lambda f: (f.kind, f.start),
     )
-    kept: dict[str, list[Finding]] = defaultdict(list)
     overlapped: dict[Finding, Finding] = {}
-    for finding in by_worth:
-        stronger = next((k for k in kept[finding.kind]
-                         if k.start < finding.end and finding.start < k.end), None)
-        if stronger is None:
-            kept[finding.kind].append(finding)
-        else:
-            overlapped[finding] = stronger
+    for cluster in _overlap_clusters(candidates):
+        worth = {id(f): _finding_points(table[f.kind], f, quoted_weight, boilerplate_weight)
+                 for f in cluster}
+        kept: list[Finding] = []
+        for finding in sorted(cluster, key=lambda f: (-worth[id(f)], f.start, -f.end)):
+            stronger = next(
+                (k for k in kept if k.start < finding.end and finding.start < k.end), None
+            )
+            if stronger is None:
+                kept.append(finding)
+            else:
+                overlapped[finding] = stronger
     return overlapped
+
+
+def _overlap_clusters(findings: list[Finding]) -> Iterator[list[Finding]]:
+    """Runs of findings (sorted by kind and start) of one kind that overlap one another, in a
+    chain; a finding that overlaps none is its own run and is not yielded. One linear pass: most
+    findings overlap nothing, and only the runs need the comparison of their points."""
+    run: list[Finding] = []
+    run_end = -1
+    for finding in findings:
+        if run and finding.kind == run[0].kind and finding.start < run_end:
+            run.append(finding)
+            run_end = max(run_end, finding.end)
+            continue
+        if len(run) > 1:
+            yield run
+        run, run_end = [finding], finding.end
+    if len(run) > 1:
+        yield run
 
 
 def _overlap_kinds(criterion: Criterion, table: Mapping[str, float]) -> frozenset[str]:
