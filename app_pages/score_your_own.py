@@ -9,6 +9,8 @@ from srcgrade.ingest import (
     URL_TIMEOUT_SECONDS,
     IngestError,
     fetch_url,
+    html_title,
+    looks_like_html,
     text_from_bytes,
 )
 from srcgrade.ui import data, views
@@ -38,6 +40,16 @@ if source == "Paste the text":
     st.caption(f"Press Ctrl+Enter (or click outside the box) to score it. Up to {LIMIT_MB} MB.")
     if pasted and len(pasted.encode()) > MAX_UPLOAD_BYTES:
         st.error(f"That is more than {LIMIT_MB} MB of text; paste one article at a time.")
+    elif pasted and pasted.strip() and looks_like_html(pasted):
+        # A page's source pasted in: reduced to its main text as an uploaded .html file and
+        # `srcgrade score -` reduce it, so a script or a footer is not rated as the article.
+        try:
+            text = text_from_bytes(pasted.encode(), "pasted text")
+            name = html_title(pasted.encode()) or "pasted text"
+            st.caption("This looks like a web page's HTML source: its main text is rated, as for "
+                       "an uploaded .html file; scripts, menus and markup are left out.")
+        except IngestError as error:
+            st.error(f"Cannot use this text: {error}")
     elif pasted and pasted.strip():
         text, name = pasted, "pasted text"
     elif pasted:

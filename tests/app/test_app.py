@@ -196,6 +196,27 @@ def test_pasted_text_is_scored_against_the_corpus(make_app):
     assert [b for b in html_bodies(at) if "sg-text" in b]
 
 
+def test_a_pasted_web_page_is_rated_on_its_main_text_like_an_upload(make_app):
+    """A page's HTML source pasted in was rated whole: the hype words of a script and a footer
+    counted, and the title was the markup. It now goes the way of an uploaded .html file."""
+    body = "<p>A new study in PLOS ONE suggests the therapy may help, but the trial was small.</p>"
+    page = (
+        "<!DOCTYPE html><html><head><title>Therapy trial results</title>"
+        "<script>var s = 'a breakthrough miracle cure';</script></head>"
+        f"<body><article>{body * 12}</article>"
+        "<footer>Revolutionary, game-changing health news!</footer></body></html>"
+    )
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(page).run()
+    no_exceptions(at)
+    assert any("web page's HTML source" in c.value for c in at.caption)
+    assert [t.value for t in at.text_input if t.label == "Title"] == ["Therapy trial results"]
+    shown = " ".join(b for b in html_bodies(at) if "sg-text" in b)
+    assert "PLOS ONE" in shown
+    for promotional in ("miracle", "breakthrough", "var s", "game-changing"):
+        assert promotional not in shown
+
+
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:8501/", "http://localhost/", "file:///etc/passwd",
             "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"]
