@@ -16,7 +16,7 @@ if ranked.empty:
     st.info("No articles loaded yet.")
     st.stop()
 
-st.subheader("Peer-reviewed reporting against promotional copy, question by question")
+st.subheader("Journalism against promotional copy, question by question")
 st.markdown(
     "Each mark is one article's score on one question; colour and shape give its genre, and the "
     "legend says how many articles each genre has (n). A genre with 5 or more articles also gets "

@@ -14,9 +14,9 @@ CHART_ROWS = 30  # charts draw the best rows only; the table holds them all
 # base font, .streamlit/config.toml): rows of 70 px show a long title whole on two lines.
 TALL_ROW_PX = 70
 # The page's width at 1280 px (a classroom projector) with the sidebar open: a table wider than
-# this scrolls sideways, and its last column, "peer-reviewed?", was cut to "pee".
+# this scrolls sideways, and its last column (then "peer-reviewed?") was cut to "pee".
 PAGE_PX = 790
-TITLE_PX = 250  # with the other columns (534 px), the ranking fits PAGE_PX
+TITLE_PX = 240  # with the other columns (549 px), the ranking fits PAGE_PX
 GRID_ROW_PX = 38
 PIN_AFTER = 8  # articles in the question grid beyond which it scrolls sideways: pin the labels
 NA = "n/a"
@@ -45,7 +45,7 @@ def ranking_table(ranked: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     table = ranked[["rank", "title", "total"]].copy()
     table[NOT_RATED] = left_out(ranked, list(labels), labels)
     table["genre"] = ranked["genre"]
-    table["peer-reviewed?"] = [PEER.get(v, "not stated")
+    table["reports a study?"] = [PEER.get(v, "not stated")
                                for v in ranked["reports_peer_reviewed_study"]]
     return table
 
@@ -63,9 +63,10 @@ def ranking_columns() -> dict:
             NOT_RATED, width=header_px(NOT_RATED),
             help="Questions that do not apply to this article; the total leaves them out."),
         "genre": st.column_config.TextColumn("genre", width=header_px("content-farm")),
-        "peer-reviewed?": st.column_config.TextColumn(
-            "peer-reviewed?", width=header_px("peer-reviewed?"),
-            help="Does the article report a peer-reviewed study?"),
+        "reports a study?": st.column_config.TextColumn(
+            "reports a study?", width=header_px("reports a study?"),
+            help="Does the article report on a peer-reviewed study? This is about the study it "
+                 "reports: the article itself is not peer-reviewed."),
     }
 
 

@@ -179,7 +179,7 @@ def test_overview_ranking_shows_whole_titles_and_says_what_does_not_apply(make_a
     frame = ranking.value
     # Every column in view: no criterion columns crowding out genre and peer review.
     assert list(frame.columns) == ["rank", "title", "total", "not rated (n/a)", "genre",
-                                   "peer-reviewed?"]
+                                   "reports a study?"]
     assert ranking.proto.row_height > 68  # over 4 rem at the 17 px theme: titles wrap
     assert set(frame["title"]) == set(corpus.table["title"])
     farm = frame.set_index("title").loc[

@@ -115,7 +115,7 @@ def test_genre_and_study_are_words_beside_the_figures_not_cut_figures(make_app):
 
 
 def test_the_ranking_fits_a_1280_px_page_with_the_sidebar_open(make_app):
-    """The ranking's columns added up to 894 px: "peer-reviewed?" was cut to "pee"."""
+    """The ranking's columns added up to 894 px: its last column was cut to "pee"."""
     at = make_app()
     [table] = [d for d in at.dataframe if "rank" in d.value.columns]
     config = json.loads(table.proto.columns)
