@@ -93,6 +93,7 @@ def test_every_finding_is_marked_with_its_rule_and_file_line():
     for f in findings:
         for i in range(f.start, f.end):
             assert f.rule in parsed.titles[i]
+            assert parsed.titles[i].startswith(f"'{f.text}': ")  # the words found, first
             assert f"ratings/lexicons/hype.yaml:{f.origin.line}" in parsed.titles[i]
     unmarked = [i for i, t in enumerate(parsed.titles) if t is None]
     assert text[unmarked[0]] == " "

@@ -35,7 +35,7 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
     "hype": ("Hype / promotional word", "#f9c89b", "#d55e00"),
     "overclaim": ("Overclaim (certainty the evidence does not give)", "#f4b6c2", "#cc79a7"),
     "hedge": ("Calibrated hedge", "#bfe3f5", "#0072b2"),
-    "limitation": ("Stated limitation", "#a8d8ea", "#005a8c"),
+    "limitation": ("Limitation or study-design detail", "#a8d8ea", "#005a8c"),
     "ritual_hedge": ("Ritual hedge ('more research is needed')", "#e2e2e2", "#666666"),
     "specific_citation": ("Specific, checkable source", "#b8e6c9", "#009e73"),
     "vague_citation": ("Vague attribution ('studies show')", "#f6e7a1", "#b59a00"),
@@ -131,7 +131,9 @@ def spans_of(
     spans = []
     for f in findings:
         where = str(f.origin) if f.origin else "no file"
-        note = f"{finding_label(f)} - rule {f.rule or '?'} ({where}): {f.message}"
+        # The words found come first: a rule's message names its best-known term ("'Impressive'
+        # tells you..."), which is not always the one in the text ("tantalizing").
+        note = f"'{f.text}': {finding_label(f)} - rule {f.rule or '?'} ({where}): {f.message}"
         aside = (set_aside or {}).get(f)
         if aside:
             note = f"NOT COUNTED ({aside[1]}) - {note}"
