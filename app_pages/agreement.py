@@ -45,6 +45,26 @@ def interval(lows: pd.Series, highs: pd.Series) -> list[str]:
     ]
 
 
+def shared_answer_note(criteria: pd.DataFrame) -> None:
+    """Says why two criteria stand against one expert answer: the releases' reviews have no
+    question on independent sources, so that criterion is checked against the nearest one
+    (funders and conflicts); a class reading the table would otherwise take it for a mistake."""
+    judged = criteria[criteria["hnr"].notna() & (criteria["hnr"] != "")]
+    shared = {
+        (answer, tuple(dict.fromkeys(group["label"])))
+        for (_, answer), group in judged.groupby(["file", "hnr"], sort=False)
+    }
+    for answer, labels in sorted(shared):
+        if len(labels) > 1:
+            names = " and ".join(f"**{label}**" for label in labels)
+            st.caption(
+                f"{names} are both checked against the experts' answer *{answer}*: the press "
+                "release reviews have no question of their own for each, so both use the nearest "
+                "one (for news stories, HealthNewsReview asks about independent sources and "
+                "conflicts of interest in one question)."
+            )
+
+
 def hnr_label(key: str) -> str:
     """A HealthNewsReview criterion in words; an unknown key made readable rather than raw."""
     return HNR_LABELS.get(key, key.replace("_", " ").capitalize())
@@ -217,6 +237,7 @@ if not criteria.empty:
         hnr=criteria["hnr"].map(hnr_label),
     )
     criteria_table(criteria)
+    shared_answer_note(criteria)
 
 st.subheader("Weights fitted to the experts, beside yours")
 preset = ctx.ratings.presets.get(FITTED_PRESET)

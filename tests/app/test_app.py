@@ -667,6 +667,10 @@ def test_agreement_page_names_hnr_criteria_in_words_and_draws_readable_charts(ma
     [caption] = [c.value for c in at.caption if c.value.startswith("Figures from")]
     assert preset in note and preset in caption
     assert "weights in use" not in note  # the sidebar's? no: the figures' own
+    # two criteria against one expert answer (the releases have no question on independent
+    # sources) are said to be so, once, not left to look like a mistake
+    [shared] = [c.value for c in at.caption if "are both checked against" in c.value]
+    assert "**Independent sources** and **Funding and conflicts disclosed**" in shared
 
 
 def test_compare_labels_every_criterion_of_a_long_rubric(make_app, app_ratings):
