@@ -52,6 +52,12 @@ current = pd.DataFrame(
 st.table(current.map(md), hide_index=True, border="horizontal",
          alt="The criteria with their question, the rubric's weight, the current weight and its "
          "share of the total.")
+if not ranked.empty and ranked[ctx.criteria].isna().any().any():
+    # "25%" read as every article's share; an article with an n/a question gives its part to
+    # the others (the content farm states no number: its three questions weigh 33% each).
+    st.caption("The shares are those of an article on which every question applies. Where one "
+               "is n/a (numeric accuracy, for an article that states no number), the total leaves "
+               "it out and the other questions share its part.")
 if ctx.weight_note:
     st.warning(ctx.weight_note)
 

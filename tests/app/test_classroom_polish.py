@@ -221,6 +221,8 @@ def test_weights_page_names_presets_shortly_and_shows_each_question_whole(make_a
     questions = [q.replace("\\", "") for q in table["question"]]
     assert questions == [c.question for c in ratings.rubric(HNR).criteria.values()]
     assert {"weight now", "share of the total"} <= set(table.columns)
+    # the bundled content farm states no number: its questions' shares are not those shown
+    assert any("every question applies" in c.value for c in at.caption)
 
 
 # --- #9: the agreement page -------------------------------------------------------------------
