@@ -53,6 +53,16 @@ def test_rate_csv_with_weights_changes_totals(capsys):
     assert any(plain_rows[i]["total"] != tilted_rows[i]["total"] for i in plain_rows)
 
 
+def test_a_weight_of_zero_leaves_the_criterion_out_as_on_the_dashboard(capsys):
+    """A teacher's link `?w_hype=0` leaves hype out; `--weights hype=0` must reproduce it."""
+    code, out, err = run(capsys, "rate", str(RATINGS), "--format", "csv", "--weights", "hype=0")
+    assert code == 0 and "'hype' has weight 0" in err
+    for row in csv.DictReader(io.StringIO(out)):
+        scores = [float(row[c]) for c in ("citations", "hedging", "numeric_accuracy")
+                  if row[c] != ""]
+        assert float(row["total"]) == pytest.approx(sum(scores) / len(scores), abs=0.06)
+
+
 def test_rate_json_follows_the_contract(capsys):
     _, out, _ = run(capsys, "rate", str(RATINGS), "--format", "json")
     data = json.loads(out)

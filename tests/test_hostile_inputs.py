@@ -190,8 +190,9 @@ def test_rate_skips_broken_articles_says_which_and_rates_the_rest(ratings_copy, 
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("citations=0", "weights must be greater than zero"),
-        ("citations=-1", "weights must be greater than zero"),
+        ("citations=0,hedging=0,hype=0,numeric_accuracy=0", "at least one weight"),
+        ("citations=-1", "weights must be zero or more"),
+        ("citations=2,hedging=1,citations=3", "'citations' is given twice"),
         ("citations=lots", "not a number"),
         ("citation=2", "unknown criterion 'citation'"),
         ("citations", "not of the form criterion=number"),

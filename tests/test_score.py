@@ -104,7 +104,10 @@ def test_rank_and_top_n_agree():
     assert list(top_n(totals, 3)) == ["c", "d", "e"]
 
 
-@pytest.mark.parametrize("bad", [{"hype": 0}, {"hype": -2}, {"hype": float("nan")}, {"nope": 1}])
+@pytest.mark.parametrize("bad", [
+    {"hype": -2}, {"hype": float("nan")}, {"nope": 1},
+    {"citations": 0, "hedging": 0, "hype": 0, "numeric_accuracy": 0},
+])
 def test_resolve_weights_refuses_bad_values(bad):
     with pytest.raises(WeightError):
         resolve_weights(SCORER.rubric, bad)

@@ -120,6 +120,9 @@ def _weights(args: argparse.Namespace, ratings: Ratings) -> dict[str, float]:
             "the weights are too large to add up (a total would overflow); only their ratios "
             "matter, so scale them down (e.g. citations=2,hedging=1)"
         )
+    for criterion in (c for c in overrides if weights[c] == 0):
+        print(f"srcgrade: note: '{criterion}' has weight 0, so the totals leave it out",
+              file=sys.stderr)
     return weights
 
 

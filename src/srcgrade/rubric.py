@@ -163,6 +163,11 @@ def parse_weights(spec: str) -> dict[str, float]:
         name, sep, value = part.partition("=")
         if not sep or not name.strip():
             raise WeightError(f"weight '{part}' is not of the form criterion=number")
+        if name.strip() in weights:
+            raise WeightError(
+                f"'{name.strip()}' is given twice ({name.strip()}={weights[name.strip()]:g} and "
+                f"{part.replace(' ', '')}); give each criterion once"
+            )
         try:
             weights[name.strip()] = float(value)
         except ValueError:
@@ -173,13 +178,14 @@ def parse_weights(spec: str) -> dict[str, float]:
 
 
 def resolve_weights(
-    rubric: Rubric, overrides: Mapping[str, float] | None = None, *, allow_zero: bool = False
+    rubric: Rubric, overrides: Mapping[str, float] | None = None
 ) -> dict[str, float]:
     """The rubric's default weights with overrides applied, every value checked.
 
-    Zero is refused on the command line (a criterion is switched off by choosing another rubric,
-    so a typo cannot silently drop one); the dashboard's sliders may pass ``allow_zero``, but at
-    least one weight must stay positive so the total stays defined.
+    A weight of 0 leaves its criterion out of the total, on the command line as on the
+    dashboard's sliders, so a weighting a teacher shares as a link (``?w_hype=0``) can be
+    reproduced with ``--weights hype=0``; at least one weight must stay positive so the total
+    stays defined.
     """
     weights = rubric.default_weights()
     for name, value in (overrides or {}).items():
@@ -194,9 +200,10 @@ def resolve_weights(
             or not math.isfinite(value)
         ):
             raise WeightError(f"weight for '{name}' must be a number, not {value!r}")
-        if value < 0 or (value == 0 and not allow_zero):
+        if value < 0:
             raise WeightError(
-                f"weight for '{name}' is {value:g}; weights must be greater than zero"
+                f"weight for '{name}' is {value:g}; weights must be zero or more (0 leaves "
+                "the criterion out of the total)"
             )
         weights[name] = float(value)
     if not any(w > 0 for w in weights.values()):

@@ -630,7 +630,7 @@ class Scorer:
         meta: Mapping[str, Any] | None = None,
     ) -> ArticleScore:
         """Score one text. Same input, same output; no network, no file access."""
-        resolved = resolve_weights(self.rubric, weights, allow_zero=True)
+        resolved = resolve_weights(self.rubric, weights)
         low = lowered(text)
         findings = _without_self_links(self.findings(text, low), (meta or {}).get("url"))
         checked = self.claims(text, article_date, low)

@@ -221,7 +221,7 @@ def _sliders(rubric: Rubric, default_rubric: str | None,
         width="stretch",
     )
     try:
-        return resolve_weights(rubric, chosen, allow_zero=True), None
+        return resolve_weights(rubric, chosen), None
     except WeightError as error:
         note = f"{error}. Using the rubric's own weights until one is above 0."
         st.sidebar.warning(note)
