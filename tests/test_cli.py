@@ -63,6 +63,18 @@ def test_a_weight_of_zero_leaves_the_criterion_out_as_on_the_dashboard(capsys):
         assert float(row["total"]) == pytest.approx(sum(scores) / len(scores), abs=0.06)
 
 
+def test_score_refuses_binary_data_and_says_how_to_score_text_given_as_an_argument(
+        capsys, tmp_path):
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")  # valid UTF-8, yet no text
+    code, out, err = run(capsys, "score", str(binary))
+    assert code == 2 and not out and "binary data" in err and "bin.txt" in err
+    code, out, err = run(capsys, "score", "This miracle cure works for everyone, experts say")
+    assert code == 2 and not out and "srcgrade score -" in err and "is not a file" in err
+    code, _, err = run(capsys, "score", str(tmp_path / "missing.txt"))
+    assert code == 2 and "file not found" in err
+
+
 def test_rate_json_follows_the_contract(capsys):
     _, out, _ = run(capsys, "rate", str(RATINGS), "--format", "json")
     data = json.loads(out)

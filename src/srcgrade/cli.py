@@ -350,6 +350,13 @@ def _check_article_file(given: str) -> None:
     corpus would be scored as a single 64,000-word article, an article YAML with its expert
     rationales as the text)."""
     path = Path(given)
+    if not path.exists() and len(given.split()) > 2:
+        # `srcgrade score "Scientists say this cures..."`: text where a file name goes.
+        raise UsageError(
+            f"'{given if len(given) <= 40 else given[:40] + '...'}' is not a file; to score "
+            "text itself, pipe it in: "
+            "echo 'the text' | srcgrade score -"
+        )
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
         raise UsageError(

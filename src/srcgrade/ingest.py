@@ -78,11 +78,23 @@ def text_from_bytes(raw: bytes, name: str, charset: str | None = None) -> str:
         raise IngestError(
             f"{name} is not valid {shown} (byte {error.start}); save it as UTF-8"
         ) from None
+    _refuse_binary(text, name)
     if Path(name).suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
         text = html_to_text(text)
     if not text.strip():
         raise IngestError(f"{name} has no text to rate")
     return text
+
+
+def _refuse_binary(text: str, name: str) -> None:
+    """No text file holds a NUL character; a program or a database file that happens to decode
+    as UTF-8 was rated as a one-word article."""
+    at = text.find("\x00", 0, 65536)
+    if at >= 0:
+        raise IngestError(
+            f"{name} holds binary data (a NUL byte at character {at}), not text; srcgrade reads "
+            "articles as text (.txt, .md, .html)"
+        )
 
 
 def _known_encoding(name: str) -> bool:
@@ -103,6 +115,7 @@ def text_from_path(path: str) -> str:
     if problem:
         raise IngestError(str(problem))
     assert text is not None
+    _refuse_binary(text, path)
     if Path(path).suffix.lower() in HTML_SUFFIXES or looks_like_html(text):
         text = html_to_text(text)
     if not text.strip():
