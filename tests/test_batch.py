@@ -3,6 +3,7 @@ interrupted run leaves no half-written output."""
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import json
 import os
@@ -357,6 +358,27 @@ def test_input_fields_the_output_cannot_carry_are_named_once(capsys, tmp_path, f
     found = [line.removeprefix("srcgrade: warning: ") for line in err.splitlines()]
     assert len(found) == len(warned)
     assert all(line.startswith(start) for line, start in zip(found, warned, strict=True))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_field_left_out_as_nested_leaves_no_empty_column(capsys, tmp_path, fmt):
+    """HNR's `criteria` is null in most stories and an object in a few: the warning said rows
+    leave it out, yet an empty column of that name stood beside srcgrade's own criteria."""
+    corpus = tmp_path / "mixed.jsonl"
+    rows = [{"id": "a", "text": "A small study suggests.", "criteria": None, "stars": 3},
+            {"id": "b", "text": "Experts say it works.", "criteria": {"harms": "Satisfactory"},
+             "stars": 1}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    target = tmp_path / f"out.{fmt}"
+    assert main(["rate", str(corpus), "--ratings", str(RATINGS), "-o", str(target)]) == 0
+    assert "field criteria holds lists or objects" in capsys.readouterr().err
+    if fmt == "csv":
+        columns = next(csv.reader(target.open(encoding="utf-8")))
+    else:
+        import pyarrow.parquet as pq
+
+        columns = pq.read_schema(target).names
+    assert "stars" in columns and "criteria" not in columns
 
 
 def _corpus_with_ids(path: Path, ids: list[str | None]) -> Path:

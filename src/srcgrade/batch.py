@@ -155,15 +155,22 @@ def output_columns(criteria: Sequence[str], head: Iterable[Record]) -> list[str]
 
 
 def _extra_values(criteria: Sequence[str], head: Iterable[Record]) -> dict[str, list[Any]]:
-    """The input's scalar fields in order of first appearance, with the values seen."""
+    """The input's scalar fields in order of first appearance, with the values seen. A field
+    that holds a list or an object in any of these records is left out whole, as the warning
+    of :func:`passthrough_losses` says: a column that is empty wherever the field had content
+    (HNR's ``criteria``, null in most stories) would only look like data lost."""
     taken = set(fixed_columns(criteria))
     values: dict[str, list[Any]] = {}
+    nested: set[str] = set()
     for record in head:
         for key, value in record.extra.items():
-            if key in taken or not isinstance(value, str | int | float | bool | type(None)):
+            if key in taken:
+                continue
+            if not isinstance(value, str | int | float | bool | type(None)):
+                nested.add(key)
                 continue
             values.setdefault(key, []).append(value)
-    return values
+    return {key: seen for key, seen in values.items() if key not in nested}
 
 
 def rows_to_table(
