@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from srcgrade import export, weigh
+from srcgrade.detect.language import looks_english
 from srcgrade.ingest import (
     MAX_UPLOAD_BYTES,
     URL_TIMEOUT_SECONDS,
@@ -129,6 +130,12 @@ if score.word_count < SHORT_TEXT_WORDS:
         f"This text has only {score.word_count} words: too short to rate reliably. The scores "
         "below are counts over very few words (a news article has several hundred); read them "
         f"with care. Texts of at least {SHORT_TEXT_WORDS} words are rated more reliably."
+    )
+if not looks_english(text):
+    st.warning(
+        "This text does not look like English. srcgrade's word lists are English, so it finds "
+        "no hype, hedges or sources in other languages and the scores below mean little: a "
+        "text with no English words would look flawless."
     )
 st.markdown(views.rank_sentence(total, totals, rank))
 views.article_view(ctx, score, text, meta, key="own_view", rank=rank, of=len(totals) + 1)

@@ -75,6 +75,19 @@ def test_score_refuses_binary_data_and_says_how_to_score_text_given_as_an_argume
     assert code == 2 and "file not found" in err
 
 
+def test_score_warns_when_the_text_is_not_english(capsys, tmp_path):
+    from test_language import GERMAN
+
+    german = tmp_path / "de.txt"
+    german.write_text(GERMAN, encoding="utf-8")
+    code, out, err = run(capsys, "score", str(german))
+    assert code == 0 and "Total:" in out
+    assert "does not look like English" in err
+    vox = RATINGS / "articles/texts/000_vox-mdma-self-experience.txt"
+    _, _, err = run(capsys, "score", str(vox))
+    assert "English" not in err
+
+
 def test_rate_json_follows_the_contract(capsys):
     _, out, _ = run(capsys, "rate", str(RATINGS), "--format", "json")
     data = json.loads(out)

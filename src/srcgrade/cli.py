@@ -21,6 +21,7 @@ from srcgrade.corpus import (
     load_ratings,
     read_weights_file,
 )
+from srcgrade.detect.language import looks_english
 from srcgrade.ingest import (
     HTML_SUFFIXES,
     IngestError,
@@ -389,6 +390,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         text = fetch_url(args.input) if is_url else text_from_path(args.input)
     except IngestError as error:
         raise UsageError(str(error)) from None
+    if not looks_english(text):
+        print("srcgrade: warning: this text does not look like English; the lexicons are "
+              "English, so its scores mean little (no hype word or hedge is found in another "
+              "language)", file=sys.stderr)
     scorer = engine.make_scorer(ratings, args.rubric)
     known = None if is_url else ratings.article_with_text(text)
     if known is not None:

@@ -217,6 +217,20 @@ def test_a_pasted_web_page_is_rated_on_its_main_text_like_an_upload(make_app):
         assert promotional not in shown
 
 
+def test_a_text_in_another_language_is_scored_with_a_warning(make_app):
+    """A German article found no English hype word and ranked second, with no word of doubt."""
+    from test_language import GERMAN
+
+    at = make_app("score_your_own")
+    at.text_area(key="own_text").set_value(GERMAN * 2).run()
+    no_exceptions(at)
+    assert any("does not look like English" in w.value for w in at.warning)
+    at.text_area(key="own_text").set_value(
+        "A new study in PLOS ONE suggests the therapy may help, but the trial was small. " * 10
+    ).run()
+    assert not any("English" in w.value for w in at.warning)
+
+
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:8501/", "http://localhost/", "file:///etc/passwd",
             "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"]
