@@ -308,6 +308,97 @@ def test_a_named_trial_is_judged_by_its_own_facts(sentence, verdict, fact_id):
     assert (claim.verdict, claim.fact_id) == (verdict, fact_id), claim.note
 
 
+# The reviewer's sentences (QA of the numeric checker): each failed before the fix.
+MAPP1_THEN_REMISSION = (
+    "MDMA therapy for PTSD\n\n"
+    "In MAPP1, 67% of the MDMA group no longer met criteria for PTSD at 18 weeks.\n"
+    "In the same trial, 33% of participants in the MDMA group were in remission, against 5% in "
+    "the placebo group."
+)
+
+
+def test_cues_borrowed_from_the_sentence_before_never_accuse():
+    """The 5% is a remission rate: the previous sentence's "no longer met criteria" must not
+    make it a wrong loss-of-diagnosis rate (it was contradicted by MAPP1's 32%)."""
+    claims = check(MAPP1_THEN_REMISSION)
+    assert claim_in(claims, "67%").fact_id == "mapp1-no-longer-met-mdma"
+    for said in ("33%", "5%"):
+        got = claim_in(claims, said)
+        assert got.verdict == "unverifiable", f"{said}: {got.note}"
+        assert "no longer met" not in got.note and "32%" not in got.note, got.note
+
+
+def test_a_sentence_naming_another_measure_is_not_matched_to_the_borrowed_one():
+    """Named measures keep facts of other measures away even when they are not exclusive."""
+    text = (
+        "MDMA therapy for PTSD. 67% of the MDMA group no longer met criteria for PTSD. "
+        "The dropout rate was 32% in the placebo group."
+    )
+    got = claim_in(check(text), "32%")
+    assert (got.verdict, got.fact_id) == ("unverifiable", None), got.note
+
+
+def test_borrowed_cues_still_support():
+    text = (
+        "MDMA therapy for PTSD. 67% of the MDMA group no longer met criteria for PTSD. "
+        "In the placebo group, the figure was 32%."
+    )
+    got = claim_in(check(text), "32%")
+    assert (got.verdict, got.fact_id) == ("supported", "mapp1-no-longer-met-placebo"), got.note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict", "fact_id"),
+    [
+        ("In the first phase 3 trial, 71% of the MDMA group no longer met the criteria for PTSD.",
+         "contradicted", "mapp1-no-longer-met-mdma"),
+        ("In the second phase 3 trial, 71% of the MDMA group no longer met the criteria for PTSD.",
+         "supported", "mapp2-no-longer-met-mdma"),
+        ("In the first phase 3 trial, 33% of participants in the MDMA group were in remission.",
+         "unverifiable", None),
+    ],
+)  # fmt: skip
+def test_the_first_and_second_phase_3_trials_are_named_studies(sentence, verdict, fact_id):
+    [claim] = check("MDMA-assisted therapy for PTSD. " + sentence)
+    assert (claim.verdict, claim.fact_id) == (verdict, fact_id), claim.note
+
+
+def test_a_figure_that_fits_two_trials_cites_both_not_the_neighbours():
+    """"The second trial" is MAPP2, not the MAPP1 of the sentence before: when the value fits
+    both trials' figures, both are cited rather than a guess."""
+    text = (
+        "In the first phase 3 trial, published in Nature Medicine in 2021, two-thirds of "
+        "participants who received MDMA no longer met the criteria for PTSD, compared with about "
+        "a third of those on placebo.\n"
+        "In the second trial, about 7 in 10 participants in the MDMA group no longer had PTSD."
+    )
+    claims = check(text)
+    assert claim_in(claims, "two-thirds").fact_id == "mapp1-no-longer-met-mdma"
+    seven = claim_in(claims, "about 7 in 10")
+    assert seven.verdict == "supported" and seven.fact_id is None
+    assert "s41591-021-01336-3" in seven.source and "s41591-023-02565-4" in seven.source
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "About 5% of people in the United States will have PTSD in a given year.",
+        "A 2019 survey found that 20% of veterans had tried psychedelics.",
+        "The dropout rate was 10% in the placebo group.",
+    ],
+)
+def test_no_nearest_fact_about_another_measure(sentence):
+    text = "Overall, 88% of participants in the MDMA group had a clinically meaningful response. "
+    claim = check("MDMA therapy for PTSD. " + text + sentence)[-1]
+    assert claim.verdict == "unverifiable"
+    assert "nearest" not in claim.note and "randomized" not in claim.note, claim.note
+
+
+def test_the_nearest_fact_is_shown_for_the_measure_the_sentence_names():
+    [claim] = check("MDMA therapy for PTSD. In MAPP2, 30% of the MDMA group were in remission.")
+    assert claim.verdict == "unverifiable" and "46.2%, remission" in claim.note
+
+
 def test_a_study_that_is_not_a_source_is_reported_with_its_line(tmp_path):
     text = WIDGETS.replace("sources:", "studies:\n  s1: [Widget Study]\n  s9: [Other]\nsources:")
     (tmp_path / "widgets.yaml").write_text(text)

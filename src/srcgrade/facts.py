@@ -15,10 +15,12 @@ peer-reviewed papers (``ratings/facts/<topic>.yaml``, one topic per file, schema
 
 A false accusation is the worst error (issue 3: "prefer unverifiable to a wrong contradicted"), so
 only a *verified* fact marked ``exclusive`` may contradict a claim, only when the claim's study arm
-and time frame do not point elsewhere, and a number that a different fact supports is never called
-wrong. A claim whose clause names a study ("in MAPP2, 71%") is judged only by that study's facts:
-one trial's figure neither supports nor contradicts a claim about another. Adding a topic is a new
-YAML file and no code.
+and time frame do not point elsewhere and its cue words are in the claim's own sentence (the
+sentence before may support a claim, never accuse it), and a number that a different fact supports
+is never called wrong. A claim whose clause names a study ("in MAPP2, 71%") is judged only by that
+study's facts: one trial's figure neither supports nor contradicts a claim about another. A sentence
+that names a measure ("33% were in remission") is not judged by facts about another measure whose
+cues only the sentence before has. Adding a topic is a new YAML file and no code.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class Fact:
     superseded_by: str | None = None
     summary: str | None = None
     origin: Origin | None = None
+    measures: tuple[str, ...] = ()
+    """The topic's measures (``measures`` in the ledger) its endpoint names ("remission")."""
     weeks: tuple[float, ...] = field(init=False, default=())
     """The durations in the time frame, in weeks ("18 weeks" -> 18.0), read once."""
 
@@ -109,6 +113,7 @@ class Topic:
     cues: tuple[tuple[str, ...], ...] = ()
     arms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     studies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    measures: tuple[tuple[str, tuple[str, ...]], ...] = ()
     origin: Origin | None = None
 
 
@@ -245,6 +250,8 @@ class _Candidate:
     time_said: str | None
     arm: int  # 2 agrees, 1 unknown, 0 disagrees
     own_sentence: bool
+    sentence_names_study: bool  # the claim's sentence names this fact's study (and no other)
+    exact: bool  # within the fact's own tolerance, not only the slack of "about" or words
     coherence: int  # 2: a neighbouring claim cites the same source; 1: the article does
 
     def rank(self) -> tuple[Any, ...]:
@@ -253,6 +260,8 @@ class _Candidate:
             self.arm,
             len(self.fact.cues),
             self.own_sentence,
+            self.sentence_names_study,
+            self.exact,
             self.coherence,
             _STATUS_RANK[self.fact.status],
         )
@@ -275,6 +284,11 @@ def _check(claim: Claim, state: _State) -> Claim | None:
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
     context = _Context(claim, state, previous)
+    facts = [f for f in facts if context.about_named_measure(f)]
+    if not facts:
+        measures = ", ".join(sorted({m for t in state.active for m in context.measures(t)}))
+        note = f"no fact in the ledger on {measures.replace('_', ' ')}"
+        return _verdict(claim, "unverifiable", None, note)
     named = {f.topic: context.study(f.topic) for f in facts}
     if any(named.values()):
         facts = [f for f in facts if named[f.topic] in (None, f.source.key)]
@@ -284,16 +298,21 @@ def _check(claim: Claim, state: _State) -> Claim | None:
             return _verdict(claim, "unverifiable", None, note)
     candidates = [context.candidate(f) for f in facts]
     hits = [c for c in candidates if c.value_ok]
-    result = _judge_hit(claim, hits, state) if hits else _judge_miss(claim, candidates)
+    judge = _judge_hit if hits else _judge_miss
+    result = judge(claim, hits or candidates, context)
     if year_note:
         result = dataclasses.replace(result, note=f"{result.note}; {year_note}".strip("; "))
     return result
 
 
-def _judge_hit(claim: Claim, hits: list[_Candidate], state: _State) -> Claim:
+def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim:
     """The claim's value matches at least one fact: the best-matching fact decides."""
+    state = context.state
     best = max(hits, key=_Candidate.rank)
     fact = best.fact
+    rivals = _rival_sources(best, hits, context)
+    if rivals:
+        return _supported_by_several(claim, [best, *rivals])
     if best.arm == 0:
         note = f"{_fmt(fact.value, fact.unit)} is the ledger's figure for the {fact.arm} group"
         return _verdict(claim, "unverifiable", None, note)
@@ -304,6 +323,8 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], state: _State) -> Claim:
         note = f"ledger says {fact.time_frame}, article says {best.time_said}"
         if fact.status != "verified":
             return _verdict(claim, "unverifiable", None, f"{note} (secondary source)")
+        if not best.own_sentence:
+            return _verdict(claim, "unverifiable", None, f"{note} ({_BORROWED})")
         return _verdict(claim, "contradicted", fact, f"{note}; {_about(fact)}")
     if fact.superseded_by and (later := state.ledger.facts.get(fact.superseded_by)):
         note = f"overtaken by a later fact: {_about(later)} ({later.source.citation()})"
@@ -312,8 +333,59 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], state: _State) -> Claim:
     return _verdict(claim, "supported", fact, note)
 
 
-def _judge_miss(claim: Claim, candidates: list[_Candidate]) -> Claim:
-    """No fact has the claim's value: contradicted only by a fact that leaves no doubt."""
+_BORROWED = "the measure is named only in the sentence before"
+
+
+def _rival_sources(best: _Candidate, hits: list[_Candidate], context: _Context) -> list[_Candidate]:
+    """Facts of other studies with other figures that support the claim as well as ``best`` does
+    ("about 7 in 10" fits MAPP1's 67% and MAPP2's 71.2%), when its sentence names no study.
+
+    Only the match itself counts (time, arm, cues, own sentence, closeness), not which study the
+    sentences around cite: "In the second trial, about 7 in 10..." after a sentence on MAPP1 is
+    about MAPP2, and a wrong citation misleads more than two right ones. Studies that give the
+    same figure (a trial and its re-analysis, both 90 participants) are not rivals: citing either
+    is right, so the neighbours' source is kept.
+    """
+    key, value, matched = best.fact.source.key, best.fact.value, best.rank()[:6]
+    tied = [
+        h
+        for h in hits
+        if h.rank()[:6] == matched and h.fact.source.key != key and h.fact.value != value
+    ]
+    if not tied or any(not _plain_support(h) for h in (best, *tied)):
+        return []
+    return list({h.fact.source.key: h for h in tied}.values())
+
+
+def _plain_support(c: _Candidate) -> bool:
+    """Whether the candidate, if it decided, would simply support the claim."""
+    return (
+        c.arm != 0
+        and c.time != "conflict"
+        and c.fact.status != "retracted"
+        and not c.fact.superseded_by
+    )
+
+
+def _supported_by_several(claim: Claim, tied: list[_Candidate]) -> Claim:
+    """Supported, citing every study whose figure fits, since the claim does not say which."""
+    figures = "; ".join(f"{c.fact.source.year}: {_about(c.fact)}" for c in tied)
+    note = f"fits more than one study and the article does not say which ({figures})"
+    return dataclasses.replace(
+        claim,
+        verdict="supported",
+        fact_id=None,
+        source=" or ".join(c.fact.source.citation() for c in tied),
+        note=note,
+        measure=tied[0].fact.endpoint,
+        origin=None,
+    )
+
+
+def _judge_miss(claim: Claim, candidates: list[_Candidate], context: _Context) -> Claim:
+    """No fact has the claim's value: contradicted only by a fact that leaves no doubt, whose cue
+    words are in the claim's own sentence (context borrowed from the sentence before may support
+    a claim, never accuse it: that sentence may be about another measure)."""
     accusers = [
         c
         for c in candidates
@@ -321,18 +393,27 @@ def _judge_miss(claim: Claim, candidates: list[_Candidate]) -> Claim:
         and c.fact.status == "verified"
         and c.time != "conflict"
         and (c.arm == 2 or c.fact.arm is None)
+        and c.own_sentence
     ]
     if accusers:
         fact = max(accusers, key=_Candidate.rank).fact
         said = _fmt(fact.value, fact.unit)
         note = f"article says {claim.text}, ledger says {said} ({_measure(fact)})"
         return _verdict(claim, "contradicted", fact, note)
-    return _verdict(claim, "unverifiable", None, _miss_note(claim, candidates))
+    return _verdict(claim, "unverifiable", None, _miss_note(claim, candidates, context))
 
 
-def _miss_note(claim: Claim, candidates: list[_Candidate]) -> str:
+def _miss_note(claim: Claim, candidates: list[_Candidate], context: _Context) -> str:
     """What the ledger does know about the measure, so the reader can look further (the report
-    already says that no source was found)."""
+    already says that no source was found).
+
+    Only facts about a measure the claim's sentence names are shown: cue words alone ("group",
+    "received") do not make "5% of Americans have PTSD" a claim about the share given placebo,
+    and a note pointing there would mislead more than silence.
+    """
+    candidates = [c for c in candidates if context.names_measure_of(c.fact)]
+    if not candidates:
+        return ""
     same_arm = [c for c in candidates if c.arm != 0]
     if not same_arm:
         arms = sorted({c.fact.arm or "whole" for c in candidates})
@@ -371,6 +452,35 @@ class _Context:
             )
         return self.studies[topic_id]
 
+    def measures(self, topic_id: str) -> frozenset[str]:
+        """The topic's measures ("remission", "dropout") the claim's own sentence names."""
+        topic = self.state.ledger.topics.get(topic_id)
+        labels = topic.measures if topic else ()
+        return frozenset(k for k, words in labels if self.state.cues_in((words,), self.own))
+
+    def about_named_measure(self, fact: Fact) -> bool:
+        """Whether the fact may judge the claim: a sentence that names measures ("33% were in
+        remission") is about one of them, not about a measure whose cue words only the sentence
+        before has. A fact whose cues are in the claim's own sentence stays: that sentence names
+        its measure too ("84 percent of the sample had childhood trauma, and they responded")."""
+        named = self.measures(fact.topic)
+        return (
+            not named
+            or bool(named & set(fact.measures))
+            or self.state.cues_in(fact.cues, self.own)
+        )
+
+    def names_measure_of(self, fact: Fact) -> bool:
+        """Whether the claim's sentence names the measure the fact is about."""
+        return bool(self.measures(fact.topic) & set(fact.measures))
+
+    def sentence_study(self, topic_id: str) -> str | None:
+        """The one study the claim's whole sentence names, if exactly one (for choosing which
+        study's figure to cite, never for ruling facts out)."""
+        topic = self.state.ledger.topics.get(topic_id)
+        named = _labels_in(topic.studies, self.claim.sentence) if topic else ()
+        return named[0] if len(named) == 1 else None
+
     def candidate(self, fact: Fact) -> _Candidate:
         claim, key = self.claim, fact.source.key
         time, said = _time_agreement(self.state.time_points(claim), fact)
@@ -382,6 +492,8 @@ class _Context:
             time_said=said,
             arm=1 if arm is None or fact.arm is None else 2 * (arm == fact.arm),
             own_sentence=self.state.cues_in(fact.cues, self.own),
+            sentence_names_study=self.sentence_study(fact.topic) == key,
+            exact=_value_exact(claim, fact),
             coherence=2 if key in self.neighbours else int(key in self.state.article_sources),
         )
 
@@ -411,6 +523,14 @@ def _value_ok(claim: Claim, fact: Fact) -> bool:
     if q == "about" or claim.approximate:
         return abs(v - low) <= slack
     return abs(v - low) <= tol
+
+
+def _value_exact(claim: Claim, fact: Fact) -> bool:
+    """Whether the claim's number is the fact's within its tolerance, without the slack that
+    "about" and numbers in words get: "two-thirds" is MAPP1's 67%, not MAPP2's 71.2%."""
+    if claim.high is not None:
+        return claim.value - fact.tolerance <= fact.value <= claim.high + fact.tolerance
+    return abs(abs(fact.value) - abs(claim.value)) <= fact.tolerance
 
 
 def _time_agreement(points: list[tuple[str, float]], fact: Fact) -> tuple[str, str | None]:
@@ -669,12 +789,14 @@ def _topic(doc: YamlDoc, stem: str) -> Topic:
     data = doc.data
     arms = data.get("arms") if isinstance(data.get("arms"), dict) else {}
     studies = data.get("studies") if isinstance(data.get("studies"), dict) else {}
+    measures = data.get("measures") if isinstance(data.get("measures"), dict) else {}
     return Topic(
         id=stem,
         label=str(data.get("topic", stem)),
         cues=_groups(data.get("topic_cues")),
         arms=tuple((str(k), _strings(v)) for k, v in arms.items() if _strings(v)),
         studies=tuple((str(k), _strings(v)) for k, v in studies.items() if _strings(v)),
+        measures=tuple((str(k), _strings(v)) for k, v in measures.items() if _strings(v)),
         origin=Origin(doc.path, doc.line_of(())),
     )
 
@@ -755,6 +877,7 @@ def _fact(
         superseded_by=entry.get("superseded_by"),
         summary=entry.get("summary"),
         origin=Origin(doc.path, doc.line_of(where)),
+        measures=_labels_in(topic.measures, measure["endpoint"]),
     )
     return fact, []
 
@@ -801,6 +924,11 @@ def _drop_dangling(facts: dict[str, Fact], problems: list[Problem]) -> dict[str,
 def _fact_problem(fact: Fact, message: str) -> Problem:
     origin = fact.origin or Origin("?")
     return Problem(origin.path, origin.line, message)
+
+
+def _labels_in(labels: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> tuple[str, ...]:
+    """The labels (of measures, say) one of whose phrases ``text`` contains."""
+    return tuple(label for label, words in labels if _phrase_pattern(words).search(text))
 
 
 def _groups(raw: Any) -> tuple[tuple[str, ...], ...]:
