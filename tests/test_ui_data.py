@@ -43,3 +43,16 @@ def test_a_short_sentence_is_shown_whole_with_its_punctuation(sentence, number, 
 ])
 def test_the_citation_is_kept_and_the_doi_dropped(source, citation):
     assert data.citation_without_doi(source) == citation
+
+
+def test_a_claim_two_studies_support_links_each_citation_to_its_own_doi():
+    from srcgrade.ui.views import source_cell
+
+    one = "Mitchell et al. 2021, Nat Med, doi:10.1038/s41591-021-01336-3"
+    two = "Mitchell et al. 2023, Nat Med, doi:10.1038/s41591-023-02565-4"
+    cell = source_cell(f"{one} or {two}")
+    assert cell == (
+        r"[Mitchell et al\. 2021, Nat Med](https://doi.org/10.1038/s41591-021-01336-3) or "
+        r"[Mitchell et al\. 2023, Nat Med](https://doi.org/10.1038/s41591-023-02565-4)"
+    )
+    assert source_cell(one).count("https://doi.org/") == 1

@@ -265,6 +265,11 @@ def source_cell(source: str | None) -> str:
     escaped like all YAML text; the link is only ever an https://doi.org/ address."""
     if not source:
         return ""
+    parts = source.split(" or ")
+    if len(parts) > 1 and all(data.doi_link(part) for part in parts):
+        # A figure two trials fit cites both ("A, doi:x or B, doi:y"): each linked to its own DOI,
+        # not the pair to the first one.
+        return " or ".join(source_cell(part) for part in parts)
     link = data.doi_link(source)
     citation = md(data.citation_without_doi(source) or source)
     if not link:
