@@ -264,3 +264,13 @@ def test_unless_right_after_must_name_an_entry_of_the_same_lexicon(tmp_path):
         f"{path}:16: entry 'place': unless_right_after names okay, which is no entry of this "
         "lexicon; use the id of an entry in this file"
     ]
+
+
+def test_reports_what_follows_must_list_finding_kinds(tmp_path):
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: cue\n    pattern: '\\bso-called\\b'\n    reports_what_follows: true\n"
+        '    strength: 1.0\n    source: s\n    message: "m"\n    examples: {fire: ["so-called"]}\n',
+    )
+    assert len(problems) == 1 and "reports_what_follows" in str(problems[0])
+    assert str(problems[0]).startswith(f"{path}:")

@@ -605,3 +605,29 @@ def test_the_level_is_the_level_of_the_whole_number_shown():
         shown = int(f"{value:.0f}")
         assert level_of(value) == level_of(float(shown)) == 1 + min(4, shown // 20), value
     assert level_of(79.5) == 5 and level_of(79.4) == 4 and level_of(59.0) == 3
+
+
+def test_hype_after_a_distancing_phrase_counts_as_quoted_speech():
+    """'Some call it a miracle cure' reports other people's words: the hype in the rest of the
+    clause counts as quoted (hype.distancing, reports_what_follows), the author's own words after
+    the clause do not."""
+    text = "Some call it a miracle cure, but the evidence is preliminary. It is a breakthrough."
+    found = {f.text: f.quoted for f in SCORER.findings(text) if f.kind in ("hype", "hedge")}
+    assert found == {"miracle": True, "cure": True, "preliminary": False, "breakthrough": False}
+    for cue in ("what some have called a", "the so-called", "hailed by some as a", "touted as a"):
+        (quoted,) = [f.quoted for f in SCORER.findings(f"It is {cue} miracle drug.")
+                     if f.rule == "hype.miracle"]
+        assert quoted, cue
+    assert score(FILLER + " Some call it a miracle cure.", "hype") > score(
+        FILLER + " It is a miracle cure.", "hype")
+
+
+def test_overlapping_hype_counts_once():
+    """'offered hope for the millions' is one claim, not 'offered hope' and 'hope for the
+    millions' (overlap_once on the hype criteria)."""
+    hnr = make_scorer(RATINGS_LOADED, "health-news-review")
+    text = FILLER + " Their findings offered hope for the millions of people with migraine."
+    rules = [f.rule for f in hnr.findings(text)]
+    assert "hype.new_hope" in rules and "hype.hope_for_millions" in rules
+    result = hnr.score(text).criteria["hype"]
+    assert "overlap_once" in result.explanation

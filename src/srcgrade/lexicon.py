@@ -64,6 +64,10 @@ class LexiconEntry:
     unless_right_after: frozenset[str] = frozenset()
     """Rule ids: a match that starts where one of theirs ends (spaces and commas between) is the
     same source told again ("Rick Doblin, the founder [of MAPS]"), so it is dropped."""
+    reports_what_follows: frozenset[str] = frozenset()
+    """Finding kinds: the entry is a distancing phrase ("some call it", "so-called", "touted
+    as"), the rest of its clause reports other people's words, and findings of these kinds there
+    count as quoted (``srcgrade.detect.reported_spans``)."""
 
     def vetoed(self, text: str, start: int, end: int) -> bool:
         """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation')."""
@@ -182,6 +186,7 @@ def _build_entries(
                 quiet=tuple(raw["examples"].get("quiet") or ()),
                 origin=Origin(doc.path, doc.line_of(keys)),
                 unless_right_after=frozenset(f"{data['id']}.{other}" for other in after),
+                reports_what_follows=frozenset(map(str, raw.get("reports_what_follows") or ())),
             )
         )
     return entries, problems
