@@ -286,3 +286,122 @@ def test_count_words_on_every_code_point_and_no_str():
     assert _scan.count_words(every) == len(every.split())
     with pytest.raises(TypeError):
         _scan.count_words(b"bytes are not text")
+
+
+QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e\n\rab \u00e9\U0001f600'
+
+
+def _regex_quotes(text: str) -> list[int]:
+    from srcgrade.detect.quotes import _QUOTE
+
+    return [v for m in _QUOTE.finditer(text) for v in m.span()]
+
+
+@needs_c
+@settings(max_examples=600, deadline=None)
+@given(st.text(QUOTE_CHARS, max_size=40))
+def test_quote_spans_are_the_quote_regex(text):
+    """``QuoteSpans``' C pass finds what ``_QUOTE`` finds: every mark, unpaired, nested, across
+    a line break, in every storage kind."""
+    from srcgrade import _scan
+
+    assert _scan.quote_spans(text) == _regex_quotes(text)
+
+
+@needs_c
+@pytest.mark.parametrize("mark", ['"', "\u201c", "\u00ab", "\u201e"])
+@pytest.mark.parametrize("inside", [0, 1, 2999, 3000, 3001])
+@pytest.mark.parametrize("close", ['"', "\u201d", "\u00bb", "\u201c"])
+def test_quote_spans_at_the_length_limit(mark, inside, close):
+    from srcgrade import _scan
+    from srcgrade.detect.quotes import QuoteSpans
+
+    text = f"x {mark}{'a' * inside}{close} {mark}b{close}"
+    assert _scan.quote_spans(text) == _regex_quotes(text)
+    assert QuoteSpans(text, in_c=True).spans == QuoteSpans(text).spans
+    with pytest.raises(TypeError):
+        _scan.quote_spans(b"bytes")
+
+
+@needs_c
+def test_maker_makes_what_the_dataclass_makes():
+    """``c_trie.maker``: the instance ``__init__`` would make (equal, same hash, frozen, pickles,
+    ``replace`` works), refusing any other number of arguments and classes it cannot fill."""
+    import dataclasses
+
+    from srcgrade import _scan
+    from srcgrade.model import Contribution, Finding, Origin, Tally
+
+    values = (1, 5, "abc", "hedge", True, "msg", "hedges.x", 0.5, Origin("x.yaml", 3), False)
+    make = c_trie.maker(Finding)
+    assert isinstance(make, _scan.Maker)
+    made, plain = make(*values), Finding(*values)
+    assert type(made) is Finding and made == plain and hash(made) == hash(plain)
+    assert repr(made) == repr(plain) and pickle.loads(pickle.dumps(made)) == plain
+    assert dataclasses.replace(made, start=2) == dataclasses.replace(plain, start=2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.start = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        make(*values[:-1])
+    with pytest.raises(TypeError):
+        make(*values, start=1)
+    tally = c_trie.maker(Tally)(made, "raises", 1.0, True, "", "")
+    assert tally == Tally(plain, "raises", 1.0, True)
+    assert c_trie.maker(Contribution)("hedge", "raises", 2, 1.5) == Contribution(
+        "hedge", "raises", 2, 1.5)
+
+    @dataclasses.dataclass(frozen=True)
+    class NoSlots:
+        a: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self) -> None:
+            raise AssertionError("must run")
+
+    assert c_trie.maker(NoSlots) is NoSlots and c_trie.maker(Checked) is Checked
+    with pytest.raises(TypeError):
+        _scan.Maker(Finding, ("start", "end"))  # not every slot
+    with pytest.raises(TypeError):
+        _scan.Maker(Finding, ("start",) * 10)  # one slot twice, or not a slot
+    with pytest.raises(TypeError):
+        _scan.Maker(NoSlots, ("a",))
+    with pytest.raises(TypeError):
+        _scan.Maker(int, ())
+
+
+@needs_c
+def test_the_core_tries_have_deeper_filters(c_matcher):
+    """The term trie and the lowered finder skip word starts by their six-character filter too
+    (a root with too many beginnings to list has none: that costs only time)."""
+    assert c_matcher._terms_walker.trie.sizes()["deep_filters"] == 1
+    for finder in c_matcher._pattern_scan._lower_finders:
+        assert finder._walker.trie.sizes()["deep_filters"] == 1
+
+
+@needs_c
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        ("ab", [0, 2]),
+        ("abc", []),
+        ("abcdefg", []),
+        ("abcdefgh", [0, 8]),
+        ("abcdefghi", []),
+        ("ab abcdefgh.", [0, 2, 3, 11]),
+        ("abcdefgX abcdefgh", [9, 17]),
+        ("xab ab", [4, 6]),
+    ],
+)
+def test_paths_shorter_and_longer_than_the_deeper_filter(text, hits):
+    """A path that ends within the filter's six characters, one that goes past them, and texts
+    that end before either."""
+    from srcgrade import _scan
+
+    chars = "abcdefgh"
+    sets = [(), *((ord(c), ord(c)) for c in chars)]
+    edges = [(c_trie.SET, i + 1, 1, 1) for i in range(len(chars))]
+    trie = _scan.Trie(sets, edges, [[(0, 1), tuple(range(len(chars)))]])
+    assert trie.first_hits(text, 0) == hits

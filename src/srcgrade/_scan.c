@@ -29,6 +29,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h> /* T_OBJECT_EX, READONLY: the slots of a Maker's class */
 #include <stdint.h>
 #include <string.h>
 
@@ -56,20 +57,27 @@ typedef struct {
     int32_t starts;    /* index of the bitmap of ASCII characters some edge starts with */
 } Entry;
 
+/* What a walk reads of a node to go on from it. */
+typedef struct {
+    int32_t first, count; /* its edges: edges[first .. first + count) */
+    int32_t table;        /* -1, or the offset in `tables` of NON_ASCII + 2 offsets (relative to
+                             it) of the lists of edge numbers worth trying per next character */
+    uint8_t terminal;
+} Hop;
+
 typedef struct {
     int32_t child;
     int32_t set;
     int32_t low, high; /* REPEAT bounds; high < 0: unbounded */
     uint8_t kind;
     Entry enter;       /* the child's, here so that a failing test does not touch the child */
+    Hop to;            /* the child's too: the walks go on from an edge without reading the
+                          child's Node (one cache miss per step instead of two) */
 } Edge;
 
 typedef struct {
-    int32_t first, count; /* its edges: edges[first .. first + count) */
-    int32_t table;        /* -1, or the offset in `tables` of NON_ASCII + 2 offsets (relative to
-                             it) of the lists of edge numbers worth trying per next character */
+    Hop hop;
     int32_t labels, nlabels; /* the labels of the paths ending here: labels[labels ..] */
-    uint8_t terminal;
     Entry enter;
 } Node;
 
@@ -85,7 +93,10 @@ typedef struct {
     int32_t *tables;
     int32_t *labels;      /* Node.labels point here */
     Py_ssize_t nlabels, most_label; /* most_label: the largest label + 1 */
-    uint32_t *filters;    /* per root, FILTER_WORDS: the three-character filter (see below) */
+    uint32_t *filters;    /* the roots' three-character filters (see below), side by side */
+    Py_ssize_t *filter_at; /* root -> its filter's offset in `filters` */
+    uint32_t *deeps;       /* the roots' deeper filters (see below), side by side */
+    Py_ssize_t *deep_at;   /* root -> its deeper filter's offset in `deeps`, or -1: none */
 } TrieObject;
 
 /* A str prepared for walks: UCS-4 (no str kind switch in the inner loops), a word flag per
@@ -189,7 +200,7 @@ static Py_ssize_t run_length(const Walk *w, const CharSet *set, Py_ssize_t pos, 
 }
 
 /* The edges of a node worth trying at pos: a list of edge numbers, or NULL for all of them. */
-static inline const int32_t *edges_for(const Walk *w, const Node *node, Py_ssize_t pos,
+static inline const int32_t *edges_for(const Walk *w, const Hop *node, Py_ssize_t pos,
                                        int32_t *count)
 {
     if (node->table < 0 || pos >= w->text->length) {
@@ -203,22 +214,21 @@ static inline const int32_t *edges_for(const Walk *w, const Node *node, Py_ssize
     return table + table[bucket];
 }
 
-/* Whether some path from node `index` matches at pos (a finder's spot). The last edge worth
+/* Whether some path from a node (its Hop) matches at pos (a finder's spot). The last edge worth
  * trying is followed by the loop instead of a call (most nodes deep in a trie have one). */
-static int exists(Walk *w, int32_t index, Py_ssize_t pos)
+static int exists(Walk *w, const Hop *node, Py_ssize_t pos)
 {
     const Py_ssize_t length = w->text->length;
     for (;;) {
         if (--w->budget < 0)
             return 1; /* too much work here: report the spot, the entries' regexes decide */
-        const Node *node = &w->trie->nodes[index];
         if (node->terminal)
             return 1;
         int32_t count;
         const int32_t *list = edges_for(w, node, pos, &count);
-        int32_t next = -1;
+        const Hop *next = NULL;
         Py_ssize_t next_pos = 0;
-        for (int32_t k = 0; k < count && next < 0; k++) {
+        for (int32_t k = 0; k < count && next == NULL; k++) {
             const Edge *edge = &w->trie->edges[node->first + (list ? list[k] : k)];
             const CharSet *set = &w->trie->sets[edge->set];
             Py_ssize_t to;
@@ -243,32 +253,31 @@ static int exists(Walk *w, int32_t index, Py_ssize_t pos)
                 /* the shorter counts need calls; the longest may be followed by the loop */
                 for (Py_ssize_t shorter = r - 1; shorter >= edge->low; shorter--)
                     if (may_enter(w, &edge->enter, pos + shorter)
-                        && exists(w, edge->child, pos + shorter))
+                        && exists(w, &edge->to, pos + shorter))
                         return 1;
                 to = pos + r;
                 break;
             }
             }
             if (k == count - 1) { /* the last edge: follow it here */
-                next = edge->child;
+                next = &edge->to;
                 next_pos = to;
             }
-            else if (exists(w, edge->child, to))
+            else if (exists(w, &edge->to, to))
                 return 1;
         }
-        if (next < 0)
+        if (next == NULL)
             return 0;
-        index = next;
+        node = next;
         pos = next_pos;
     }
 }
 
-/* The end of the first match from node `index` at pos in `re`'s order, or -1 (the term trie:
+/* The end of the first match from a node (its Hop) at pos in `re`'s order, or -1 (the term trie:
  * `(?:...)?` groups try their branches in order, then end there if `(?!\w)` holds). */
-static Py_ssize_t first(Walk *w, int32_t index, Py_ssize_t pos)
+static Py_ssize_t first(Walk *w, const Hop *node, Py_ssize_t pos)
 {
     const Py_ssize_t length = w->text->length;
-    const Node *node = &w->trie->nodes[index];
     int32_t count;
     const int32_t *list = edges_for(w, node, pos, &count);
     for (int32_t k = 0; k < count; k++) {
@@ -279,19 +288,19 @@ static Py_ssize_t first(Walk *w, int32_t index, Py_ssize_t pos)
         case EDGE_SET:
             if (pos < length && in_set(set, w->text->text[pos])
                 && may_enter(w, &edge->enter, pos + 1)
-                && (end = first(w, edge->child, pos + 1)) >= 0)
+                && (end = first(w, &edge->to, pos + 1)) >= 0)
                 return end;
             break;
         case EDGE_BOUNDARY:
             if (at_boundary(w, pos) && may_enter(w, &edge->enter, pos)
-                && (end = first(w, edge->child, pos)) >= 0)
+                && (end = first(w, &edge->to, pos)) >= 0)
                 return end;
             break;
         default: { /* EDGE_REPEAT, greedy: the longest run first, as `re` backtracks */
             Py_ssize_t run = run_length(w, set, pos, edge->high);
             for (Py_ssize_t r = run; r >= edge->low; r--)
                 if (may_enter(w, &edge->enter, pos + r)
-                    && (end = first(w, edge->child, pos + r)) >= 0)
+                    && (end = first(w, &edge->to, pos + r)) >= 0)
                     return end;
             break;
         }
@@ -318,9 +327,9 @@ static int collect(Walk *w, int32_t index, Py_ssize_t pos)
         }
     }
     int32_t count;
-    const int32_t *list = edges_for(w, node, pos, &count);
+    const int32_t *list = edges_for(w, &node->hop, pos, &count);
     for (int32_t k = 0; k < count; k++) {
-        const Edge *edge = &trie->edges[node->first + (list ? list[k] : k)];
+        const Edge *edge = &trie->edges[node->hop.first + (list ? list[k] : k)];
         const CharSet *set = &trie->sets[edge->set];
         switch (edge->kind) {
         case EDGE_SET:
@@ -463,8 +472,14 @@ static void trie_clear(TrieObject *self)
     PyMem_Free(self->tables);
     PyMem_Free(self->labels);
     PyMem_Free(self->filters);
+    PyMem_Free(self->filter_at);
+    PyMem_Free(self->deeps);
+    PyMem_Free(self->deep_at);
+    self->deeps = NULL;
+    self->deep_at = NULL;
     self->labels = NULL;
     self->filters = NULL;
+    self->filter_at = NULL;
     self->nlabels = self->most_label = 0;
     self->sets = NULL;
     self->nodes = NULL;
@@ -754,7 +769,7 @@ static int new_node(TrieObject *self, Growth *g, int32_t parent, int32_t via)
     }
     int32_t node = (int32_t)self->nnodes++;
     memset(&self->nodes[node], 0, sizeof(Node));
-    self->nodes[node].table = -1;
+    self->nodes[node].hop.table = -1;
     g->parent[node] = parent;
     g->via[node] = via;
     return node;
@@ -783,7 +798,7 @@ static int add_trie(TrieObject *self, const Path *paths, Py_ssize_t npaths, Grow
                 return -1;
             stack[d + 1] = node;
         }
-        self->nodes[stack[path->length]].terminal = 1;
+        self->nodes[stack[path->length]].hop.terminal = 1;
         if (path->label >= 0 && add_label(g, stack[path->length], path->label) < 0)
             return -1;
         previous = path;
@@ -807,10 +822,10 @@ static int edge_may_start(const TrieObject *self, const Edge *edge, int bucket)
 static int note_entry(TrieObject *self, Node *node)
 {
     uint32_t bits[4] = {0, 0, 0, 0};
-    node->enter.always = node->terminal;
+    node->enter.always = node->hop.terminal;
     node->enter.non_ascii = 0;
-    for (int32_t k = 0; k < node->count; k++) {
-        const Edge *edge = &self->edges[node->first + k];
+    for (int32_t k = 0; k < node->hop.count; k++) {
+        const Edge *edge = &self->edges[node->hop.first + k];
         node->enter.non_ascii |= (uint8_t)edge_may_start(self, edge, NON_ASCII);
         if (edge->kind == EDGE_BOUNDARY || (edge->kind == EDGE_REPEAT && edge->low == 0))
             node->enter.always = 1;
@@ -840,7 +855,7 @@ static int build_tables(TrieObject *self)
 {
     Py_ssize_t total = 0;
     for (Py_ssize_t i = 0; i < self->nnodes; i++) {
-        const Node *node = &self->nodes[i];
+        const Hop *node = &self->nodes[i].hop;
         if (node->count <= DISPATCH_MIN)
             continue;
         total += NON_ASCII + 2;
@@ -857,7 +872,7 @@ static int build_tables(TrieObject *self)
         return PyErr_NoMemory(), -1;
     int32_t at = 0;
     for (Py_ssize_t i = 0; i < self->nnodes; i++) {
-        Node *node = &self->nodes[i];
+        Hop *node = &self->nodes[i].hop;
         if (node->count <= DISPATCH_MIN)
             continue;
         int32_t *table = self->tables + at;
@@ -910,17 +925,17 @@ static int link_edges(TrieObject *self, const Growth *g)
         return PyErr_NoMemory(), -1;
     for (Py_ssize_t i = 0; i < self->nnodes; i++)
         if (g->parent[i] >= 0)
-            self->nodes[g->parent[i]].count++;
+            self->nodes[g->parent[i]].hop.count++;
     int32_t at = 0;
     for (Py_ssize_t i = 0; i < self->nnodes; i++) {
-        self->nodes[i].first = at;
-        at += self->nodes[i].count;
-        self->nodes[i].count = 0; /* counted again as the edges are filled */
+        self->nodes[i].hop.first = at;
+        at += self->nodes[i].hop.count;
+        self->nodes[i].hop.count = 0; /* counted again as the edges are filled */
     }
     for (Py_ssize_t i = 0; i < self->nnodes; i++) {
         if (g->parent[i] < 0)
             continue;
-        Node *up = &self->nodes[g->parent[i]];
+        Hop *up = &self->nodes[g->parent[i]].hop;
         Edge *edge = &self->edges[up->first + up->count++];
         *edge = self->specs[g->via[i]];
         edge->child = (int32_t)i;
@@ -932,7 +947,11 @@ static int link_edges(TrieObject *self, const Growth *g)
             return -1;
     for (Py_ssize_t i = 0; i < self->nedges; i++)
         self->edges[i].enter = self->nodes[self->edges[i].child].enter;
-    return build_tables(self);
+    if (build_tables(self) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < self->nedges; i++) /* the tables are known now */
+        self->edges[i].to = self->nodes[self->edges[i].child].hop;
+    return 0;
 }
 
 /* --- the three-character filter ----------------------------------------------------------
@@ -947,20 +966,26 @@ static int link_edges(TrieObject *self, const Growth *g)
  * trie. The bitmap is a superset (hash collisions, `\b` taken as always true, a path that ends
  * sooner takes any continuation), so it only skips positions where the walk finds nothing:
  * spots and hits are the same. When enumerating a root's beginnings takes too many steps, its
- * bitmap is all ones (no filtering). */
+ * bitmap is all ones (no filtering). A root with so many beginnings that a quarter of its 8 KB
+ * bitmap is set (the case-sensitive finder's capitalised names: three-quarters were) gets
+ * 128 KB instead (FILTER_BITS_WIDE; it stays in L2): the core rubric's case-sensitive finder
+ * was entered at 494 of 788 word starts per story, 255 with the wider bitmap. A filter is
+ * stored as its number of bits, then the bitmap. */
 #define FILTER_BITS 16
-#define FILTER_WORDS ((1 << FILTER_BITS) / 32)
+#define FILTER_BITS_WIDE 20
+#define FILTER_WORDS(bits) (((Py_ssize_t)1 << (bits)) / 32)
 #define FILTER_STEPS 4000000L
 #define BUCKETS (NON_ASCII + 1)
 
-static inline uint32_t filter_hash(int b0, int b1, int b2)
+static inline uint32_t filter_hash(int b0, int b1, int b2, uint32_t bits)
 {
     uint32_t key = ((uint32_t)b0 * BUCKETS + (uint32_t)b1) * BUCKETS + (uint32_t)b2;
-    return (key * 2654435761u) >> (32 - FILTER_BITS);
+    return (key * 2654435761u) >> (32 - bits);
 }
 
 typedef struct {
     const TrieObject *trie;
+    uint32_t nbits;
     uint32_t *bits;
     long steps; /* left; < 0: gave up */
     int b[3];   /* the buckets consumed so far */
@@ -982,7 +1007,7 @@ static void mark_all(Marking *m, int n)
     if (--m->steps < 0)
         return;
     if (n == 3) {
-        uint32_t h = filter_hash(m->b[0], m->b[1], m->b[2]);
+        uint32_t h = filter_hash(m->b[0], m->b[1], m->b[2], m->nbits);
         m->bits[h >> 5] |= (uint32_t)1 << (h & 31);
         return;
     }
@@ -1018,7 +1043,7 @@ static void mark_node(Marking *m, int32_t index, int n)
 {
     if (--m->steps < 0)
         return;
-    const Node *node = &m->trie->nodes[index];
+    const Hop *node = &m->trie->nodes[index].hop;
     if (n == 3 || node->terminal) {
         mark_all(m, n);
         return;
@@ -1044,25 +1069,53 @@ static void mark_node(Marking *m, int32_t index, int n)
     }
 }
 
+/* Marks root t's beginnings in a bitmap of `nbits` bits (all ones when there are too many to
+ * list); how many bits are set. */
+static Py_ssize_t mark_filter(TrieObject *self, Py_ssize_t t, uint32_t nbits, uint32_t *bits)
+{
+    Marking m = {self, nbits, bits, FILTER_STEPS, {0, 0, 0}};
+    const Py_ssize_t words = FILTER_WORDS(nbits);
+    memset(bits, 0, (size_t)words * sizeof(uint32_t));
+    mark_node(&m, (int32_t)self->roots[t], 0);
+    if (m.steps < 0) /* too many beginnings to list: no filtering for this trie */
+        memset(bits, 0xff, (size_t)words * sizeof(uint32_t));
+    Py_ssize_t set = 0;
+    for (Py_ssize_t i = 0; i < words; i++)
+        set += __builtin_popcount(bits[i]);
+    return m.steps < 0 ? -1 : set;
+}
+
 static int build_filters(TrieObject *self)
 {
-    size_t words = (size_t)(self->nroots > 0 ? self->nroots : 1) * FILTER_WORDS;
-    self->filters = PyMem_Calloc(words, sizeof(uint32_t));
-    if (self->filters == NULL)
+    const Py_ssize_t most = 1 + FILTER_WORDS(FILTER_BITS_WIDE);
+    self->filter_at = PyMem_Calloc(self->nroots > 0 ? (size_t)self->nroots : 1, sizeof(Py_ssize_t));
+    self->filters = PyMem_Malloc((size_t)(self->nroots > 0 ? self->nroots : 1) * (size_t)most
+                                 * sizeof(uint32_t));
+    if (self->filter_at == NULL || self->filters == NULL)
         return PyErr_NoMemory(), -1;
+    Py_ssize_t at = 0;
     for (Py_ssize_t t = 0; t < self->nroots; t++) {
-        Marking m = {self, self->filters + t * FILTER_WORDS, FILTER_STEPS, {0, 0, 0}};
-        mark_node(&m, (int32_t)self->roots[t], 0);
-        if (m.steps < 0) /* too many beginnings to list: no filtering for this trie */
-            memset(m.bits, 0xff, FILTER_WORDS * sizeof(uint32_t));
+        uint32_t *filter = self->filters + at;
+        uint32_t nbits = FILTER_BITS;
+        Py_ssize_t set = mark_filter(self, t, nbits, filter + 1);
+        if (set > FILTER_WORDS(nbits) * 32 / 4) { /* crowded: collisions let most through */
+            nbits = FILTER_BITS_WIDE;
+            mark_filter(self, t, nbits, filter + 1);
+        }
+        filter[0] = nbits;
+        self->filter_at[t] = at;
+        at += 1 + FILTER_WORDS(nbits);
     }
+    uint32_t *fitted = PyMem_Realloc(self->filters, (size_t)(at > 0 ? at : 1) * sizeof(uint32_t));
+    if (fitted != NULL) /* else the larger block stays */
+        self->filters = fitted;
     return 0;
 }
 
 /* Trie number -> its filter (NULL for a trie number < 0: not used). */
 static const uint32_t *filter_of(const TrieObject *self, Py_ssize_t trie)
 {
-    return trie < 0 ? NULL : self->filters + trie * FILTER_WORDS;
+    return trie < 0 ? NULL : self->filters + self->filter_at[trie];
 }
 
 /* Whether some path of a trie may begin at pos, by its filter and the next three characters
@@ -1075,8 +1128,215 @@ static inline int may_begin(const uint32_t *filter, const TextObject *text, Py_s
     int b0 = next[0] < 128 ? (int)next[0] : NON_ASCII;
     int b1 = next[1] < 128 ? (int)next[1] : NON_ASCII;
     int b2 = next[2] < 128 ? (int)next[2] : NON_ASCII;
-    uint32_t h = filter_hash(b0, b1, b2);
-    return (filter[h >> 5] >> (h & 31)) & 1;
+    uint32_t h = filter_hash(b0, b1, b2, filter[0]);
+    return (filter[1 + (h >> 5)] >> (h & 31)) & 1;
+}
+
+/* --- the deeper filter --------------------------------------------------------------------
+ *
+ * Why: what passes the three-character filter is mostly a common word that begins some path
+ * ("the", "of", "in", "may": the core rubric's lowered finder was entered at 325 word starts
+ * per story for 16 spots, about five node visits each). A second bitmap per root holds the
+ * hashed DEEP-character beginnings of its paths, and, for a path that ends sooner, its
+ * characters and an end mark; a position passes if one of the keys its next characters make
+ * is set. Exact in the same way (a superset: `\b` taken as true, hash collisions). A root
+ * whose beginnings take too many steps to list (capitalised-name classes) or fill a quarter of
+ * the bitmap has none (deep_at -1). */
+#define DEEP 6
+#define DEEP_BITS 18
+#define DEEP_WORDS (((Py_ssize_t)1 << DEEP_BITS) / 32)
+#define DEEP_STEPS 300000L
+/* The deeper filter reads characters by class: ASCII white space is one class, so are the
+ * digits (repeats of \s and \d would otherwise multiply the beginnings to list by 10 at every
+ * character), every other ASCII character is its own, everything >= 128 one more. */
+#define CLASSES 111
+#define RADIX ((uint64_t)CLASSES + 1) /* a key's digits: classes, and END */
+#define END ((uint64_t)CLASSES)
+
+static unsigned char CLASS_OF[BUCKETS];   /* bucket -> class */
+static int CLASS_FIRST[CLASSES];          /* class -> its first bucket */
+
+static void init_classes(void)
+{
+    int next = 0, space = -1, digit = -1;
+    for (int b = 0; b < BUCKETS; b++) {
+        int is_space = b < 128 && (b == ' ' || (b >= 9 && b <= 13) || (b >= 28 && b <= 31));
+        int is_digit = b >= '0' && b <= '9';
+        int *shared = is_space ? &space : is_digit ? &digit : NULL;
+        if (shared != NULL && *shared >= 0) {
+            CLASS_OF[b] = (unsigned char)*shared;
+            continue;
+        }
+        if (shared != NULL)
+            *shared = next;
+        if (next < CLASSES) /* always: 129 buckets, 10 spaces and 10 digits in one class each */
+            CLASS_FIRST[next] = b;
+        CLASS_OF[b] = (unsigned char)next++;
+    }
+}
+
+/* Whether a set holds some character of class c. */
+static int set_has_class(const CharSet *set, int c)
+{
+    for (int b = CLASS_FIRST[c]; b < BUCKETS; b++)
+        if (CLASS_OF[b] == c && set_has_bucket(set, b))
+            return 1;
+    return 0;
+}
+
+static inline uint32_t deep_hash(uint64_t key)
+{
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - DEEP_BITS));
+}
+
+static inline int deep_has(const uint32_t *deep, uint64_t key)
+{
+    uint32_t h = deep_hash(key);
+    return (deep[h >> 5] >> (h & 31)) & 1;
+}
+
+typedef struct {
+    const TrieObject *trie;
+    uint32_t *bits;
+    long steps;                /* left; < 0: gave up */
+    const unsigned char *wide; /* per set: it holds more than WIDE classes */
+    const unsigned char *classes; /* per set, CLASSES + 1 bytes: how many, then the classes */
+} Deep;
+
+#define WIDE 4
+#define NARROW_DEPTH 3 /* below this depth even wide sets are listed (as the 3-character filter) */
+
+static void deep_mark(Deep *d, uint64_t key)
+{
+    uint32_t h = deep_hash(key);
+    d->bits[h >> 5] |= (uint32_t)1 << (h & 31);
+}
+
+static void deep_node(Deep *d, int32_t index, int n, uint64_t key);
+
+/* A repeat edge that has consumed `done` characters so far, n in all (key: their buckets). */
+static void deep_repeat(Deep *d, const Edge *edge, int n, uint64_t key, int32_t done)
+{
+    if (--d->steps < 0)
+        return;
+    if (n == DEEP) {
+        deep_mark(d, key);
+        return;
+    }
+    if (done >= edge->low)
+        deep_node(d, edge->child, n, key);
+    if (edge->high >= 0 && done >= edge->high)
+        return;
+    if (n >= NARROW_DEPTH && d->wide[edge->set]) { /* too many to list: any continuation */
+        deep_mark(d, key * RADIX + END);
+        return;
+    }
+    const unsigned char *classes = d->classes + (size_t)edge->set * (CLASSES + 1);
+    for (int k = 1; k <= classes[0] && d->steps >= 0; k++)
+        deep_repeat(d, edge, n + 1, key * RADIX + classes[k], done + 1);
+}
+
+/* The beginnings of the paths from node `index`, n characters consumed (key: their buckets). */
+static void deep_node(Deep *d, int32_t index, int n, uint64_t key)
+{
+    if (--d->steps < 0)
+        return;
+    if (n == DEEP) {
+        deep_mark(d, key);
+        return;
+    }
+    const Hop *node = &d->trie->nodes[index].hop;
+    if (node->terminal) { /* a path ends here: these n characters are enough */
+        deep_mark(d, key * RADIX + END);
+        return;
+    }
+    for (int32_t k = 0; k < node->count && d->steps >= 0; k++) {
+        const Edge *edge = &d->trie->edges[node->first + k];
+        const unsigned char *classes = d->classes + (size_t)edge->set * (CLASSES + 1);
+        if (edge->kind != EDGE_BOUNDARY && n >= NARROW_DEPTH && d->wide[edge->set]) {
+            deep_mark(d, key * RADIX + END); /* too many to list: any continuation */
+            continue;
+        }
+        switch (edge->kind) {
+        case EDGE_SET:
+            for (int j = 1; j <= classes[0] && d->steps >= 0; j++)
+                deep_node(d, edge->child, n + 1, key * RADIX + classes[j]);
+            break;
+        case EDGE_BOUNDARY:
+            deep_node(d, edge->child, n, key);
+            break;
+        default:
+            deep_repeat(d, edge, n, key, 0);
+            break;
+        }
+    }
+}
+
+static int build_deeps(TrieObject *self)
+{
+    const size_t roots = self->nroots > 0 ? (size_t)self->nroots : 1;
+    self->deep_at = PyMem_Malloc(roots * sizeof(Py_ssize_t));
+    self->deeps = PyMem_Malloc(roots * (size_t)DEEP_WORDS * sizeof(uint32_t));
+    const size_t nsets = self->nsets > 0 ? (size_t)self->nsets : 1;
+    unsigned char *wide = PyMem_Calloc(nsets, 1);
+    unsigned char *classes = PyMem_Calloc(nsets, CLASSES + 1);
+    if (self->deep_at == NULL || self->deeps == NULL || wide == NULL || classes == NULL) {
+        PyMem_Free(wide);
+        PyMem_Free(classes);
+        return PyErr_NoMemory(), -1;
+    }
+    for (Py_ssize_t i = 0; i < self->nsets; i++) {
+        unsigned char *list = classes + (size_t)i * (CLASSES + 1);
+        for (int c = 0; c < CLASSES; c++)
+            if (set_has_class(&self->sets[i], c))
+                list[++list[0]] = (unsigned char)c;
+        wide[i] = list[0] > WIDE;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t t = 0; t < self->nroots; t++) {
+        Deep d = {self, self->deeps + at, DEEP_STEPS, wide, classes};
+        memset(d.bits, 0, (size_t)DEEP_WORDS * sizeof(uint32_t));
+        deep_node(&d, (int32_t)self->roots[t], 0, 0);
+        Py_ssize_t set = 0;
+        for (Py_ssize_t i = 0; i < DEEP_WORDS; i++)
+            set += __builtin_popcount(d.bits[i]);
+        if (d.steps < 0 || set > DEEP_WORDS * 32 / 4) {
+            self->deep_at[t] = -1; /* no deeper filter: the three-character one alone */
+            continue;
+        }
+        self->deep_at[t] = at;
+        at += DEEP_WORDS;
+    }
+    PyMem_Free(wide);
+    PyMem_Free(classes);
+    uint32_t *fitted = PyMem_Realloc(self->deeps, (size_t)(at > 0 ? at : 1) * sizeof(uint32_t));
+    if (fitted != NULL) /* else the larger block stays */
+        self->deeps = fitted;
+    return 0;
+}
+
+/* Trie number -> its deeper filter (NULL: none, or a trie number < 0). */
+static const uint32_t *deep_of(const TrieObject *self, Py_ssize_t trie)
+{
+    return trie < 0 || self->deep_at[trie] < 0 ? NULL : self->deeps + self->deep_at[trie];
+}
+
+/* Whether some path of a trie may begin at pos, by its deeper filter (NULL: maybe). */
+static inline int deep_may_begin(const uint32_t *deep, const TextObject *text, Py_ssize_t pos)
+{
+    if (deep == NULL)
+        return 1;
+    const Py_ssize_t left = text->length - pos;
+    const Py_UCS4 *next = text->text + pos;
+    uint64_t key = 0;
+    for (int n = 0; n < DEEP; n++) {
+        if (deep_has(deep, key * RADIX + END))
+            return 1; /* a path of n characters */
+        if (n >= left)
+            return 0; /* no longer one fits */
+        key = key * RADIX + CLASS_OF[next[n] < 128 ? next[n] : NON_ASCII];
+    }
+    return deep_has(deep, key);
 }
 
 /* Builds every trie; self->roots[t] is trie t's root node. */
@@ -1119,6 +1379,8 @@ static int read_tries(TrieObject *self, PyObject *tries_arg, PyObject *labels_ar
     result = link_edges(self, &g);
     if (result == 0)
         result = build_filters(self);
+    if (result == 0)
+        result = build_deeps(self);
 done:
     PyMem_Free(g.parent);
     PyMem_Free(g.via);
@@ -1168,13 +1430,14 @@ static int append_int(PyObject *list, Py_ssize_t value)
 }
 
 /* Whether a finder trie matches at pos (its root's entry test and its filter first). */
-static inline int spot_at(Walk *w, Py_ssize_t root, const uint32_t *filter, Py_ssize_t pos)
+static inline int spot_at(Walk *w, Py_ssize_t root, const uint32_t *filter,
+                          const uint32_t *deep, Py_ssize_t pos)
 {
     if (root < 0 || !may_enter(w, &w->trie->nodes[root].enter, pos)
-        || !may_begin(filter, w->text, pos))
+        || !may_begin(filter, w->text, pos) || !deep_may_begin(deep, w->text, pos))
         return 0;
     w->budget = SPOT_BUDGET;
-    return exists(w, (int32_t)root, pos);
+    return exists(w, &w->trie->nodes[root].hop, pos);
 }
 
 static int compare_labels(const void *a, const void *b)
@@ -1231,13 +1494,14 @@ static int append_spot(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root, Py_ss
 
 /* The spots of one finder, appended to `found`. */
 static int find_spots(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root,
-                      const uint32_t *word_filter, const uint32_t *any_filter, PyObject *found)
+                      const uint32_t *word_filter, const uint32_t *any_filter,
+                      const uint32_t *word_deep, const uint32_t *any_deep, PyObject *found)
 {
     const TextObject *text = w->text;
     if (any_root < 0) { /* word starts only */
         for (Py_ssize_t k = 0; k < text->nwordstarts; k++) {
             Py_ssize_t pos = text->wordstarts[k];
-            if (spot_at(w, word_root, word_filter, pos)
+            if (spot_at(w, word_root, word_filter, word_deep, pos)
                 && append_spot(w, word_root, any_root, pos, 1, found) < 0)
                 return -1;
         }
@@ -1262,8 +1526,8 @@ static int find_spots(Walk *w, Py_ssize_t word_root, Py_ssize_t any_root,
             if (pos == length || (ch < 128 ? !((bits[ch >> 5] >> (ch & 31)) & 1) : !any.non_ascii))
                 continue;
         }
-        if (((word_start && spot_at(w, word_root, word_filter, pos))
-             || spot_at(w, any_root, any_filter, pos))
+        if (((word_start && spot_at(w, word_root, word_filter, word_deep, pos))
+             || spot_at(w, any_root, any_filter, any_deep, pos))
             && append_spot(w, word_root, any_root, pos, word_start, found) < 0)
             return -1;
     }
@@ -1297,7 +1561,8 @@ static PyObject *trie_spot_labels(TrieObject *self, PyObject *args)
         PyErr_NoMemory();
     else if ((found = PyList_New(0)) != NULL
              && find_spots(&w, word_root, any_root, filter_of(self, word_trie),
-                           filter_of(self, any_trie), found) < 0)
+                           filter_of(self, any_trie), deep_of(self, word_trie),
+                           deep_of(self, any_trie), found) < 0)
         Py_CLEAR(found);
     PyMem_Free(w.marked);
     PyMem_Free(w.found);
@@ -1325,11 +1590,12 @@ static PyObject *trie_first_hits(TrieObject *self, PyObject *args)
     if (found != NULL && root >= 0) {
         Walk w = {self, text, 0, NULL, NULL, 0};
         const Entry *enter = &self->nodes[root].enter;
-        const uint32_t *filter = filter_of(self, trie);
+        const uint32_t *filter = filter_of(self, trie), *deep = deep_of(self, trie);
         for (Py_ssize_t k = 0; k < text->nwordstarts; k++) {
             Py_ssize_t pos = text->wordstarts[k], end;
             if (may_enter(&w, enter, pos) && may_begin(filter, text, pos)
-                && (end = first(&w, (int32_t)root, pos)) >= 0
+                && deep_may_begin(deep, text, pos)
+                && (end = first(&w, &self->nodes[root].hop, pos)) >= 0
                 && (append_int(found, pos) < 0 || append_int(found, end) < 0)) {
                 Py_CLEAR(found);
                 break;
@@ -1342,9 +1608,13 @@ static PyObject *trie_first_hits(TrieObject *self, PyObject *args)
 
 static PyObject *trie_sizes(TrieObject *self, PyObject *Py_UNUSED(ignored))
 {
-    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "sets", self->nsets, "nodes",
+    Py_ssize_t deep = 0;
+    for (Py_ssize_t t = 0; t < self->nroots; t++)
+        deep += self->deep_at[t] >= 0;
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "sets", self->nsets, "nodes",
                          self->nnodes, "edges", self->nedges, "tries", self->nroots, "start_sets",
-                         self->nstarts, "table_words", self->ntables, "labels", self->nlabels);
+                         self->nstarts, "table_words", self->ntables, "labels", self->nlabels,
+                         "deep_filters", deep);
 }
 
 static PyMethodDef trie_methods[] = {
@@ -1400,17 +1670,265 @@ static PyObject *scan_count_words(PyObject *Py_UNUSED(module), PyObject *arg)
     const Py_ssize_t length = PyUnicode_GET_LENGTH(arg);
     Py_ssize_t words = 0;
     int in_word = 0;
-    for (Py_ssize_t i = 0; i < length; i++) {
-        const int space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
-        words += !space && !in_word;
-        in_word = !space;
-    }
+    /* a loop per storage kind: PyUnicode_READ would switch on the kind at every character */
+#define COUNT_WORDS(TYPE)                                                                      \
+    do {                                                                                       \
+        const TYPE *chars = data;                                                              \
+        for (Py_ssize_t i = 0; i < length; i++) {                                              \
+            const int space = Py_UNICODE_ISSPACE(chars[i]);                                    \
+            words += !space && !in_word;                                                       \
+            in_word = !space;                                                                  \
+        }                                                                                      \
+    } while (0)
+    if (kind == PyUnicode_1BYTE_KIND)
+        COUNT_WORDS(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        COUNT_WORDS(Py_UCS2);
+    else
+        COUNT_WORDS(Py_UCS4);
+#undef COUNT_WORDS
     return PyLong_FromSsize_t(words);
+}
+
+/* --- Maker --------------------------------------------------------------------------------- */
+
+/* Maker(cls, fields): a callable that makes an instance of a slotted, frozen dataclass from all
+ * its fields, positionally, by storing them in the slots. Why: a frozen dataclass's __init__
+ * calls object.__setattr__ once per field, about 1 microsecond for a Finding's ten, and scoring
+ * a story makes 30-60 findings and tallies. The instance is the one __init__ would make: the
+ * class is checked here (its own slots, each an object slot named by `fields`, nothing else in
+ * the layout), and c_trie.maker only hands over dataclasses whose __init__ does nothing else
+ * (no __post_init__, every field in __init__). */
+typedef struct {
+    PyObject_HEAD
+    PyTypeObject *type;
+    Py_ssize_t nfields;
+    Py_ssize_t *offsets;
+} MakerObject;
+
+static void maker_dealloc(MakerObject *self)
+{
+    Py_XDECREF(self->type);
+    PyMem_Free(self->offsets);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* The offset of the object slot `name` of `type`, or -1 (exception set). */
+static Py_ssize_t slot_offset(PyTypeObject *type, PyObject *name)
+{
+    PyObject *descr = PyDict_GetItemWithError(type->tp_dict, name); /* borrowed */
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)
+        || ((PyDescrObject *)descr)->d_type != type) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "%R is not a slot of %s", name, type->tp_name);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX || (member->flags & READONLY)
+        || member->offset < (Py_ssize_t)sizeof(PyObject)
+        || member->offset + (Py_ssize_t)sizeof(PyObject *) > type->tp_basicsize) {
+        PyErr_Format(PyExc_TypeError, "%R is not an object slot of %s", name, type->tp_name);
+        return -1;
+    }
+    return member->offset;
+}
+
+/* Whether instances of `type` are an object header and `nfields` object slots, nothing else
+ * (no __dict__, no __weakref__, no base class but object): then filling every slot makes a
+ * whole instance. */
+static int maker_check_type(PyTypeObject *type, Py_ssize_t nfields)
+{
+    Py_ssize_t nmembers = 0;
+    for (PyMemberDef *m = type->tp_members; m != NULL && m->name != NULL; m++)
+        nmembers++;
+    const Py_ssize_t size = (Py_ssize_t)sizeof(PyObject) + nfields * (Py_ssize_t)sizeof(PyObject *);
+    if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE) || type->tp_base != &PyBaseObject_Type
+        || type->tp_dictoffset != 0 || type->tp_weaklistoffset != 0 || type->tp_itemsize != 0
+        || nmembers != nfields || type->tp_basicsize != size) {
+        PyErr_Format(PyExc_TypeError, "%s is not a class of object slots only", type->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *maker_new(PyTypeObject *subtype, PyObject *args, PyObject *kwds)
+{
+    PyObject *cls, *fields_arg;
+    if (!PyArg_ParseTuple(args, "O!O:Maker", &PyType_Type, &cls, &fields_arg))
+        return NULL;
+    PyObject *fields = PySequence_Tuple(fields_arg);
+    if (fields == NULL)
+        return NULL;
+    PyTypeObject *type = (PyTypeObject *)cls;
+    const Py_ssize_t n = PyTuple_GET_SIZE(fields);
+    MakerObject *self = NULL;
+    if (maker_check_type(type, n) < 0)
+        goto done;
+    self = (MakerObject *)subtype->tp_alloc(subtype, 0);
+    if (self == NULL)
+        goto done;
+    self->offsets = PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(Py_ssize_t));
+    if (self->offsets == NULL) {
+        PyErr_NoMemory();
+        Py_CLEAR(self);
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t offset = slot_offset(type, PyTuple_GET_ITEM(fields, i));
+        for (Py_ssize_t j = 0; offset >= 0 && j < i; j++)
+            if (self->offsets[j] == offset) {
+                PyErr_SetString(PyExc_TypeError, "a field is named twice");
+                offset = -1;
+            }
+        if (offset < 0) {
+            Py_CLEAR(self);
+            goto done;
+        }
+        self->offsets[i] = offset;
+    }
+    Py_INCREF(type);
+    self->type = type;
+    self->nfields = n;
+done:
+    Py_DECREF(fields);
+    return (PyObject *)self;
+}
+
+static PyObject *maker_call(MakerObject *self, PyObject *args, PyObject *kwds)
+{
+    if ((kwds != NULL && PyDict_GET_SIZE(kwds) > 0) || PyTuple_GET_SIZE(args) != self->nfields) {
+        PyErr_Format(PyExc_TypeError, "%s maker takes exactly %zd positional arguments",
+                     self->type->tp_name, self->nfields);
+        return NULL;
+    }
+    PyObject *made = self->type->tp_alloc(self->type, 0); /* zeroed; a heap type: incref'd */
+    if (made == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < self->nfields; i++) {
+        PyObject *value = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(value);
+        *(PyObject **)((char *)made + self->offsets[i]) = value;
+    }
+    return made;
+}
+
+static PyTypeObject MakerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "srcgrade._scan.Maker",
+    .tp_basicsize = sizeof(MakerObject),
+    .tp_dealloc = (destructor)maker_dealloc,
+    .tp_call = (ternaryfunc)maker_call,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Maker(cls, fields): makes instances of a slotted frozen dataclass from all fields.",
+    .tp_new = maker_new,
+};
+
+/* The closing mark of a quotation opened by `open`, for quote_spans (0: not an opening mark). */
+static Py_UCS4 quote_closer(Py_UCS4 open)
+{
+    switch (open) {
+    case 0x201C: return 0x201D; /* “curly” */
+    case '"': return '"';
+    case 0x00AB: return 0x00BB; /* «guillemets» */
+    case 0x201E: return 0x201D; /* „German-style“ (or ”) */
+    default: return 0;
+    }
+}
+
+/* Whether c ends the run of a quotation opened by `open` (a mark its class leaves out, or a
+ * line break): the quotation closes there if c is its closing mark, else it fails. */
+static inline int quote_stop(Py_UCS4 open, Py_UCS4 c)
+{
+    if (c == '\n')
+        return 1;
+    switch (open) {
+    case 0x201C: return c == 0x201C || c == 0x201D;
+    case '"': return c == '"';
+    case 0x00AB: return c == 0x00AB || c == 0x00BB;
+    default: return c == 0x201C || c == 0x201D || c == 0x201E;
+    }
+}
+
+#define QUOTE_MOST 3000
+
+/* Whether c may open a quotation: a quick test first, as most characters are letters between
+ * '"' (0x22) and '«'. */
+#define MAY_OPEN(c) ((c) == '"' || ((c) >= 0x00AB && quote_closer(c) != 0))
+
+/* The first position at or after i holding an opening mark (length: none), by a loop per
+ * storage kind (PyUnicode_READ switches on the kind at every character). */
+static Py_ssize_t next_opening(int kind, const void *data, Py_ssize_t i, Py_ssize_t length)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = data;
+        while (i < length && !MAY_OPEN(chars[i]))
+            i++;
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        while (i < length && !MAY_OPEN(chars[i]))
+            i++;
+    }
+    else {
+        const Py_UCS4 *chars = data;
+        while (i < length && !MAY_OPEN(chars[i]))
+            i++;
+    }
+    return i;
+}
+
+/* detect.quotes._QUOTE's matches, left to right, as a flat list start, end, start, end...
+ * Each alternative is an opening mark, a run of 1..3000 characters its class allows, and a
+ * closing mark the class leaves out: so the run ends at the first character the class leaves
+ * out (no shorter run can end at a closing mark), and the match exists if that character closes
+ * it within 3,000. Where none starts, the search goes on at the next character, as `re`'s does.
+ * About 16 microseconds per 4 KB story with `re`, 1-2 here. */
+static PyObject *scan_quote_spans(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "quote_spans() takes a str");
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(arg);
+    PyObject *found = PyList_New(0);
+    if (found == NULL)
+        return NULL;
+    Py_ssize_t i = 0;
+    while ((i = next_opening(kind, data, i, length)) < length) {
+        const Py_UCS4 open = PyUnicode_READ(kind, data, i);
+        const Py_UCS4 close = quote_closer(open);
+        Py_ssize_t end = -1;
+        if (close != 0) {
+            for (Py_ssize_t j = i + 1; j < length && j <= i + 1 + QUOTE_MOST; j++) {
+                const Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                if (quote_stop(open, c)) {
+                    int closes = c == close || (open == 0x201E && c == 0x201C);
+                    if (closes && j > i + 1)
+                        end = j + 1;
+                    break;
+                }
+            }
+        }
+        if (end < 0) {
+            i++;
+            continue;
+        }
+        if (append_int(found, i) < 0 || append_int(found, end) < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        i = end;
+    }
+    return found;
 }
 
 static PyMethodDef module_methods[] = {
     {"is_word", scan_is_word, METH_O, "is_word(code) -> bool: the walker's \\w (for tests)."},
     {"count_words", scan_count_words, METH_O, "count_words(text) -> int: len(text.split())."},
+    {"quote_spans", scan_quote_spans, METH_O,
+     "quote_spans(text) -> list[int]: start, end, ... of detect.quotes' quotations."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1424,8 +1942,10 @@ static struct PyModuleDef scan_module = {
 
 PyMODINIT_FUNC PyInit__scan(void)
 {
-    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&TextType) < 0)
+    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&TextType) < 0
+        || PyType_Ready(&MakerType) < 0)
         return NULL;
+    init_classes();
     PyObject *module = PyModule_Create(&scan_module);
     if (module == NULL)
         return NULL;
@@ -1438,6 +1958,12 @@ PyMODINIT_FUNC PyInit__scan(void)
     Py_INCREF(&TextType);
     if (PyModule_AddObject(module, "Text", (PyObject *)&TextType) < 0) {
         Py_DECREF(&TextType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&MakerType);
+    if (PyModule_AddObject(module, "Maker", (PyObject *)&MakerType) < 0) {
+        Py_DECREF(&MakerType);
         Py_DECREF(module);
         return NULL;
     }

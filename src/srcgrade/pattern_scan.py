@@ -34,6 +34,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from re import _constants as _sre  # the parse tree of `re` itself, to read pattern beginnings
 from re import _parser as _sre_parse
@@ -77,6 +78,8 @@ _WORD_CATEGORIES = {_sre.CATEGORY_DIGIT, _sre.CATEGORY_WORD}
 _SMALL_CLASS = 8
 _STOP = (None, None)
 _ASCII = [chr(c) for c in range(128)]
+_BY_START_AND_ENTRY = itemgetter(0, 1)
+"""PatternScan.matches' order: by position, then entry order."""
 
 
 class _Unknown(Exception):
@@ -582,5 +585,5 @@ class PatternScan:
                     position = end
                 else:
                     position = start + 1
-        found.sort(key=lambda item: (item[0], item[1]))
+        found.sort(key=_BY_START_AND_ENTRY)
         return [match for _, _, match in found]

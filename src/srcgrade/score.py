@@ -43,6 +43,15 @@ class MethodResult:
     tallies: tuple[Tally, ...] = ()
 
 
+# Frozen dataclasses made from all their fields, positionally (c_trie.maker: the C extension fills
+# their slots, without a frozen __init__'s object.__setattr__ per field); 40-60 per story.
+_tally_of = c_trie.maker(Tally)
+_contribution = c_trie.maker(Contribution)
+_criterion_score = c_trie.maker(CriterionScore)
+_result = c_trie.maker(MethodResult)
+_article_score = c_trie.maker(ArticleScore)
+
+
 Method = Callable[[Criterion, list[Finding], int, tuple[Claim, ...] | None], MethodResult]
 """(criterion, findings, word count, claims: None when no fact ledger covers the article)."""
 
@@ -88,18 +97,16 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
     that must also occur in the text for its findings to count (causal language counts as an
     overclaim only where the text reports an observational or animal study).
     """
-    table: Mapping[str, float] = criterion.params.get(table_name, {})
+    plan = _plan(criterion)
+    table = plan.tables[table_name]
     findings = list(findings)
     # Most findings are of kinds the table does not name: they are left out in one pass first.
     weighed = [f for f in findings if f.kind in table]
     if not weighed:
         return []
-    boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
-    quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
-    cap = criterion.params.get("max_per_rule")
-    distinct = _distinct_kinds(criterion, table)
-    by_last_word = criterion.params.get("distinct_key", "text") == "last_word"
-    unpartnered = _unpartnered(criterion, findings)
+    boilerplate_weight, quoted_weight, cap = plan.boilerplate_weight, plan.quoted_weight, plan.cap
+    distinct = plan.distinct[table_name]
+    unpartnered = _unpartnered(criterion, findings) if plan.required else ()
     overlapped = _overlapped(criterion, table, weighed, unpartnered, quoted_weight,
                              boilerplate_weight)
     direction = "raises" if table_name == "reward" else "lowers"
@@ -115,7 +122,7 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
         elif overlapped and finding in overlapped:
             aside = "overlap"
         elif finding.kind in distinct:
-            key = (finding.kind, _distinct_key(finding.text, by_last_word))
+            key = (finding.kind, _distinct_key(finding.text, plan.by_last_word))
             aside = "repeat" if key in seen else ""
             seen.add(key)
         if not aside:
@@ -125,10 +132,10 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
             reason = (_overlap_detail(criterion, finding, overlapped[finding])
                       if aside == "overlap"
                       else _aside_detail(criterion, aside, finding, per_rule.get(finding.rule, 0)))
-            tallies.append(Tally(finding, direction, 0.0, False, aside, reason))
+            tallies.append(_tally_of(finding, direction, 0.0, False, aside, reason))
             continue
         points = _finding_points(table[finding.kind], finding, quoted_weight, boilerplate_weight)
-        tallies.append(Tally(finding, direction, points, True))
+        tallies.append(_tally_of(finding, direction, points, True, "", ""))
     return tallies
 
 
@@ -204,6 +211,48 @@ def _overlap_detail(criterion: Criterion, finding: Finding, stronger: Finding) -
             f"{_aside_rule(criterion, 'overlap')}")
 
 
+class _Plan:
+    """A criterion's parameters as tallies and explanations read them, worked out once per
+    criterion: reading them again, and formatting the same ``file:line`` (:func:`param_at`) and
+    rule sentences for every article, was about a third of the scoring methods' time."""
+
+    __slots__ = ("boilerplate_weight", "by_last_word", "cap", "distinct", "kinds", "needs",
+                 "quoted_weight", "required", "tables", "words")
+
+    def __init__(self, criterion: Criterion):
+        params = criterion.params
+        self.tables: dict[str, Mapping[str, float]] = {
+            name: params.get(name, {}) for name in ("reward", "penalise")
+        }
+        self.boilerplate_weight = float(params.get("boilerplate_weight", 1.0))
+        self.quoted_weight = float(params.get("quoted_weight", 1.0))
+        self.cap = params.get("max_per_rule")
+        self.distinct = {name: _distinct_kinds(criterion, table)
+                         for name, table in self.tables.items()}
+        self.by_last_word = params.get("distinct_key", "text") == "last_word"
+        self.required: Mapping[str, list[str]] = params.get("only_with") or {}
+        self.needs = needs_by_level(criterion)
+        self.kinds = {**params.get("reward", {}), **params.get("penalise", {})}
+        self.words: dict[tuple[str, ...], str] = {}  # param_at and _aside_rule, once each
+
+
+_PLANS: dict[int, tuple[Criterion, _Plan]] = {}
+_PLANS_KEPT = 512
+
+
+def _plan(criterion: Criterion) -> _Plan:
+    """The criterion's :class:`_Plan`, by identity (a criterion's params are a dict, so it has no
+    hash; the entry holds the criterion, so its id cannot be reused while it is there)."""
+    kept = _PLANS.get(id(criterion))
+    if kept is not None and kept[0] is criterion:
+        return kept[1]
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    plan = _Plan(criterion)
+    _PLANS[id(criterion)] = (criterion, plan)
+    return plan
+
+
 def _finding_points(weight: float, finding: Finding, quoted_weight: float,
                     boilerplate_weight: float) -> float:
     """A counted finding's points: the table's weight for the kind x the rule's strength x the
@@ -267,7 +316,17 @@ def _aside_detail(criterion: Criterion, aside: str, finding: Finding, ordinal: i
 
 
 def _aside_rule(criterion: Criterion, aside: str, kind: str = "") -> str:
-    """The rubric setting that leaves findings out, in words, with its ``file:line``."""
+    """The rubric setting that leaves findings out, in words, with its ``file:line`` (worked
+    out once per criterion, aside and kind)."""
+    words = _plan(criterion).words
+    key = ("aside", aside, kind)
+    rule = words.get(key)
+    if rule is None:
+        rule = words[key] = _aside_words(criterion, aside, kind)
+    return rule
+
+
+def _aside_words(criterion: Criterion, aside: str, kind: str) -> str:
     if aside == "cap":
         cap, where = criterion.params.get("max_per_rule"), param_at(criterion, "max_per_rule")
         return f"only the first {cap} matches of one rule count ({where})"
@@ -289,7 +348,16 @@ def _aside_rule(criterion: Criterion, aside: str, kind: str = "") -> str:
 
 def param_at(criterion: Criterion, param: str) -> str:
     """A rubric parameter and the ``file:line`` that sets it, so a constant in an explanation
-    leads to its YAML line; or that the default applies, when the rubric does not set it."""
+    leads to its YAML line; or that the default applies, when the rubric does not set it
+    (worked out once per criterion and parameter)."""
+    words = _plan(criterion).words
+    where = words.get((param,))
+    if where is None:
+        where = words[(param,)] = _param_words(criterion, param)
+    return where
+
+
+def _param_words(criterion: Criterion, param: str) -> str:
     if param not in criterion.params:
         return f"{param}: the default"
     line = criterion.param_lines.get(param) or criterion.origin.line
@@ -333,7 +401,7 @@ def _contributions(
     points: dict[str, float], used: dict[str, list[Finding]], direction: str
 ) -> list[Contribution]:
     return [
-        Contribution(kind, direction, len(used[kind]), round(points[kind], 2))
+        _contribution(kind, direction, len(used[kind]), round(points[kind], 2))
         for kind in sorted(points, key=lambda k: -points[k])
         if points[kind] > 0
     ]
@@ -371,7 +439,10 @@ def _sides(criterion: Criterion, findings: list[Finding]) -> _Sides:
     rewarded = _tally(criterion, findings, "reward")
     penalised = _tally(criterion, findings, "penalise")
     tallies = sorted(rewarded + penalised, key=lambda t: (t.finding.start, t.finding.end))
-    return _Sides(*_sum(rewarded), *_sum(penalised), tuple(tallies))
+    return _sides_of(*_sum(rewarded), *_sum(penalised), tuple(tallies))
+
+
+_sides_of = c_trie.maker(_Sides)
 
 
 def balance(
@@ -387,15 +458,16 @@ def balance(
     b = float(criterion.params.get("prior_penalty", 1.0))
     r, p = sides.points_for, sides.points_against
     score = 100.0 * (r + a) / (r + p + a + b)
+    nr, np = number(r), number(p)
     why = (
-        f"Points for: {number(r)}; points against: {number(p)}. Every article starts from a prior "
+        f"Points for: {nr}; points against: {np}. Every article starts from a prior "
         f"of {a:g} points for ({param_at(criterion, 'prior_reward')}) and {b:g} against "
         f"({param_at(criterion, 'prior_penalty')}), so that with nothing found it scores "
         f"{100 * a / (a + b):.0f} and no single finding takes it to 0 or 100. "
-        f"Score = 100 x ({number(r)} + {a:g}) / ({number(r)} + {number(p)} + {a:g} + {b:g}) "
+        f"Score = 100 x ({nr} + {a:g}) / ({nr} + {np} + {a:g} + {b:g}) "
         f"= {score:.1f}."
     )
-    return MethodResult(score, sides.contributions(), why, sides.used(), sides.tallies)
+    return _result(score, sides.contributions(), why, sides.used(), sides.tallies)
 
 
 def density(
@@ -427,7 +499,7 @@ def density(
         f"({param_at(criterion, 'half_at')})."
     )
     contributions = tuple(_contributions(penalty, used, "lowers"))
-    return MethodResult(score, contributions, why, _flatten(used), tuple(tallies))
+    return _result(score, contributions, why, _flatten(used), tuple(tallies))
 
 
 def presence(
@@ -445,7 +517,7 @@ def presence(
         f"{score:.1f}: {full_at:g} points earn full marks ({param_at(criterion, 'full_at')}), none "
         f"earns {floor:g} ({param_at(criterion, 'floor')})."
     )
-    return MethodResult(score, sides.contributions(), why, sides.used(), sides.tallies)
+    return _result(score, sides.contributions(), why, sides.used(), sides.tallies)
 
 
 def count(
@@ -471,7 +543,7 @@ def count(
         f"marks ({param_at(criterion, 'full_at')}) and {floor:g} the score with none "
         f"({param_at(criterion, 'floor')}); each further point adds less than the one before."
     )
-    return MethodResult(score, sides.contributions(), why, sides.used(), sides.tallies)
+    return _result(score, sides.contributions(), why, sides.used(), sides.tallies)
 
 
 def claim_points(criterion: Criterion, claim: Claim) -> float:
@@ -550,7 +622,7 @@ def level_gate(criterion: Criterion, result: MethodResult) -> MethodResult:
     a listed kind is counted, as an analytic rubric's descriptor is applied (Brookhart, *How to
     Create and Use Rubrics*, ASCD 2013: a level is reached only when its criteria are met).
     """
-    needs = needs_by_level(criterion)
+    needs = _plan(criterion).needs
     if not needs or result.score is None:
         return result
     counted = {t.finding.kind for t in result.tallies if t.counted}
@@ -599,7 +671,8 @@ class Scorer:
 
     def findings(self, text: str, low: str | bool | None = True) -> list[Finding]:
         """``low``: the text lowered once for the matcher and the ledger (``lowered``)."""
-        return lexicon_findings(text, self.matcher, QuoteSpans(text), low, closing_start(text))
+        quotes = QuoteSpans(text, self.matcher.walks_in_c)
+        return lexicon_findings(text, self.matcher, quotes, low, closing_start(text))
 
     def claims(
         self, text: str, article_date: dt.date | None = None, low: str | bool | None = True
@@ -644,28 +717,28 @@ class Scorer:
                 result = level_gate(
                     criterion, METHODS[criterion.method](criterion, findings, words, checked)
                 )
-            criteria[cid] = CriterionScore(
-                criterion=cid,
-                label=criterion.label,
-                score=result.score,
-                weight=resolved[cid],
-                explanation=explain(criterion, result, findings),
-                findings=result.findings,
-                contributions=result.contributions,
-                level=level_of(result.score),
-                tallies=result.tallies,
+            criteria[cid] = _criterion_score(  # CriterionScore's fields in their order
+                cid,
+                criterion.label,
+                result.score,
+                resolved[cid],
+                explain(criterion, result, findings),
+                result.findings,
+                result.contributions,
+                level_of(result.score),
+                result.tallies,
             )
         total = weighted_mean({c: s.score for c, s in criteria.items()}, resolved)
-        return ArticleScore(
-            id=article_id,
-            title=title,
-            rubric=self.rubric.id,
-            total=total,
-            criteria=criteria,
-            claims=claims,
-            word_count=words,
-            meta=dict(meta or {}),
-            findings=tuple(findings),
+        return _article_score(  # ArticleScore's fields in their order
+            article_id,
+            title,
+            self.rubric.id,
+            total,
+            criteria,
+            claims,
+            words,
+            dict(meta or {}),
+            tuple(findings),
         )
 
 
@@ -743,11 +816,10 @@ def explain(
         examples = _examples(result.findings, contribution.kind)
         name = kind_name(contribution.kind, contribution.count)
         parts.append(f"{contribution.direction} by {contribution.count} {name}{examples}")
-    quoted = [f for f in result.findings if f.quoted]
     body = "; ".join(parts) if parts else "nothing this criterion looks for was found"
     sentence = f"{criterion.label} {result.score:.0f}/100 (level {level_of(result.score)}): {body}."
-    if quoted and float(criterion.params.get("quoted_weight", 1.0)) < 1.0:
-        weight = float(criterion.params["quoted_weight"])
+    weight = _plan(criterion).quoted_weight
+    if weight < 1.0 and (quoted := [f for f in result.findings if f.quoted]):
         sentence += (
             f" {len(quoted)} of these are inside quotations and count {weight:.0%} as much as the "
             "author's own words."
@@ -761,9 +833,15 @@ def _aside_note(criterion: Criterion, tallies: Iterable[Tally]) -> str:
     """The findings a criterion found but did not count (past a rule's limit, repeats, lacking the
     kind ``only_with`` asks for), so the highlighted text and the counts above agree; findings in
     the closing boilerplate have their own note."""
+    by_aside: dict[str, list[Finding]] = {}
+    for tally in tallies:  # one pass; most tallies are counted
+        if tally.aside:
+            by_aside.setdefault(tally.aside, []).append(tally.finding)
+    if not by_aside:
+        return ""
     notes = []
     for aside in ("cap", "repeat", "overlap", "only_with"):
-        group = tuple(t.finding for t in tallies if t.aside == aside)
+        group = tuple(by_aside.get(aside, ()))
         if not group:
             continue
         kinds = {f.kind for f in group}
@@ -804,10 +882,11 @@ def set_aside(score: ArticleScore) -> dict[Finding, tuple[str, str]]:
 
 
 def _boilerplate_note(criterion: Criterion, findings: Iterable[Finding]) -> str:
-    weight = float(criterion.params.get("boilerplate_weight", 1.0))
+    plan = _plan(criterion)
+    weight = plan.boilerplate_weight
     if weight >= 1.0:
         return ""
-    kinds = {**criterion.params.get("reward", {}), **criterion.params.get("penalise", {})}
+    kinds = plan.kinds
     aside = [f for f in findings if f.boilerplate and f.kind in kinds]
     if not aside:
         return ""

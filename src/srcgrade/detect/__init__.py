@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from srcgrade import c_trie
 from srcgrade.detect.quotes import QuoteSpans
 from srcgrade.lexicon import Match, Matcher
 from srcgrade.model import Finding
@@ -32,6 +33,10 @@ def reported_spans(text: str, matches: list[Match]) -> list[tuple[int, int, froz
     return spans
 
 
+_finding = c_trie.maker(Finding)
+"""Finding(...) from all ten fields, positionally: see ``c_trie.maker``."""
+
+
 def lexicon_findings(
     text: str,
     matcher: Matcher,
@@ -45,22 +50,23 @@ def lexicon_findings(
     boilerplate_from = len(text) if closing is None else closing
     matches = matcher.scan(text, low)
     reported = reported_spans(text, matches)
-    return [
-        Finding(
-            start=m.start,
-            end=m.end,
-            text=text[m.start : m.end],
-            kind=m.entry.kind,
-            quoted=quotes.contains(m.start, m.end)
-            or any(
-                start <= m.start and m.end <= end and m.entry.kind in kinds
-                for start, end, kinds in reported
-            ),
-            message=m.entry.message,
-            rule=m.entry.rule,
-            strength=m.entry.strength,
-            origin=m.entry.origin,
-            boilerplate=m.start >= boilerplate_from,
-        )
-        for m in matches
+    contains = quotes.contains if quotes.spans else _outside
+    return [  # Finding's fields in their order
+        _finding(start, end, text[start:end], entry.kind,
+                 contains(start, end) or bool(reported and _reported(start, end, entry.kind,
+                                                                      reported)),
+                 entry.message, entry.rule, entry.strength, entry.origin,
+                 start >= boilerplate_from)
+        for start, end, entry in matches
     ]
+
+
+def _reported(start: int, end: int, kind: str,
+              spans: list[tuple[int, int, frozenset[str]]]) -> bool:
+    """Whether a finding of ``kind`` lies in a clause a distancing phrase reports."""
+    return any(lo <= start and end <= hi and kind in kinds for lo, hi, kinds in spans)
+
+
+def _outside(start: int, end: int) -> bool:
+    """``QuoteSpans.contains`` for a text without quotations."""
+    return False

@@ -21,8 +21,16 @@ _QUOTE = re.compile(
 class QuoteSpans:
     """Sorted, non-overlapping quoted spans of one text, with a fast membership test."""
 
-    def __init__(self, text: str):
-        self.spans = [m.span() for m in _QUOTE.finditer(text)]
+    def __init__(self, text: str, in_c: bool = False):
+        """``in_c``: the C scanner is in use (``c_trie``), so its ``quote_spans`` finds the same
+        spans as ``_QUOTE`` in one pass (about 16 microseconds per 4 KB story with `re`)."""
+        if in_c:
+            from srcgrade import _scan
+
+            ends = iter(_scan.quote_spans(text))
+            self.spans = list(zip(ends, ends, strict=True))
+        else:
+            self.spans = [m.span() for m in _QUOTE.finditer(text)]
         self._starts = [start for start, _ in self.spans]
 
     def contains(self, start: int, end: int) -> bool:
