@@ -10,7 +10,6 @@ from srcgrade.ingest import (
     URL_TIMEOUT_SECONDS,
     IngestError,
     fetch_url,
-    html_title,
     looks_like_html,
     text_from_bytes,
 )
@@ -46,7 +45,7 @@ if source == "Paste the text":
         # `srcgrade score -` reduce it, so a script or a footer is not rated as the article.
         try:
             text = text_from_bytes(pasted.encode(), "pasted text")
-            name = html_title(pasted.encode()) or "pasted text"
+            name = data.upload_title(pasted.encode(), "pasted text")
             st.caption("This looks like a web page's HTML source: its main text is rated, as for "
                        "an uploaded .html file; scripts, menus and markup are left out.")
         except IngestError as error:

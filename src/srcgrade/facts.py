@@ -435,6 +435,8 @@ class _Context:
             self.neighbours |= state.sources_by_sentence.get(previous[0], set())
         self.arms: dict[str, str | None] = {}
         self.studies: dict[str, str | None] = {}
+        self.named_measures: dict[str, frozenset[str]] = {}
+        self.sentence_studies: dict[str, str | None] = {}
 
     def arm(self, topic_id: str) -> str | None:
         if topic_id not in self.arms:
@@ -454,9 +456,13 @@ class _Context:
 
     def measures(self, topic_id: str) -> frozenset[str]:
         """The topic's measures ("remission", "dropout") the claim's own sentence names."""
-        topic = self.state.ledger.topics.get(topic_id)
-        labels = topic.measures if topic else ()
-        return frozenset(k for k, words in labels if self.state.cues_in((words,), self.own))
+        if topic_id not in self.named_measures:
+            topic = self.state.ledger.topics.get(topic_id)
+            labels = topic.measures if topic else ()
+            self.named_measures[topic_id] = frozenset(
+                k for k, words in labels if self.state.cues_in((words,), self.own)
+            )
+        return self.named_measures[topic_id]
 
     def about_named_measure(self, fact: Fact) -> bool:
         """Whether the fact may judge the claim: a sentence that names measures ("33% were in
@@ -477,9 +483,11 @@ class _Context:
     def sentence_study(self, topic_id: str) -> str | None:
         """The one study the claim's whole sentence names, if exactly one (for choosing which
         study's figure to cite, never for ruling facts out)."""
-        topic = self.state.ledger.topics.get(topic_id)
-        named = _labels_in(topic.studies, self.claim.sentence) if topic else ()
-        return named[0] if len(named) == 1 else None
+        if topic_id not in self.sentence_studies:
+            topic = self.state.ledger.topics.get(topic_id)
+            named = _labels_in(topic.studies, self.claim.sentence) if topic else ()
+            self.sentence_studies[topic_id] = named[0] if len(named) == 1 else None
+        return self.sentence_studies[topic_id]
 
     def candidate(self, fact: Fact) -> _Candidate:
         claim, key = self.claim, fact.source.key

@@ -107,8 +107,8 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
     boilerplate_weight, quoted_weight, cap = plan.boilerplate_weight, plan.quoted_weight, plan.cap
     distinct = plan.distinct[table_name]
     unpartnered = _unpartnered(criterion, findings) if plan.required else ()
-    overlapped = _overlapped(criterion, table, weighed, unpartnered, quoted_weight,
-                             boilerplate_weight)
+    overlapped = _overlapped(plan.overlap[table_name], table, weighed, unpartnered,
+                             quoted_weight, boilerplate_weight)
     direction = "raises" if table_name == "reward" else "lowers"
     seen: set[tuple[str, str]] = set()
     per_rule: dict[str, int] = {}  # a plain dict: a Counter's constructor costs 2 microseconds
@@ -140,15 +140,15 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
 
 
 def _overlapped(
-    criterion: Criterion,
+    kinds: frozenset[str],
     table: Mapping[str, float],
     weighed: list[Finding],
     unpartnered: set[str],
     quoted_weight: float,
     boilerplate_weight: float,
 ) -> dict[Finding, Finding]:
-    """With ``overlap_once``, each finding that shares characters with a stronger finding of the
-    same kind, mapped to that finding: the stretch of text counts once.
+    """With ``overlap_once`` (the ``kinds`` it names), each finding that shares characters with a
+    stronger finding of the same kind, mapped to that finding: the stretch counts once.
 
     Several rules can describe one thing: "Dr. Daniel Park, director" is a titled name and a name
     with a role, "said Katherine Hamilton, a headache specialist" a quoted name and a name with a
@@ -156,7 +156,6 @@ def _overlapped(
     (on a tie, the first and then the longest, which holds the others); a finding
     that another rule sets aside anyway (boilerplate at weight 0, ``only_with``) competes with none.
     """
-    kinds = _overlap_kinds(criterion, table)
     if not kinds:
         return {}
     candidates = sorted(
@@ -199,13 +198,6 @@ def _overlap_clusters(findings: list[Finding]) -> Iterator[list[Finding]]:
         yield run
 
 
-def _overlap_kinds(criterion: Criterion, table: Mapping[str, float]) -> frozenset[str]:
-    overlap_once = criterion.params.get("overlap_once", False)
-    if overlap_once is True:
-        return frozenset(table)
-    return frozenset(overlap_once or ())
-
-
 def _overlap_detail(criterion: Criterion, finding: Finding, stronger: Finding) -> str:
     return (f"overlaps '{stronger.text}' ({stronger.rule}), which is counted; "
             f"{_aside_rule(criterion, 'overlap')}")
@@ -217,7 +209,7 @@ class _Plan:
     rule sentences for every article, was about a third of the scoring methods' time."""
 
     __slots__ = ("boilerplate_weight", "by_last_word", "cap", "distinct", "kinds", "needs",
-                 "quoted_weight", "required", "tables", "words")
+                 "overlap", "quoted_weight", "required", "tables", "words")
 
     def __init__(self, criterion: Criterion):
         params = criterion.params
@@ -227,8 +219,10 @@ class _Plan:
         self.boilerplate_weight = float(params.get("boilerplate_weight", 1.0))
         self.quoted_weight = float(params.get("quoted_weight", 1.0))
         self.cap = params.get("max_per_rule")
-        self.distinct = {name: _distinct_kinds(criterion, table)
+        self.distinct = {name: _kinds_set(criterion, "distinct", table)
                          for name, table in self.tables.items()}
+        self.overlap = {name: _kinds_set(criterion, "overlap_once", table)
+                        for name, table in self.tables.items()}
         self.by_last_word = params.get("distinct_key", "text") == "last_word"
         self.required: Mapping[str, list[str]] = params.get("only_with") or {}
         self.needs = needs_by_level(criterion)
@@ -371,13 +365,13 @@ def number(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _distinct_kinds(criterion: Criterion, table: Mapping[str, float]) -> frozenset[str]:
-    distinct = criterion.params.get("distinct", False)
-    if distinct is True:
+def _kinds_set(criterion: Criterion, param: str, table: Mapping[str, float]) -> frozenset[str]:
+    """The kinds a ``true | [kinds]`` parameter (``distinct``, ``overlap_once``) applies to:
+    ``true`` means every kind the table names."""
+    value = criterion.params.get(param, False)
+    if value is True:
         return frozenset(table)
-    if not distinct:
-        return frozenset()
-    return frozenset(distinct)
+    return frozenset(value or ())
 
 
 def _distinct_key(text: str, last_word: bool) -> str:
