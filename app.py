@@ -8,7 +8,9 @@ import streamlit as st
 
 from srcgrade.ui import session
 
-st.set_page_config(page_title="srcgrade: how trustworthy is this article?", layout="wide")
+st.set_page_config(
+    page_title="srcgrade: how trustworthy is this article?", page_icon="🔎", layout="wide"
+)
 
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/leaderboard:", default=True),

@@ -1,7 +1,8 @@
 """One real-browser test: the dashboard as `./dev app` serves it (`python -m srcgrade.ui.serve
 app.py`, i.e. `streamlit run app.py` warmed up) on 127.0.0.1, driven by Debian's chromium.
 
-Beside it, a check on the same server that it makes no network request of its own.
+While it runs, the page must fetch nothing from elsewhere; beside it, a check that the server
+makes no network request of its own.
 
 The browser test must run wherever the suite runs (CI included): if chromium is missing it fails
 and says how to install it (`./dev test` installs it with apt), it never skips.
@@ -128,6 +129,8 @@ def test_keyboard_weight_change_reranks_and_lands_in_the_url(server, ratings_dir
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(server)
             page.wait_for_selector(DONE, timeout=60_000)
             page.wait_for_selector("[data-testid='stPlotlyChart'] .ytick text", timeout=30_000)
@@ -156,6 +159,9 @@ def test_keyboard_weight_change_reranks_and_lands_in_the_url(server, ratings_dir
         finally:
             browser.close()
 
+    # offline in a classroom: no font, icon or favicon fetched from elsewhere (a `:material/...:`
+    # page icon makes Streamlit fetch the favicon from fonts.gstatic.com)
+    assert [url for url in requested if not url.startswith(server)] == []
     assert after != before
     assert [t.rstrip("…") for t in after] == [
         t[: len(a.rstrip("…"))] for t, a in zip(expected, after, strict=True)
