@@ -274,3 +274,28 @@ def test_reports_what_follows_must_list_finding_kinds(tmp_path):
     )
     assert len(problems) == 1 and "reports_what_follows" in str(problems[0])
     assert str(problems[0]).startswith(f"{path}:")
+
+
+def test_an_entry_id_used_twice_names_both_lines_and_which_is_kept(tmp_path):
+    """A researcher who copies an entry to make a new one must learn where the first one is."""
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: ok\n    terms: [grand]\n    strength: 1.0\n    source: s\n"
+        '    message: "m"\n    examples: {fire: ["grand"]}\n',
+    )
+    assert [str(p) for p in problems] == [
+        f"{path}:14: entry id 'ok' is used twice (first at line 8, which is kept); "
+        "give this entry an id of its own"
+    ]
+
+
+def test_an_empty_lexicon_file_says_it_is_empty(tmp_path):
+    from srcgrade.lexicon import load_lexicon
+
+    path = tmp_path / "blank.yaml"
+    path.write_text("# to be written\n", encoding="utf-8")
+    lexicon, problems = load_lexicon(path)
+    assert lexicon is None
+    assert [str(p) for p in problems] == [
+        f"{path}: the file is empty (or only comments); write its keys, or delete the file"
+    ]

@@ -123,22 +123,30 @@ def load_lexicon(path: Path, display: str | None = None) -> tuple[Lexicon | None
     return lexicon, problems
 
 
+def _twice(entry_id: str, first: int | None) -> str:
+    where = f"line {first}" if first else "an earlier entry"
+    return (
+        f"entry id '{entry_id}' is used twice (first at {where}, which is kept); "
+        "give this entry an id of its own"
+    )
+
+
 def _build_entries(
     doc: YamlDoc, data: dict[str, Any], broken: set[Any]
 ) -> tuple[list[LexiconEntry], list[Problem]]:
     entries: list[LexiconEntry] = []
     problems: list[Problem] = []
-    seen: set[str] = set()
+    first_line: dict[str, int | None] = {}
     sources = data.get("sources") or {}
     for index, raw in enumerate(data["entries"]):
         if index in broken:
             continue
         keys = ("entries", index)
         rule = f"{data['id']}.{raw['id']}"
-        if raw["id"] in seen:
-            problems.append(doc.problem(f"entry id '{raw['id']}' is used twice", (*keys, "id")))
+        if raw["id"] in first_line:
+            problems.append(doc.problem(_twice(raw["id"], first_line[raw["id"]]), (*keys, "id")))
             continue
-        seen.add(raw["id"])
+        first_line[raw["id"]] = doc.line_of((*keys, "id"))
         kind = raw.get("kind") or data.get("kind")
         if not kind:
             problems.append(doc.problem(f"entry '{raw['id']}' has no kind", keys))

@@ -186,6 +186,8 @@ def _friendly(error: jsonschema.ValidationError, keys: PathKey) -> str:
     where = _dotted(keys) or "the file"
     if error.validator == "required":
         return f"{where}: {error.message}"
+    if error.validator == "type" and not keys and error.instance is None:
+        return "the file is empty (or only comments); write its keys, or delete the file"
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
