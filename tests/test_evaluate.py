@@ -166,6 +166,17 @@ def test_evaluate_markdown_names_the_baseline(mini, capsys):
     assert "article length" in out
 
 
+def test_a_half_too_small_for_figures_is_named_not_dropped(mini, capsys):
+    """Four of the five ids hash to half A; half B's one text is too few, and the report says so
+    instead of leaving a reader to wonder where half B went."""
+    ratings, data = mini
+    given = ["evaluate", str(data), "--ratings", str(ratings), "--bootstrap", "20"]
+    assert main(given) == EXIT_PROBLEMS  # the mini file's bad lines
+    out = capsys.readouterr().out
+    assert "- half A (n=4): rho" in out
+    assert "- half B: fewer than 3 texts, no figures" in out
+
+
 def test_evaluate_refuses_a_missing_file(mini, capsys):
     ratings, _ = mini
     assert main(["evaluate", "nowhere.jsonl", "--ratings", str(ratings)]) == 2

@@ -148,6 +148,10 @@ def auc(scores: Sequence[float] | np.ndarray, positive: Sequence[bool] | np.ndar
     return float(u / (n_pos * n_neg))
 
 
+MIN_HALF = 3
+"""Texts a half needs before its figures are reported (a rank correlation of two is noise)."""
+
+
 def id_half(record_id: str) -> str:
     """'A' or 'B': a stable split of a file by a hash of each record's id."""
     return "AB"[hashlib.sha256(record_id.encode("utf-8")).digest()[0] % 2]
@@ -518,7 +522,7 @@ def agreement_figures(
     halves = {}
     for half in ("A", "B"):
         part = frame[frame["id"].map(id_half) == half]
-        if len(part) >= 3:
+        if len(part) >= MIN_HALF:
             halves[half] = {
                 "n": len(part),
                 "spearman": _figures(part, "total", 0, seed)["spearman"],
@@ -840,6 +844,11 @@ def markdown_report(report: Mapping[str, Any]) -> str:
                     f"- half {name} (n={half['n']}): rho {_fmt(half['spearman'])}, "
                     f"AUC stars>=3 {_fmt(half['auc_stars_ge_3'])}" + (f"; {aucs}" if aucs else "")
                 )
+            lines += [
+                f"- half {name}: fewer than {MIN_HALF} texts, no figures"
+                for name in ("A", "B")
+                if name not in halves
+            ]
         lines.append("")
     lines.append(f"Produced by `{report['command']}` on {report['date']}.")
     return "\n".join(lines) + "\n"
