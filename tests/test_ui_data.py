@@ -56,3 +56,19 @@ def test_a_claim_two_studies_support_links_each_citation_to_its_own_doi():
         r"[Mitchell et al\. 2023, Nat Med](https://doi.org/10.1038/s41591-023-02565-4)"
     )
     assert source_cell(one).count("https://doi.org/") == 1
+
+
+def test_an_article_with_no_total_is_labelled_so_on_the_totals_chart(ratings):
+    """Weights that leave only numeric accuracy, which the content-farm page has no checkable
+    number for: its bar said "NaN"."""
+    from srcgrade.ui import charts
+
+    corpus = data.score_corpus(ratings, None)
+    weights = {c: 0.0 for c in corpus.criteria} | {"numeric_accuracy": 3.0}
+    ranked = data.ranked(corpus.table, weights)
+    assert ranked["total"].isna().any()
+    figure = charts.totals_bar(ranked[["title", "total", "genre"]])
+    labels = [text for trace in figure.data for text in trace.text]
+    assert charts.NO_TOTAL in labels
+    assert not any("nan" in text.lower() for text in labels)
+    assert len(labels) == len(ranked)

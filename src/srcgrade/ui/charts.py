@@ -111,6 +111,9 @@ def _layout(fig: go.Figure, **extra) -> go.Figure:
     return fig
 
 
+NO_TOTAL = "no total: every weighted question is n/a"
+
+
 def totals_bar(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars of the totals, best at the top, one colour per genre."""
     fig = _figure()
@@ -118,14 +121,17 @@ def totals_bar(frame: pd.DataFrame) -> go.Figure:
     for genre, group in by_genre(frame):
         fig.add_trace(
             go.Bar(
-                x=group["total"].round(1),
+                # An article whose weighted questions are all n/a has no total: a bar of 0
+                # labelled so, not "NaN" (plotly's text for a missing value).
+                x=group["total"].round(1).fillna(0),
                 y=[label(t) for t in group["title"]],
                 orientation="h",
                 name=label(genre),
                 marker_color=genre_colour(str(genre)),
-                text=group["total"].round(0),
+                text=[NO_TOTAL if pd.isna(v) else f"{v:.0f}" for v in group["total"]],
                 textposition="outside",
-                hovertemplate="%{y}<br>total %{x:.1f}<extra>" + label(genre) + "</extra>",
+                customdata=[NO_TOTAL if pd.isna(v) else f"total {v:.1f}" for v in group["total"]],
+                hovertemplate="%{y}<br>%{customdata}<extra>" + label(genre) + "</extra>",
             )
         )
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
