@@ -166,6 +166,18 @@ class CriterionScore:
     level: int | None = None  # the 1-5 rubric level the score falls in
     tallies: tuple[Tally, ...] = ()
     """Every finding of a kind the criterion weighs, counted or not, with its points."""
+    working: str = ""
+    """The arithmetic from the points to the score, with the rubric lines it uses: part of
+    ``explanation``, which the dashboard folds away so a student reads the plain part first."""
+
+    def plain_explanation(self) -> str:
+        """The explanation without its arithmetic (all of it when it has none, or is nothing
+        else: a criterion that does not apply says why in words)."""
+        if not self.working or self.working not in self.explanation:
+            return self.explanation
+        before, _, after = self.explanation.partition(self.working)
+        plain = f"{before.rstrip()} {after.lstrip()}".strip()
+        return plain or self.explanation
 
     def to_dict(self) -> dict[str, Any]:
         """Each counted finding carries its points and direction (they add up to the

@@ -706,11 +706,10 @@ class Scorer:
         criteria = {}
         for cid, criterion in self.rubric.criteria.items():
             if cid in self.unscorable:
-                result = MethodResult(None, (), self.unscorable[cid], ())
+                result = method = MethodResult(None, (), self.unscorable[cid], ())
             else:
-                result = level_gate(
-                    criterion, METHODS[criterion.method](criterion, findings, words, checked)
-                )
+                method = METHODS[criterion.method](criterion, findings, words, checked)
+                result = level_gate(criterion, method)
             criteria[cid] = _criterion_score(  # CriterionScore's fields in their order
                 cid,
                 criterion.label,
@@ -721,6 +720,7 @@ class Scorer:
                 result.contributions,
                 level_of(result.score),
                 result.tallies,
+                method.explanation,
             )
         total = weighted_mean({c: s.score for c, s in criteria.items()}, resolved)
         return _article_score(  # ArticleScore's fields in their order

@@ -141,6 +141,22 @@ def test_article_page_shows_questions_levels_explanations_and_expert_ratings(mak
     assert "Expert rating" in text
 
 
+def test_why_this_score_reads_plainly_and_folds_the_arithmetic_with_its_yaml_lines(
+    make_app, app_ratings
+):
+    """A student reads which words moved the score; the prior, the formula and the rubric lines
+    are one click away, word for word as the command line prints them."""
+    ratings = data.load(app_ratings)
+    article = ratings.articles[0]
+    at = make_app("article", article=article.id)
+    whys = [m.value for m in at.markdown if m.value.startswith("**Why this score:**")]
+    workings = [e for e in at.expander if e.label.startswith("How the number is worked out")]
+    assert whys and workings
+    assert not any("prior" in why or "Score = " in why for why in whys)
+    folded = "\n".join(m.value for e in workings for m in e.markdown).replace("\\", "")
+    assert "prior_reward" in folded and "core.yaml:" in folded and "Score = " in folded
+
+
 HOSTILE_HTML = b"""<!doctype html><html><head><title>Hostile</title>
 <script>alert('from a script element')</script></head><body>
 <article><h1>Miracle cure</h1>

@@ -108,7 +108,11 @@ def criterion_details(
             st.markdown(f"**The question:** {md(criterion.question)}")
             if level:
                 st.markdown(f"**Level {level} means:** {md(criterion.levels.get(level, ''))}")
-            st.markdown(f"**Why this score:** {md(result.explanation)}")
+            plain = result.plain_explanation()
+            st.markdown(f"**Why this score:** {md(plain)}")
+            if plain != result.explanation:
+                with st.expander("How the number is worked out, with the rubric's YAML lines"):
+                    st.markdown(md(result.working))
             rating = (expert or {}).get(cid)
             if rating:
                 st.markdown(
