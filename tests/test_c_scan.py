@@ -332,7 +332,7 @@ def test_maker_makes_what_the_dataclass_makes():
     from srcgrade import _scan
     from srcgrade.model import Contribution, Finding, Origin, Tally
 
-    values = (1, 5, "abc", "hedge", True, "msg", "hedges.x", 0.5, Origin("x.yaml", 3), False)
+    values = (1, 5, "abc", "hedge", True, "msg", "hedges.x", 0.5, Origin("x.yaml", 3), False, None)
     make = c_trie.maker(Finding)
     assert isinstance(make, _scan.Maker)
     made, plain = make(*values), Finding(*values)
@@ -405,3 +405,22 @@ def test_paths_shorter_and_longer_than_the_deeper_filter(text, hits):
     edges = [(c_trie.SET, i + 1, 1, 1) for i in range(len(chars))]
     trie = _scan.Trie(sets, edges, [[(0, 1), tuple(range(len(chars)))]])
     assert trie.first_hits(text, 0) == hits
+
+
+# Vetoes that read back to the start of the sentence, beyond 40 characters (hype.cure,
+# hnr_balance.but), and one that must not read into the paragraph before (researchers_say).
+LONG_LOOKBEHIND = (
+    "Longer studies are needed to assess whether the treatment provides a long-term cure and if "
+    "it reduces stroke and death, Wilber said.\n\nThe probe not only allows the doctor to see the "
+    "fibroid using ultrasound, but it also has a radio-frequency device.\n\n"
+    "A new study suggests that people who drink a lot of coffee have lower rates of death\n\n"
+    "Researchers suspect that ingredients in coffee could have direct health benefits."
+)
+
+
+@needs_c
+def test_sentence_long_vetoes_are_the_same_on_both_paths(c_matcher):
+    rules = [rule for _, _, rule in _spans(c_matcher, LONG_LOOKBEHIND)]
+    assert "hype.cure" not in rules and "hnr_balance.but" not in rules
+    assert "attribution.researchers_say" in rules
+    assert _spans(c_matcher, LONG_LOOKBEHIND) == _spans(_pure_matcher(), LONG_LOOKBEHIND)

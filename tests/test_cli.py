@@ -30,7 +30,20 @@ def test_rate_prints_a_ranking_table(capsys):
     code, out, _ = run(capsys, "rate", str(RATINGS))
     lines = out.splitlines()
     assert code == 0 and lines[0].split()[:2] == ["rank", "total"]
-    assert len(lines) == 6 and lines[1].split()[0] == "1"
+    # no criterion id is cut ("numeric_accu"): a long one is stacked word by word over its column
+    assert lines[0].split()[2:] == ["citations", "hedging", "hype", "numeric", "id"]
+    assert lines[1].split() == ["accuracy"]
+    assert lines[0].index("numeric") + 7 == lines[1].index("accuracy") + 8  # right-aligned
+    assert len(lines) == 7 and lines[2].split()[0] == "1"
+    assert max(map(len, lines)) <= 80
+
+
+def test_the_ranking_table_shows_every_criterion_id_whole(capsys):
+    code, out, _ = run(capsys, "rate", str(RATINGS), "--rubric", "health-news-review")
+    header = [line.split() for line in out.splitlines()[:3]]
+    assert code == 0 and "numeric_accu" not in out and "beyond_relea" not in out
+    for words in (["benefits", "quantified"], ["no", "mongering"], ["independent", "sources"]):
+        assert words[0] in header[0] and words[1] in header[1], header
 
 
 def test_rate_csv_with_weights_changes_totals(capsys):
@@ -473,7 +486,8 @@ def _preset(path: Path, text: str) -> Path:
 
 
 def _ranked_ids(out: str) -> list[str]:
-    return [line.split()[-1] for line in out.splitlines()[1:]]
+    """The ids of a ranking table's rows (below its header lines, each starting with a rank)."""
+    return [line.split()[-1] for line in out.splitlines() if line.split()[0].isdigit()]
 
 
 def test_a_preset_for_another_rubric_is_refused_at_its_rubric_line(capsys, tmp_path):

@@ -379,6 +379,51 @@ def test_a_figure_that_fits_two_trials_cites_both_not_the_neighbours():
     assert "s41591-021-01336-3" in seven.source and "s41591-023-02565-4" in seven.source
 
 
+SECOND_TRIAL = (
+    "MDMA-assisted therapy for PTSD.\n\n"
+    "In the second phase 3 trial, published in Nature Medicine in 2023, 104 participants were "
+    "randomized.\n"
+)
+FIRST_TRIAL = SECOND_TRIAL.replace("second", "first").replace("2023, 104", "2021, 90")
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "verdict", "fact_id"),
+    [
+        # MAPP2's figure is 71.2%: MAPP1's 67% no longer supports a claim about "the same trial"
+        (SECOND_TRIAL + "In the same trial, 67% no longer met criteria.",
+         "67%", "unverifiable", None),
+        (SECOND_TRIAL + "In the same trial, 71% of the MDMA group no longer met criteria.",
+         "71%", "supported", "mapp2-no-longer-met-mdma"),
+        # a figure that fits both trials is the one of the trial named
+        (SECOND_TRIAL + "In the same trial, about 7 in 10 participants in the MDMA group no "
+         "longer had PTSD.", "about 7 in 10", "supported", "mapp2-no-longer-met-mdma"),
+        # the plain reading contradicts it with the same trial's figure: so does the borrowed one
+        (FIRST_TRIAL + "In the same trial, 80% of the MDMA group no longer met criteria.",
+         "80%", "contradicted", "mapp1-no-longer-met-mdma"),
+        # the borrowed trial may support, never accuse: MAPP1 had 67%, but the plain reading
+        # finds MAPP2's 71.2%, so it is left unverifiable
+        (FIRST_TRIAL + "In the same trial, 71% of the MDMA group no longer met criteria.",
+         "71%", "unverifiable", None),
+        # the sentence before names both trials: "the same trial" is left unread
+        ("MDMA-assisted therapy for PTSD. The first phase 3 trial enrolled 90 people and the "
+         "second phase 3 trial 104. In the same trial, 67% no longer met criteria.",
+         "67%", "supported", "mapp1-no-longer-met-mdma"),
+        # named four sentences back: too far to be sure
+        (SECOND_TRIAL + "It ran at 13 sites. Sessions were long. Therapists worked in pairs. "
+         "In the same trial, 67% no longer met criteria.", "67%", "supported",
+         "mapp1-no-longer-met-mdma"),
+    ],
+)  # fmt: skip
+def test_the_same_trial_is_the_trial_named_last(text, said, verdict, fact_id):
+    got = claim_in(check(text), said)
+    assert (got.verdict, got.fact_id) == (verdict, fact_id), got.note
+    named = "MAPP2" if "second phase 3 trial, pub" in text else "MAPP1"
+    borrowed = "'the same trial' read as" in got.note
+    assert borrowed == ("enrolled" not in text and "Therapists" not in text), got.note
+    assert not borrowed or f"read as {named}" in got.note, got.note
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -135,6 +135,44 @@ def test_context_vetoes_rule_out_a_match():
     assert spans(matcher, "A true breakthrough.") == ["breakthrough"]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        # "whether" is 44 characters before "cure": read to the start of the sentence, not 40
+        ("Longer studies are needed to assess whether the treatment provides a long-term cure and "
+         "if it reduces stroke and death, Wilber said.", "hype.cure", False),
+        ("More studies will assess whether the treatment provides a long-term cure.",
+         "hype.cure", False),
+        ("Scientists have found a cure for baldness.", "hype.cure", True),
+        # "not only ..., but" with a long first half is one point made twice, not a contrast
+        ("Not only do these bypass the liver to block CGRP, but one injection appears to be "
+         "effective for a month.", "hnr_balance.but", False),
+        ("The drug lowered blood pressure, but it did not prevent strokes.",
+         "hnr_balance.but", True),
+        # the sentence before never vetoes: "of death" ended the line above, and "of researchers"
+        # is what the entry rules out
+        ("A new study suggests that people who drink a lot of coffee have lower rates of death\n\n"
+         "Researchers suspect that ingredients in coffee could have direct health benefits.",
+         "attribution.researchers_say", True),
+        ("A team of researchers say the drug is safe.", "attribution.researchers_say", False),
+        ("Researchers say the drug is safe.", "attribution.researchers_say", True),
+    ],
+)  # fmt: skip
+def test_unless_preceded_by_reads_back_to_the_start_of_the_sentence(text, rule, fires):
+    matcher = Matcher(ENTRIES)
+    assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
+
+
+def test_the_look_behind_stops_at_the_sentence_and_at_its_limit():
+    from srcgrade.lexicon import LOOKBEHIND_CHARS
+
+    matcher = Matcher([entry(["breakthrough"], before=r"\bno\b.*$")])
+    assert spans(matcher, "This is no ordinary, widely praised, much discussed breakthrough.") == []
+    assert spans(matcher, "There is no doubt. A breakthrough.") == ["breakthrough"]
+    far = "There is no " + "x " * LOOKBEHIND_CHARS + "breakthrough."
+    assert spans(matcher, far) == ["breakthrough"]
+
+
 def test_case_sensitive_patterns_keep_case():
     matcher = Matcher([entry(pattern=r"\bScience\b", case=True)])
     assert spans(matcher, "Published in Science. science says") == ["Science"]

@@ -462,7 +462,8 @@ def test_the_points_of_each_finding_add_up_to_the_explanations_points_for_and_ag
     hedging = SCORER.rubric.criteria["hedging"]
     assert quoted and all("x 50% inside a quotation" in tally_how(hedging, t) for t in quoted)
     where = f"{hedging.origin.path}:{hedging.param_lines['quoted_weight']}"
-    assert f"50% inside a quotation (quoted_weight, {where})" in points_rule(hedging)
+    assert (f"50% inside a quotation or reported after a distancing phrase (quoted_weight, {where})"
+            in points_rule(hedging))
     assert _rubric_line(where).strip().startswith("quoted_weight:")
 
 
@@ -622,6 +623,38 @@ def test_hype_after_a_distancing_phrase_counts_as_quoted_speech():
         FILLER + " It is a miracle cure.", "hype")
 
 
+def test_hype_after_a_distancing_phrase_is_said_to_be_reported_not_in_a_quotation():
+    """'Some call it a miracle cure' has no quotation marks: the explanations name the phrase
+    that reports the words (and its YAML line), and keep "inside a quotation" for real quotes."""
+    from srcgrade.highlight import finding_label
+    from srcgrade.score import tally_how
+
+    text = (FILLER + " Some call it a miracle cure. Dr. Smith said: \"It is a breakthrough.\"")
+    result = SCORER.score(text)
+    hype = result.criteria["hype"]
+    by_text = {f.text: f for f in hype.findings}
+    miracle, breakthrough = by_text["miracle"], by_text["breakthrough"]
+    assert miracle.quoted and miracle.reported_by and miracle.reported_by.text == "Some call it"
+    assert miracle.reported_by.rule == "hype.distancing"
+    assert str(miracle.reported_by.origin).startswith(str(RATINGS / "lexicons" / "hype.yaml:"))
+    assert breakthrough.quoted and breakthrough.reported_by is None
+    assert "reported, after 'Some call it' (" in finding_label(miracle)
+    assert "quotation" not in finding_label(miracle)
+    assert finding_label(breakthrough).endswith("(inside a quotation)")
+    criterion = SCORER.rubric.criteria["hype"]
+    how = {t.finding.text: tally_how(criterion, t) for t in hype.tallies if t.counted}
+    assert "x 30% reported, after 'Some call it'" in how["miracle"], how
+    assert "x 30% inside a quotation" in how["breakthrough"], how
+    assert ("Of these, 1 is inside a quotation and 2 are reported after 'Some call it'; they "
+            "count 30% as much" in hype.explanation), hype.explanation
+    # the JSON contract gains one field; "quoted" keeps its meaning (it counts as quoted)
+    found = result.to_dict()["criteria"]["hype"]["findings"]
+    as_json = {f["text"]: f for f in found}
+    assert as_json["miracle"]["quoted"] is True
+    assert as_json["miracle"]["reported_by"]["text"] == "Some call it"
+    assert as_json["breakthrough"]["reported_by"] is None
+
+
 def test_overlapping_hype_counts_once():
     """'offered hope for the millions' is one claim, not 'offered hope' and 'hope for the
     millions' (overlap_once on the hype criteria)."""
@@ -631,3 +664,10 @@ def test_overlapping_hype_counts_once():
     assert "hype.new_hope" in rules and "hype.hope_for_millions" in rules
     result = hnr.score(text).criteria["hype"]
     assert "overlap_once" in result.explanation
+
+
+def test_one_quoted_finding_is_counted_in_the_singular():
+    """The explanation read "1 of these are inside quotations"."""
+    text = FILLER + ' The director called the result "a breakthrough" in an interview.'
+    hype = SCORER.score(text).criteria["hype"]
+    assert "Of these, 1 is inside a quotation; it counts 30% as much" in hype.explanation

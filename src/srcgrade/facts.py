@@ -200,6 +200,9 @@ class _State:
     previous: dict[int, tuple[int, int] | None] = field(default_factory=dict)
     cue_memo: dict[tuple[tuple[int, int], tuple[str, ...]], bool] = field(default_factory=dict)
     points: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    borrowed_study: dict[int, dict[str, tuple[str, str] | None]] = field(default_factory=dict)
+    """Per claim (by start) and topic: the study its "the same trial" took from an earlier
+    sentence, as (the study's first name in the ledger, the words the article says)."""
 
     def __post_init__(self) -> None:
         for claim in self.claims:
@@ -267,7 +270,26 @@ class _Candidate:
         )
 
 
-def _check(claim: Claim, state: _State) -> Claim | None:
+def _check(claim: Claim, state: _State, anaphora: bool = True) -> Claim | None:
+    """The claim judged. ``anaphora``: a clause that says "the same trial" names the study the
+    sentences before named last (``_Context.study``); that borrowed study may support a claim,
+    never accuse it, so a "contradicted" it leads to stands only when the plain reading (without
+    it) says the same."""
+    result = _check_plain(claim, state, anaphora)
+    borrowed = [b for b in state.borrowed_study.get(claim.start, {}).values() if b]
+    if not anaphora or result is None or not borrowed:
+        return result
+    name, said = borrowed[0]
+    read = f"'{said}' read as {name}, the trial named before it"
+    if result.verdict == "contradicted":
+        plain = _check_plain(claim, state, anaphora=False)
+        if plain is None or plain.verdict != "contradicted" or plain.fact_id != result.fact_id:
+            return _verdict(claim, "unverifiable", None, f"{result.note}; {read}, which may "
+                            "support a figure but not contradict it")
+    return dataclasses.replace(result, note=f"{result.note}; {read}".lstrip("; "))
+
+
+def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     claim, year_note = _resolve_relative_year(claim, state.article_date)
     unit = "year" if claim.unit == "relative_year" else claim.unit
     own = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
@@ -283,7 +305,7 @@ def _check(claim: Claim, state: _State) -> Claim | None:
     if claim.unit == "relative_year":
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
-    context = _Context(claim, state, previous)
+    context = _Context(claim, state, previous, anaphora)
     facts = [f for f in facts if context.about_named_measure(f)]
     if not facts:
         measures = ", ".join(sorted({m for t in state.active for m in context.measures(t)}))
@@ -426,9 +448,11 @@ def _miss_note(claim: Claim, candidates: list[_Candidate], context: _Context) ->
 class _Context:
     """One claim's surroundings, worked out once and shared by all the facts it is compared with."""
 
-    def __init__(self, claim: Claim, state: _State, previous: tuple[int, int] | None):
+    def __init__(self, claim: Claim, state: _State, previous: tuple[int, int] | None,
+                 anaphora: bool = True):
         self.claim = claim
         self.state = state
+        self.anaphora = anaphora
         self.own = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
         self.neighbours = set(state.sources_by_sentence.get(claim.sentence_start, ()))
         if previous:
@@ -449,9 +473,16 @@ class _Context:
         claim, so a figure of one trial does not support or contradict a claim about another."""
         if topic_id not in self.studies:
             topic = self.state.ledger.topics.get(topic_id)
-            self.studies[topic_id] = _named_in_clause(
-                self.claim, self.state, topic and topic.studies
-            )
+            labels = topic and topic.studies
+            named = _named_in_clause(self.claim, self.state, labels)
+            if named is None and self.anaphora and labels:
+                same = _same_study(self.claim, self.state, labels)
+                borrowed = self.state.borrowed_study.setdefault(self.claim.start, {})
+                borrowed[topic_id] = None
+                if same is not None:
+                    named, said = same
+                    borrowed[topic_id] = (dict(labels)[named][0], said)
+            self.studies[topic_id] = named
         return self.studies[topic_id]
 
     def measures(self, topic_id: str) -> frozenset[str]:
@@ -594,6 +625,52 @@ def _named_in_clause(
         before = text[left : claim.start]
         named = [label for label, words in labels if _phrase_pattern(words).search(before)]
     return named[0] if len(named) == 1 else None
+
+
+_SAME_STUDY = re.compile(
+    r"(?i)\b(?:the|that|this)\s+same\s+(?:(?:phase\s+(?:[1-3]|I{1,3}|one|two|three)|randomi[sz]ed"
+    r"|clinical|controlled)[\s-]+){0,2}(?:trial|study)\b"
+)
+SAME_STUDY_SENTENCES = 3
+"""How many sentences before its own "the same trial" looks back for the trial it means."""
+
+
+def _same_study(
+    claim: Claim, state: _State, labels: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[str, str] | None:
+    """The study that "the same trial" ("In the same trial, 67% no longer met criteria") in the
+    claim's clause refers to: the one named in the nearest sentence that names a study (its own
+    sentence before the phrase, or one of the ``SAME_STUDY_SENTENCES`` before it), if that
+    sentence names no other; with the words that refer to it.
+
+    Only the words before the number, back to a neighbouring claim or comparison word, are read
+    for the phrase, as ``_named_in_clause`` reads them when the words after the number name no
+    study."""
+    text = state.text
+    left = claim.sentence_start
+    claim_before, _ = state.neighbours(claim)
+    if claim_before is not None:
+        left = max(left, claim_before.end)
+    for m in _SEPARATOR.finditer(text, left, claim.start):
+        left = m.end()
+    said = list(_SAME_STUDY.finditer(text, left, claim.start))
+    if not said:
+        return None
+    same = said[-1]
+    # The sentences to read, nearest first: the claim's own (up to the phrase), then earlier ones.
+    spans = [(claim.sentence_start, same.start())]
+    start = claim.sentence_start
+    for _ in range(SAME_STUDY_SENTENCES):
+        previous = state.previous_sentence(start)
+        if previous is None:
+            break
+        spans.append(previous)
+        start = previous[0]
+    for lo, hi in spans:
+        named = [label for label, words in labels if _phrase_pattern(words).search(text, lo, hi)]
+        if named:
+            return (named[0], same.group()) if len(named) == 1 else None
+    return None
 
 
 def _resolve_relative_year(claim: Claim, article_date: dt.date | None) -> tuple[Claim, str]:

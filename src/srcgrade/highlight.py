@@ -111,9 +111,10 @@ class Span:
 
 
 def finding_label(finding: Finding) -> str:
-    """The finding's kind as a reader says it, and where it stands: in a quotation, or in a
-    release's closing boilerplate (which the hype criteria do not count)."""
-    where = " (inside a quotation)" if finding.quoted else ""
+    """The finding's kind as a reader says it, and where it stands: in a quotation, reported after
+    a distancing phrase ("some call it"), or in a release's closing boilerplate (which the hype
+    criteria do not count)."""
+    where = f" ({finding.where_quoted()})" if finding.quoted else ""
     where += " (closing boilerplate)" if finding.boilerplate else ""
     return kind_label(finding.kind) + where
 

@@ -24,6 +24,7 @@ from srcgrade import regex_cache
 from srcgrade.c_trie import REPEAT, SET, CTrie, CTrieBuilder, c_scanner, prepare
 from srcgrade.model import Origin, Problem
 from srcgrade.pattern_scan import PatternScan, lowered
+from srcgrade.sentences import sentence_start_after
 from srcgrade.yamlio import YamlDoc, load_yaml, schema_errors
 
 # How a character of a term is matched in prose: a space is any run of whitespace, an apostrophe is
@@ -37,7 +38,9 @@ _CHAR_RULES = {
 _QUANTIFIERS = {(1, -1): "+", (1, 1): "", (0, 1): "?"}
 _CHAR_CLASSES = {c: cls + _QUANTIFIERS[low, high] for c, (cls, low, high) in _CHAR_RULES.items()}
 _KEY_DROP = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
-LOOKBEHIND_CHARS = 40
+LOOKBEHIND_CHARS = 200
+"""How far back ``unless_preceded_by`` reads at most: to the start of the match's sentence
+(``srcgrade.sentences``), and never more than this many characters."""
 
 
 def term_key(text: str) -> str:
@@ -71,12 +74,17 @@ class LexiconEntry:
     count as quoted (``srcgrade.detect.reported_spans``)."""
 
     def vetoed(self, text: str, start: int, end: int) -> bool:
-        """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation')."""
+        """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation').
+
+        ``unless_preceded_by`` reads the text from the start of the match's sentence (at most
+        ``LOOKBEHIND_CHARS`` back) to the match: "whether the treatment provides a long-term cure"
+        reaches its "whether", and a sentence before never vetoes.
+        """
         if self.unless_followed_by and self.unless_followed_by.match(text, end):
             return True
         if self.unless_preceded_by:
-            before = text[max(0, start - LOOKBEHIND_CHARS) : start]
-            if self.unless_preceded_by.search(before):
+            low = sentence_start_after(text, start, max(0, start - LOOKBEHIND_CHARS))
+            if self.unless_preceded_by.search(text[low:start]):
                 return True
         return False
 

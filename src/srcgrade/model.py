@@ -37,13 +37,41 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Reporter:
+    """The distancing phrase ("some call it", "so-called", "touted as") whose clause a finding
+    stands in: the finding counts as quoted, but it is reported, not inside quotation marks."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    origin: Origin | None = None
+
+    def describe(self) -> str:
+        """How an explanation names it: "reported, after 'some call it' (hype.yaml:659)"."""
+        where = f" ({self.origin})" if self.origin else ""
+        return f"reported, after '{self.text}'{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+            "origin": str(self.origin) if self.origin else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A span of the article text that a rule matched.
 
     ``text == article_text[start:end]`` always holds; ``quoted`` is true when the span lies inside
     quoted speech, so the author's own words can be weighed apart from the words they quote;
     ``boilerplate`` when it lies in a press release's closing boilerplate ("###", "About <the
-    institution>"), which says nothing about how this release reports its study.
+    institution>"), which says nothing about how this release reports its study. A finding in
+    the clause after a distancing phrase ("Some call it a miracle cure") is quoted too, and
+    ``reported_by`` names the phrase (None for one inside quotation marks, and for the author's).
     """
 
     start: int
@@ -56,6 +84,13 @@ class Finding:
     strength: float = 1.0
     origin: Origin | None = None
     boilerplate: bool = False
+    reported_by: Reporter | None = None
+
+    def where_quoted(self) -> str:
+        """Why a quoted finding counts as quoted, in words ("" when it is the author's)."""
+        if not self.quoted:
+            return ""
+        return self.reported_by.describe() if self.reported_by else "inside a quotation"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +104,7 @@ class Finding:
             "rule": self.rule,
             "strength": self.strength,
             "origin": str(self.origin) if self.origin else None,
+            "reported_by": self.reported_by.to_dict() if self.reported_by else None,
         }
 
 

@@ -38,7 +38,8 @@ def score_report(score: ArticleScore) -> str:
         )
         points = {t.finding: t for t in criterion.tallies if t.counted}
         for finding in criterion.findings[:12]:
-            voice = "quoted" if finding.quoted else "author"
+            voice = "author" if not finding.quoted else (
+                f"reported after '{finding.reported_by.text}'" if finding.reported_by else "quoted")
             voice += ", closing boilerplate" if finding.boilerplate else ""
             lines.append(
                 f'    {_signed(points.get(finding))}[{finding.kind}] "{finding.text}" at '
@@ -71,12 +72,20 @@ def claim_line(claim: Claim) -> str:
 
 
 def ranking_table(frame: pd.DataFrame, criteria: Iterable[str]) -> str:
-    """A plain-text ranking: rank, total, the criterion scores, and the title."""
+    """A plain-text ranking: rank, total, the criterion scores, and the title.
+
+    A criterion's column is headed by its whole id, one word of it (split at "_") per header
+    line ("numeric" over "accuracy"), so no id is cut and no column is wider than its longest
+    word."""
     criteria = list(criteria)
     ordered = frame.sort_values("total", ascending=False, na_position="last")
-    header = ["rank", "total", *[c[:12] for c in criteria], "id"]  # id is left-aligned, last
-    widths = [4, 5, *[max(5, len(c[:12])) for c in criteria]]
-    out = ["  ".join(h.rjust(w) for h, w in zip(header[:-1], widths, strict=True)) + "  id"]
+    words = [["rank"], ["total"], *[c.split("_") for c in criteria]]
+    widths = [max(5 if i > 0 else 4, *map(len, w)) for i, w in enumerate(words)]
+    out = []
+    for line in range(max(map(len, words))):
+        heads = [w[line] if line < len(w) else "" for w in words]
+        out.append(("  ".join(h.rjust(n) for h, n in zip(heads, widths, strict=True))
+                    + ("  id" if line == 0 else "")).rstrip())
     for position, (_, row) in enumerate(ordered.iterrows(), start=1):
         cells = [str(position), fmt(row["total"]), *[fmt(row[c]) for c in criteria]]
         out.append(

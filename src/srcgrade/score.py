@@ -272,7 +272,7 @@ def tally_how(criterion: Criterion, tally: Tally) -> str:
     if finding.strength != 1.0:
         parts.append(f"x strength {finding.strength:g}")
     if finding.quoted and quoted_weight != 1.0:
-        parts.append(f"x {quoted_weight:.0%} inside a quotation")
+        parts.append(f"x {quoted_weight:.0%} {finding.where_quoted()}")
     if finding.boilerplate and boilerplate_weight != 1.0:
         parts.append(f"x {boilerplate_weight:.0%} in the closing boilerplate")
     return " ".join(parts) + (f" = {number(tally.points)}" if len(parts) > 1 else "")
@@ -288,7 +288,8 @@ def points_rule(criterion: Criterion) -> str:
     quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
     if quoted_weight != 1.0:
         where = param_at(criterion, "quoted_weight")
-        parts.append(f"x {quoted_weight:.0%} inside a quotation ({where})")
+        parts.append(f"x {quoted_weight:.0%} inside a quotation or reported after a distancing "
+                     f"phrase ({where})")
     boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
     if 0 < boilerplate_weight < 1.0:
         where = param_at(criterion, "boilerplate_weight")
@@ -814,13 +815,29 @@ def explain(
     sentence = f"{criterion.label} {result.score:.0f}/100 (level {level_of(result.score)}): {body}."
     weight = _plan(criterion).quoted_weight
     if weight < 1.0 and (quoted := [f for f in result.findings if f.quoted]):
-        sentence += (
-            f" {len(quoted)} of these are inside quotations and count {weight:.0%} as much as the "
-            "author's own words."
-        )
+        sentence += f" {_quoted_note(quoted, weight)}"
     sentence += _boilerplate_note(criterion, findings)
     sentence += _aside_note(criterion, result.tallies)
     return f"{sentence} {result.explanation}"
+
+
+def _quoted_note(quoted: list[Finding], weight: float) -> str:
+    """How many quoted findings stand inside quotation marks and how many after a distancing
+    phrase, which is named ("some call it"): a reader should not look for quotation marks that
+    are not there."""
+    phrases = list(dict.fromkeys(f"'{f.reported_by.text}'" for f in quoted if f.reported_by))
+    reported = sum(1 for f in quoted if f.reported_by)
+    marks = len(quoted) - reported
+    parts = []
+    if marks:
+        parts.append("1 is inside a quotation" if marks == 1 else
+                     f"{marks} are inside quotations")
+    if reported:
+        parts.append(f"{reported} {'is' if reported == 1 else 'are'} reported after "
+                     f"{' or '.join(phrases)}")
+    they = "it counts" if len(quoted) == 1 else "they count"
+    share = f"{weight:.0%} as much as the author's own words"
+    return f"Of these, {' and '.join(parts)}; {they} {share}."
 
 
 def _aside_note(criterion: Criterion, tallies: Iterable[Tally]) -> str:

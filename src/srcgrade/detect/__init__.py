@@ -12,7 +12,7 @@ import re
 from srcgrade import c_trie
 from srcgrade.detect.quotes import QuoteSpans
 from srcgrade.lexicon import Match, Matcher
-from srcgrade.model import Finding
+from srcgrade.model import Finding, Reporter
 
 # Where a reported clause ends: the next comma, sentence or clause mark, dash or line break, and
 # at most this many characters on ("Some call it a miracle cure, but the evidence is thin").
@@ -20,21 +20,25 @@ _CLAUSE_END = re.compile("[,.;:!?()\\n\u2014\u2013]|\\s-\\s")
 REPORTED_CHARS = 60
 
 
-def reported_spans(text: str, matches: list[Match]) -> list[tuple[int, int, frozenset[str]]]:
+def reported_spans(text: str, matches: list[Match]
+                   ) -> list[tuple[int, int, frozenset[str], Reporter]]:
     """What entries with ``reports_what_follows`` (distancing phrases: "some call it",
     "so-called") attribute to other people: from the phrase's end to the end of its clause (at
-    most ``REPORTED_CHARS`` on), with the finding kinds that count as quoted there."""
+    most ``REPORTED_CHARS`` on), with the finding kinds that count as quoted there and the phrase
+    itself, which the explanations name."""
     spans = []
     for m in matches:
         if m.entry.reports_what_follows:
             limit = min(len(text), m.end + REPORTED_CHARS)
             stop = _CLAUSE_END.search(text, m.end, limit)
-            spans.append((m.end, stop.start() if stop else limit, m.entry.reports_what_follows))
+            phrase = Reporter(m.start, m.end, text[m.start : m.end], m.entry.rule, m.entry.origin)
+            spans.append((m.end, stop.start() if stop else limit, m.entry.reports_what_follows,
+                          phrase))
     return spans
 
 
 _finding = c_trie.maker(Finding)
-"""Finding(...) from all ten fields, positionally: see ``c_trie.maker``."""
+"""Finding(...) from all eleven fields, positionally: see ``c_trie.maker``."""
 
 
 def lexicon_findings(
@@ -51,20 +55,31 @@ def lexicon_findings(
     matches = matcher.scan(text, low)
     reported = reported_spans(text, matches)
     contains = quotes.contains if quotes.spans else _outside
-    return [  # Finding's fields in their order
-        _finding(start, end, text[start:end], entry.kind,
-                 contains(start, end) or bool(reported and _reported(start, end, entry.kind,
-                                                                      reported)),
-                 entry.message, entry.rule, entry.strength, entry.origin,
-                 start >= boilerplate_from)
-        for start, end, entry in matches
-    ]
+    if not reported:
+        return [  # Finding's fields in their order
+            _finding(start, end, text[start:end], entry.kind, contains(start, end),
+                     entry.message, entry.rule, entry.strength, entry.origin,
+                     start >= boilerplate_from, None)
+            for start, end, entry in matches
+        ]
+    findings = []
+    for start, end, entry in matches:
+        # Inside quotation marks is said as such; only outside them does a phrase report it.
+        quoted = contains(start, end)
+        by = None if quoted else _reporter(start, end, entry.kind, reported)
+        findings.append(_finding(start, end, text[start:end], entry.kind, quoted or by is not None,
+                                 entry.message, entry.rule, entry.strength, entry.origin,
+                                 start >= boilerplate_from, by))
+    return findings
 
 
-def _reported(start: int, end: int, kind: str,
-              spans: list[tuple[int, int, frozenset[str]]]) -> bool:
-    """Whether a finding of ``kind`` lies in a clause a distancing phrase reports."""
-    return any(lo <= start and end <= hi and kind in kinds for lo, hi, kinds in spans)
+def _reporter(start: int, end: int, kind: str,
+              spans: list[tuple[int, int, frozenset[str], Reporter]]) -> Reporter | None:
+    """The distancing phrase whose reported clause holds a finding of ``kind``, if any."""
+    for lo, hi, kinds, phrase in spans:
+        if lo <= start and end <= hi and kind in kinds:
+            return phrase
+    return None
 
 
 def _outside(start: int, end: int) -> bool:

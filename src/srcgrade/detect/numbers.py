@@ -35,6 +35,7 @@ import re
 from typing import NamedTuple
 
 from srcgrade.model import Claim
+from srcgrade.sentences import SENTENCE_END as _SENTENCE_END
 
 # --- vocabularies ------------------------------------------------------------------------------
 
@@ -249,12 +250,6 @@ _GLUED_ALLOWED = re.compile(r"(?i)(?:%|[x×](?![\w])|s\b|-(?:fold|points?|percen
 
 # --- sentences and time points (shared with srcgrade.facts) ------------------------------------
 
-_SENTENCE_END = re.compile(
-    r"(?=[.!?\n])(?:(?<!\bvs)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bal)(?<!\bSt)(?<!\bNo)(?<!\bMrs)(?<!\bFig)"
-    r"(?<!\bProf)(?<!\be\.g)(?<!\bi\.e)(?<!\bU\.S)(?<!\b[A-Z])"
-    r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[*_#>]*[A-Z0-9])"
-    r"|\n(?![ \t]*[a-z]))"
-)
 _DURATION_UNIT = r"(?P<u>days?|weeks?|months?|years?|decades?)"
 _TIME_NUMBER = rf"(?P<n>\d+(?:\.\d+)?|an?|{_CARDINAL})"
 _TIME_POINT = re.compile(
