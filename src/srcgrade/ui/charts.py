@@ -111,7 +111,9 @@ def _layout(fig: go.Figure, **extra) -> go.Figure:
     return fig
 
 
-NO_TOTAL = "no total: every weighted question is n/a"
+NO_TOTAL = "no total (n/a)"
+"""The bar label of an article whose weighted questions are all n/a (short: it sits at 0)."""
+NO_TOTAL_WHY = "no total: every question weighted above 0 is n/a for it"
 
 
 def totals_bar(frame: pd.DataFrame) -> go.Figure:
@@ -130,7 +132,8 @@ def totals_bar(frame: pd.DataFrame) -> go.Figure:
                 marker_color=genre_colour(str(genre)),
                 text=[NO_TOTAL if pd.isna(v) else f"{v:.0f}" for v in group["total"]],
                 textposition="outside",
-                customdata=[NO_TOTAL if pd.isna(v) else f"total {v:.1f}" for v in group["total"]],
+                customdata=[NO_TOTAL_WHY if pd.isna(v) else f"total {v:.1f}"
+                            for v in group["total"]],
                 hovertemplate="%{y}<br>%{customdata}<extra>" + label(genre) + "</extra>",
             )
         )
