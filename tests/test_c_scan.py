@@ -288,36 +288,40 @@ def test_count_words_on_every_code_point_and_no_str():
         _scan.count_words(b"bytes are not text")
 
 
-QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e\n\rab \u00e9\U0001f600'
+QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019\'\n\r\t.,ab 1\u00e9\u00bd\U0001f600'
 
 
-def _regex_quotes(text: str) -> list[int]:
-    from srcgrade.detect.quotes import _QUOTE
+def _pure_quotes(text: str) -> list[int]:
+    from srcgrade.detect.quotes import quote_spans
 
-    return [v for m in _QUOTE.finditer(text) for v in m.span()]
+    return [v for span in quote_spans(text) for v in span]
 
 
 @needs_c
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.text(QUOTE_CHARS, max_size=40))
-def test_quote_spans_are_the_quote_regex(text):
-    """``QuoteSpans``' C pass finds what ``_QUOTE`` finds: every mark, unpaired, nested, across
-    a line break, in every storage kind."""
+def test_quote_spans_are_the_pure_ones(text):
+    """``QuoteSpans``' C pass finds what ``detect.quotes.quote_spans`` finds: every mark,
+    unpaired, nested, apostrophes, wrapped lines, paragraph breaks and quotations that go on in
+    the next paragraph, in every storage kind."""
     from srcgrade import _scan
 
-    assert _scan.quote_spans(text) == _regex_quotes(text)
+    assert _scan.quote_spans(text) == _pure_quotes(text)
 
 
 @needs_c
-@pytest.mark.parametrize("mark", ['"', "\u201c", "\u00ab", "\u201e"])
+@pytest.mark.parametrize("mark", ['"', "\u201c", "\u00ab", "\u201e", "\u2018", "\'\'"])
 @pytest.mark.parametrize("inside", [0, 1, 2999, 3000, 3001])
-@pytest.mark.parametrize("close", ['"', "\u201d", "\u00bb", "\u201c"])
-def test_quote_spans_at_the_length_limit(mark, inside, close):
+@pytest.mark.parametrize("close", ['"', "\u201d", "\u00bb", "\u201c", "\u2019", "\'\'"])
+@pytest.mark.parametrize("gap", ["", "\n\n", "\n"])
+def test_quote_spans_at_the_length_limit(mark, inside, close, gap):
     from srcgrade import _scan
     from srcgrade.detect.quotes import QuoteSpans
 
-    text = f"x {mark}{'a' * inside}{close} {mark}b{close}"
-    assert _scan.quote_spans(text) == _regex_quotes(text)
+    half = inside // 2
+    again = mark if gap else ""  # a paragraph break, then the same mark: the quotation goes on
+    text = f"x {mark}{'a' * half}.{gap}{again}{'a' * (inside - half)}{close} {mark}b{close}"
+    assert _scan.quote_spans(text) == _pure_quotes(text)
     assert QuoteSpans(text, in_c=True).spans == QuoteSpans(text).spans
     with pytest.raises(TypeError):
         _scan.quote_spans(b"bytes")
