@@ -337,3 +337,42 @@ def test_an_empty_lexicon_file_says_it_is_empty(tmp_path):
     assert [str(p) for p in problems] == [
         f"{path}: the file is empty (or only comments); write its keys, or delete the file"
     ]
+
+
+def test_a_veto_given_as_a_list_rules_out_a_match_when_any_item_does(tmp_path):
+    """An entry adds its own case to a shared (aliased) veto instead of copying it; each item
+    keeps its own flags (a verbose one may end in a comment)."""
+    from srcgrade.lexicon import load_lexicon
+
+    path = tmp_path / "trial.yaml"
+    path.write_text(
+        _EMPTY_MATCH_LEXICON
+        + "  - id: grand\n    terms: [grand]\n    strength: 1.0\n    source: s\n"
+        '    message: "m"\n'
+        "    unless_followed_by:\n"
+        "      - '\\s+piano'\n"
+        "      - &doubted |-\n"
+        "        (?x)\n"
+        "        \\s+ (?:would \\s+ be \\s+ premature)  # a doubt the sentence goes on to state\n"
+        "    examples: {fire: [\"a grand result\"], quiet: [\"a grand piano\", "
+        "\"calling it grand would be premature\"]}\n",
+        encoding="utf-8",
+    )
+    lexicon, problems = load_lexicon(path)
+    assert problems == [] and lexicon is not None
+    [grand] = [e for e in lexicon.entries if e.rule == "trial.grand"]
+    for text, vetoed in [("a grand piano", True), ("it would be grand would be premature", True),
+                         ("a grand result", False)]:
+        start = text.index("grand")
+        assert grand.vetoed(text, start, start + 5) is vetoed, text
+
+
+def test_a_broken_regex_in_a_veto_list_is_reported_at_its_own_line(tmp_path):
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: grand\n    terms: [grand]\n    strength: 1.0\n    source: s\n"
+        '    message: "m"\n    examples: {fire: ["grand"]}\n'
+        "    unless_preceded_by:\n      - 'not\\\\s+$'\n      - '(unclosed'\n",
+    )
+    [problem] = problems
+    assert str(problem).startswith(f"{path}:22: entry 'grand': unless_preceded_by is not a valid")

@@ -218,13 +218,19 @@ def _compile_entry_regexes(
         if source is None:
             continue
         flags = 0 if raw.get("case_sensitive") and field_name == "pattern" else re.IGNORECASE
-        try:
-            compiled[field_name] = regex_cache.compile(source, flags)
-        except re.error as error:
-            return compiled, doc.problem(
-                f"entry '{raw['id']}': {field_name} is not a valid regular expression ({error})",
-                (*keys, field_name),
-            )
+        alternatives = source if isinstance(source, list) else [source]
+        for index, alternative in enumerate(alternatives):  # each reported at its own line
+            try:
+                regex_cache.compile(alternative, flags)
+            except re.error as error:
+                where = (*keys, field_name, index) if isinstance(source, list) else (
+                    *keys, field_name)
+                return compiled, doc.problem(
+                    f"entry '{raw['id']}': {field_name} is not a valid regular expression "
+                    f"({error})",
+                    where,
+                )
+        compiled[field_name] = regex_cache.compile(any_of(alternatives), flags)
         if field_name == "pattern" and compiled[field_name].groups:
             return compiled, doc.problem(
                 f"entry '{raw['id']}': use non-capturing groups (?:...) in pattern",
@@ -237,6 +243,26 @@ def _compile_entry_regexes(
                 (*keys, field_name),
             )
     return compiled, None
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?([imsx]+)\)")
+
+
+def any_of(patterns: list[str]) -> str:
+    """One pattern matching where any of ``patterns`` does, each keeping its own leading flags
+    ("(?ix)" becomes a scoped "(?ix:...)"): a veto given as a list, so that an entry can add its
+    own case to a shared one (a YAML alias) rather than copy it."""
+    if len(patterns) == 1:
+        return patterns[0]
+    groups = []
+    for pattern in patterns:
+        flags = _GLOBAL_FLAGS.match(pattern)
+        if flags:  # a verbose pattern's last line may end in a comment: close on a new line
+            end = "\n)" if "x" in flags.group(1) else ")"
+            groups.append(f"(?{flags.group(1)}:{pattern[flags.end():]}{end}")
+        else:
+            groups.append(f"(?:{pattern})")
+    return "|".join(groups)
 
 
 def can_match_empty(pattern: str, flags: int = 0) -> bool:
