@@ -737,3 +737,92 @@ def test_a_claims_origin_is_the_ledger_line_that_defines_its_fact():
         assert lines[claim.origin.line - 1].strip() == f"- id: {claim.fact_id}"
         assert claim.to_dict()["origin"] == f"{claim.origin.path}:{claim.origin.line}"
     assert all(c.origin is None for c in claims if not c.fact_id)
+
+
+# --- which study a sentence is about (round 14 review): a figure of another study is never a
+# wrong figure of the ledger's, and a fact of another measure never supports it ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "verdict", "fact_id"),
+    [
+        # a year, a design, a place: another study
+        ("In a 2024 open-label study in Israel, 80% of MDMA patients no longer met PTSD criteria.",
+         "80%", "unverifiable", None),
+        ("In a 2024 open-label study in Israel, 67% of MDMA patients no longer met PTSD criteria.",
+         "67%", "unverifiable", None),
+        ("In MAPP1, 67% of the MDMA group no longer met PTSD criteria. In a separate Dutch study, "
+         "45% of the MDMA group no longer met criteria.", "45%", "unverifiable", None),
+        # Mithoefer et al. 2011, identified by its year and size (its outcome is not in the ledger)
+        ("A smaller 2011 trial of 20 people found that 83% of the MDMA group no longer met PTSD "
+         "criteria.", "83%", "unverifiable", None),
+        ("In an earlier study by Mithoefer, 83% of those receiving MDMA no longer met criteria.",
+         "83%", "unverifiable", None),
+        ("Two months after treatment ended, 58% of the MDMA group no longer met the PTSD criteria "
+         "in an open-label extension.", "58%", "unverifiable", None),
+        ("A Swiss study found that 90% of the MDMA group no longer met PTSD criteria.", "90%",
+         "unverifiable", None),
+        # "treatment exit" is the retracted phase 2 follow-up's own time point
+        ("At treatment exit, 56% no longer met criteria for PTSD after MDMA therapy.", "56%",
+         "retracted_source", "jerome2020-no-longer-met-exit"),
+        # the follow-up's figure without its name: not a wrong MAPP1 figure either
+        ("At the end of treatment, 56% of the MDMA group no longer met criteria for PTSD.", "56%",
+         "unverifiable", None),
+        # the sentence before names MAPP2: MAPP1's placebo figure does not accuse
+        ("In MAPP2, 71% of the MDMA group no longer met PTSD criteria. 40% of the placebo group "
+         "no longer met criteria.", "40%", "unverifiable", None),
+        # a fact of another measure ("randomized 1:1") does not support a loss-of-diagnosis rate
+        ("A small pilot study of 12 firefighters found that 50% of those given MDMA no longer met "
+         "criteria for PTSD.", "50%", "unverifiable", None),
+        ("Participants had 3 preparation sessions.", "3 preparation sessions", "supported",
+         "mapp1-sessions-preparatory"),
+        ("Participants had 3 MDMA sessions.", "3 MDMA sessions", "supported",
+         "mapp1-sessions-experimental"),
+        # "still met" is the complement: supported through it, never accused through it
+        ("At the 18-week endpoint, 33% of the MDMA group still met the criteria.", "33%",
+         "supported", "mapp1-no-longer-met-mdma"),
+        ("At the 18-week endpoint, 50% of the MDMA group still met the criteria.", "50%",
+         "unverifiable", None),
+        ("That paper was retracted in August 2024.", "retracted in August 2024", "supported",
+         "phase2-analyses-retracted"),
+        # what the ledger's own study says still decides
+        ("A 2021 trial found that 67% of the MDMA group no longer met PTSD criteria.", "67%",
+         "supported", "mapp1-no-longer-met-mdma"),
+        ("In the trial, 80% of the MDMA group no longer met PTSD criteria.", "80%",
+         "contradicted", "mapp1-no-longer-met-mdma"),
+        ("After 18 weeks, 80% of the MDMA group no longer met PTSD criteria.", "80%",
+         "contradicted", "mapp1-no-longer-met-mdma"),
+        ("After several years of phase 1 and 2, phase 3 was initiated in 2018.",
+         "initiated in 2018", "supported", "phase3-began-2018"),
+        ("The trial enrolled 90 veterans and first responders.", "90 veterans", "supported",
+         "mapp1-participants"),
+    ],
+)  # fmt: skip
+def test_a_figure_of_another_study_is_not_judged_by_the_ledgers(text, said, verdict, fact_id):
+    got = claim_in(check("MDMA-assisted therapy for PTSD.\n\n" + text), said)
+    assert (got.verdict, got.fact_id) == (verdict, fact_id), got.note
+
+
+def test_notes_say_why_a_claim_was_not_checked():
+    first = "A smaller 2011 trial of 20 people found that 83% of the MDMA group no longer met PTSD "
+    got = claim_in(check("MDMA for PTSD. " + first + "criteria."), "83%")
+    assert "Mithoefer et al. 2011" in got.note and "2011" in got.note
+    got = claim_in(check("MDMA for PTSD. In a 2024 open-label study, 80% no longer met criteria."),
+                   "80%")  # fmt: skip
+    assert "2024" in got.note and "open-label" in got.note and "67%" not in got.note
+    text = "MDMA for PTSD. At 18 weeks, 33% of the MDMA group still met the criteria."
+    got = claim_in(check(text), "33%")
+    assert "complement" in got.note and "placebo" not in got.note
+
+
+def test_over_a_share_still_meeting_criteria_does_not_point_at_the_placebo_group():
+    text = "MDMA for PTSD. Over 40% of the MDMA group still met PTSD criteria at 18 weeks."
+    got = claim_in(check(text), "Over 40%")
+    assert got.verdict == "unverifiable" and "placebo group" not in got.note, got.note
+
+
+def test_a_complement_phrase_must_name_a_measure(tmp_path):
+    text = WIDGETS.replace("sources:", "complements:\n  blue: [not blue]\nsources:")
+    (tmp_path / "widgets.yaml").write_text(text)
+    _, problems = load_ledger(tmp_path, tmp_path)
+    assert [(p.path, p.line) for p in problems] == [("widgets.yaml", line_of(text, "blue: [not"))]

@@ -20,7 +20,12 @@ sentence before may support a claim, never accuse it), and a number that a diffe
 is never called wrong. A claim whose clause names a study ("in MAPP2, 71%") is judged only by that
 study's facts: one trial's figure neither supports nor contradicts a claim about another. A sentence
 that names a measure ("33% were in remission") is not judged by facts about another measure whose
-cues only the sentence before has. Adding a topic is a new YAML file and no code.
+cues only the sentence before has, and a number whose own clause names a measure ("3 preparation
+sessions") only by facts about it. A sentence that points to another study than a fact's (a year,
+an author, a sample size or a design word that do not describe it) is not judged by that fact; one
+that may be about another study (such words in the sentence before, "a separate study", "a Swiss
+study", a value another study found for the measure) is never contradicted. Adding a topic is a
+new YAML file and no code.
 """
 
 from __future__ import annotations
@@ -114,7 +119,47 @@ class Topic:
     arms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     studies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     measures: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    complements: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Phrases stating a measure as its opposite ("still met the criteria"), by measure."""
+    designs: tuple[str, ...] = ()
+    """Words describing a study's design or part ("open-label", "pilot", "extension")."""
+    elsewhere: tuple[str, ...] = ()
+    """Words placing a figure in a study other than the one under discussion ("separate")."""
     origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What identifies one source's study in prose: its years, its authors' surnames, the sample
+    sizes its facts state, and the text describing it (title, statements, populations, endpoints),
+    in which a design word must occur to describe it."""
+
+    years: frozenset[int]
+    surnames: tuple[str, ...]
+    sizes: frozenset[float]
+    text: str
+
+
+def _profiles(facts: Iterable[Fact]) -> dict[str, _Profile]:
+    by_source: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_source.setdefault(fact.source.key, []).append(fact)
+    profiles = {}
+    for key, group in by_source.items():
+        source = group[0].source
+        texts = [source.title]
+        for f in group:
+            texts += [f.statement, f.population or "", f.endpoint]
+        years = {source.year} | {int(f.value) for f in group if f.unit == "year"}
+        # sample sizes: counts of people that are not an outcome ("5 had severe adverse events")
+        sizes = {f.value for f in group if f.unit == "people" and not f.measures}
+        profiles[key] = _Profile(
+            years=frozenset(years),
+            surnames=tuple(s for a in source.authors if (s := _surname(a)) != a),
+            sizes=frozenset(sizes),
+            text=" ".join(texts),
+        )
+    return profiles
 
 
 @dataclass
@@ -124,12 +169,21 @@ class Ledger:
     facts: dict[str, Fact] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     _by_unit: dict[str, tuple[Fact, ...]] = field(default_factory=dict, init=False, repr=False)
+    profiles: dict[str, _Profile] = field(default_factory=dict, init=False, repr=False)
+    """Each source's profile (``_Profile``), by source key."""
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+    """The surnames of the authors of each topic's sources, by topic id."""
 
     def __post_init__(self) -> None:
         by_unit: dict[str, list[Fact]] = {}
         for fact in self.facts.values():
             by_unit.setdefault(fact.unit, []).append(fact)
         self._by_unit = {unit: tuple(facts) for unit, facts in by_unit.items()}
+        self.profiles = _profiles(self.facts.values())
+        for fact in self.facts.values():
+            names = self.surnames.setdefault(fact.topic, ())
+            new = [n for n in self.profiles[fact.source.key].surnames if n not in names]
+            self.surnames[fact.topic] = names + tuple(new)
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -295,36 +349,98 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     own = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
     previous = state.previous_sentence(claim.sentence_start)
     window = (previous[0], own[1]) if previous else own
-    facts = [
-        f
-        for f in state.ledger.with_unit(unit)
-        if f.topic in state.active and state.cues_in(f.cues, window)
-    ]
+    context = _Context(claim, state, previous, anaphora)
+    said = claim
+    complement = context.complement() if unit == "percent" else None
+    if complement:
+        topic, measure, phrases = complement
+        claim = context.claim = _complemented(claim)
+        facts = [
+            f
+            for f in state.ledger.with_unit(unit)
+            if f.topic == topic
+            and measure in f.measures
+            and state.cues_in(tuple(g for g in f.cues if not set(g) & phrases), window)
+        ]
+    else:
+        facts = [
+            f
+            for f in state.ledger.with_unit(unit)
+            if f.topic in state.active and state.cues_in(f.cues, window)
+        ]
     if not facts:
-        return None if unit == "year" else _verdict(claim, "unverifiable", None, "")
+        return None if unit == "year" else _verdict(said, "unverifiable", None, "")
     if claim.unit == "relative_year":
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
-    context = _Context(claim, state, previous, anaphora)
     facts = [f for f in facts if context.about_named_measure(f)]
     if not facts:
         measures = ", ".join(sorted({m for t in state.active for m in context.measures(t)}))
         note = f"no fact in the ledger on {measures.replace('_', ' ')}"
-        return _verdict(claim, "unverifiable", None, note)
+        return _verdict(said, "unverifiable", None, note)
     named = {f.topic: context.study(f.topic) for f in facts}
     if any(named.values()):
         facts = [f for f in facts if named[f.topic] in (None, f.source.key)]
         if not facts:
             study = next(s for s in named.values() if s)
             note = f"the ledger has this measure only for other studies than {study}"
-            return _verdict(claim, "unverifiable", None, note)
+            return _verdict(said, "unverifiable", None, note)
+    away = {f.id: context.away(f) for f in facts}
+    if all(away.values()):
+        return _verdict(said, "unverifiable", None, _other_study_note(facts, away, context))
+    facts = [f for f in facts if not away[f.id]]
     candidates = [context.candidate(f) for f in facts]
     hits = [c for c in candidates if c.value_ok]
     judge = _judge_hit if hits else _judge_miss
     result = judge(claim, hits or candidates, context)
+    if complement:
+        if result.verdict == "unverifiable" and not result.note:
+            same = [c for c in candidates if c.arm != 0] or candidates
+            nearest = min(same, key=lambda c: abs(c.fact.value - claim.value)).fact
+            result = dataclasses.replace(result, note=f"the ledger has {_about(nearest)}")
+        result = _uncomplemented(result, said, complement[1])
     if year_note:
         result = dataclasses.replace(result, note=f"{result.note}; {year_note}".strip("; "))
     return result
+
+
+def _complemented(claim: Claim) -> Claim:
+    """ "33% still met the criteria" as the share that no longer met them (67%): the value and a
+    range are mirrored, "over" becomes "under" and the reverse; "nearly" becomes "about"."""
+    low = 100 - (claim.high if claim.high is not None else claim.value)
+    high = 100 - claim.value if claim.high is not None else None
+    flip = {"over": "under", "under": "over", "at least": None, "nearly": "about", "up to": None}
+    qualifier = flip.get(claim.qualifier, claim.qualifier) if claim.qualifier else None
+    return dataclasses.replace(claim, value=low, high=high, qualifier=qualifier)
+
+
+def _uncomplemented(result: Claim, said: Claim, measure: str) -> Claim:
+    """A verdict reached through the complement, on the claim as stated. Arithmetic on what the
+    article wrote is an inference of ours, so it may support the claim, never accuse it."""
+    qualifier = f"{result.qualifier} " if result.qualifier else ""
+    said_as = f"{qualifier}{_fmt(result.value, 'percent')} {measure.replace('_', ' ')}"
+    read = f"read as its complement, {said_as}"
+    result = dataclasses.replace(result, value=said.value, high=said.high, qualifier=said.qualifier)
+    if result.verdict == "contradicted":
+        return _verdict(result, "unverifiable", None, f"{read}: {result.note}")
+    return dataclasses.replace(result, note=f"{read}; {result.note}".strip("; "))
+
+
+def _other_study_note(facts: list[Fact], away: dict[str, list[str]], context: _Context) -> str:
+    """Why no fact may judge a claim whose sentence is about another study; naming the ledger's
+    study the sentence identifies (by a year, an author, a sample size or a name), if any. Only
+    when the sentence names the measure of one of those facts (as for "nearest" notes): cue words
+    alone ("patients") do not make the reader expect a check."""
+    if not any(context.names_measure_of(f) for f in facts):
+        return ""
+    marks = ", ".join(dict.fromkeys(m for f in facts for m in away[f.id]))
+    described = context.described_sources({f.topic for f in facts})
+    if described:
+        who = " or ".join(_short(s) for s in described)
+        return (
+            f"not checked: the sentence is about {who} ({marks}), not the matching figures' studies"
+        )
+    return f"not checked: the sentence describes another study ({marks}) than the matching figures"
 
 
 def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim:
@@ -335,8 +451,9 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
     rivals = _rival_sources(best, hits, context)
     if rivals:
         return _supported_by_several(claim, [best, *rivals])
-    if best.arm == 0:
-        note = f"{_fmt(fact.value, fact.unit)} is the ledger's figure for the {fact.arm} group"
+    if best.arm == 0:  # pointing at the other arm only when it is that arm's figure itself
+        said = _fmt(fact.value, fact.unit)
+        note = f"{said} is the ledger's figure for the {fact.arm} group" if best.exact else ""
         return _verdict(claim, "unverifiable", None, note)
     if fact.status == "retracted":
         why = fact.source.retraction or "retracted"
@@ -347,6 +464,9 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
             return _verdict(claim, "unverifiable", None, f"{note} (secondary source)")
         if not best.own_sentence:
             return _verdict(claim, "unverifiable", None, f"{note} ({_BORROWED})")
+        if away := context.away(fact, before=True):
+            why = f"the article may mean another study ({', '.join(away)})"
+            return _verdict(claim, "unverifiable", None, f"{note}; {why}")
         return _verdict(claim, "contradicted", fact, f"{note}; {_about(fact)}")
     if fact.superseded_by and (later := state.ledger.facts.get(fact.superseded_by)):
         note = f"overtaken by a later fact: {_about(later)} ({later.source.citation()})"
@@ -418,11 +538,33 @@ def _judge_miss(claim: Claim, candidates: list[_Candidate], context: _Context) -
         and c.own_sentence
     ]
     if accusers:
-        fact = max(accusers, key=_Candidate.rank).fact
+        best = max(accusers, key=_Candidate.rank)
+        fact = best.fact
         said = _fmt(fact.value, fact.unit)
+        if away := context.away(fact, before=True):
+            why = f"the article may mean another study ({', '.join(away)})"
+            note = _not_accused(claim, fact, why)
+            return _verdict(claim, "unverifiable", None, note)
+        if other := context.explained_elsewhere(best):
+            retracted = f", {other.source.retraction}" if other.source.retraction else ""
+            why = (
+                f"it is the figure of {other.source.citation()}{retracted} "
+                f"({_measure(other)}); the sentence does not say which study"
+            )
+            return _verdict(claim, "unverifiable", None, _not_accused(claim, fact, why))
         note = f"article says {claim.text}, ledger says {said} ({_measure(fact)})"
         return _verdict(claim, "contradicted", fact, note)
     return _verdict(claim, "unverifiable", None, _miss_note(claim, candidates, context))
+
+
+def _not_accused(claim: Claim, fact: Fact, why: str) -> str:
+    """The note of a claim that a fact would contradict if the claim were surely about it."""
+    return f"not checked against {_short(fact.source)}'s {_fmt(fact.value, fact.unit)}: {why}"
+
+
+def _short(source: Source) -> str:
+    """ "Mitchell et al. 2021" """
+    return f"{_who(source.authors)} {source.year}"
 
 
 def _miss_note(claim: Claim, candidates: list[_Candidate], context: _Context) -> str:
@@ -461,6 +603,96 @@ class _Context:
         self.studies: dict[str, str | None] = {}
         self.named_measures: dict[str, frozenset[str]] = {}
         self.sentence_studies: dict[str, str | None] = {}
+        self.clause_named: dict[str, frozenset[str]] = {}
+        self.marks: dict[tuple[str, bool], _Markers] = {}
+        self.previous = previous
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return self.state.ledger.topics.get(topic_id)
+
+    def clause_measures(self, topic_id: str) -> frozenset[str]:
+        """The measures the claim's own clause names ("50% of those given MDMA no longer met
+        criteria", "3 preparation sessions"): only facts about one of them may judge it, however
+        many cue words ("given") a fact about another has in the sentence."""
+        if topic_id not in self.clause_named:
+            topic = self.topic(topic_id)
+            labels = topic.measures if topic else ()
+            found = _clause_labels(self.claim, self.state, labels, with_claim=True)
+            self.clause_named[topic_id] = frozenset(found)
+        return self.clause_named[topic_id]
+
+    def complement(self) -> tuple[str, str, frozenset[str]] | None:
+        """(topic, measure, the measure's phrases) when the claim's clause states a measure of an
+        active topic as its opposite ("33% still met the criteria")."""
+        for topic_id in sorted(self.state.active):
+            topic = self.topic(topic_id)
+            if topic is None or not topic.complements:
+                continue
+            found = _clause_labels(self.claim, self.state, topic.complements, with_claim=True)
+            if len(found) == 1:
+                phrases = frozenset(dict(topic.measures).get(found[0], ()))
+                return topic_id, found[0], phrases
+        return None
+
+    def markers(self, topic_id: str, before: bool) -> _Markers:
+        """What the claim's sentence (or, ``before``, the sentence before it) says about which
+        study the figure comes from."""
+        key = (topic_id, before)
+        if key not in self.marks:
+            self.marks[key] = _markers(self, topic_id, before)
+        return self.marks[key]
+
+    def away(self, fact: Fact, before: bool = False) -> list[str]:
+        """The words of the claim's sentence that point to another study than the fact's (a year,
+        an author, a named study, a sample size, a design the study does not have); with
+        ``before``, those of the sentence before and the topic's ``elsewhere`` words as well,
+        unless the claim's sentence names the fact's study. Empty: nothing points elsewhere."""
+        profile = self.state.ledger.profiles[fact.source.key]
+        own = self.markers(fact.topic, False)
+        away = own.away_from(fact.source.key, profile)
+        if before and fact.source.key not in own.studies:
+            away += self.markers(fact.topic, True).away_from(fact.source.key, profile)
+            away += list(own.elsewhere + self.markers(fact.topic, True).elsewhere)
+        return list(dict.fromkeys(away))
+
+    def described_sources(self, topics: set[str]) -> list[Source]:
+        """The ledger's sources that the claim's sentence identifies: its years, authors, sample
+        sizes or study names (at least one of them) all fit the source."""
+        found: dict[str, Source] = {}
+        ledger = self.state.ledger
+        for fact in ledger:
+            key = fact.source.key
+            if fact.topic not in topics or key in found:
+                continue
+            marks = self.markers(fact.topic, False)
+            if not (marks.studies or marks.surnames or marks.years or marks.sizes):
+                continue
+            if not marks.away_from(key, ledger.profiles[key]):
+                found[key] = fact.source
+        return list(found.values())
+
+    def explained_elsewhere(self, candidate: _Candidate) -> Fact | None:
+        """Another study's fact on the same measure and arm that the claim's value fits ("56% at
+        treatment exit" is the phase 2 follow-up's figure, not a wrong MAPP1 one), unless the
+        claim names the accusing fact's study."""
+        fact = candidate.fact
+        key = fact.source.key
+        if not fact.measures or key in (self.study(fact.topic), self.sentence_study(fact.topic)):
+            return None
+        arm = self.arm(fact.topic)
+        points = self.state.time_points(self.claim)
+        for other in self.state.ledger.with_unit(fact.unit):
+            if (
+                other.topic == fact.topic
+                and other.source.key != key
+                and set(other.measures) & set(fact.measures)
+                and (other.arm is None or other.arm == (arm or fact.arm))
+                and _value_ok(self.claim, other)
+                and _time_agreement(points, other)[0] != "conflict"
+                and not self.away(other)
+            ):
+                return other
+        return None
 
     def arm(self, topic_id: str) -> str | None:
         if topic_id not in self.arms:
@@ -500,11 +732,12 @@ class _Context:
         remission") is about one of them, not about a measure whose cue words only the sentence
         before has. A fact whose cues are in the claim's own sentence stays: that sentence names
         its measure too ("84 percent of the sample had childhood trauma, and they responded")."""
+        clause = self.clause_measures(fact.topic)
+        if clause:
+            return bool(clause & set(fact.measures))
         named = self.measures(fact.topic)
         return (
-            not named
-            or bool(named & set(fact.measures))
-            or self.state.cues_in(fact.cues, self.own)
+            not named or bool(named & set(fact.measures)) or self.state.cues_in(fact.cues, self.own)
         )
 
     def names_measure_of(self, fact: Fact) -> bool:
@@ -535,6 +768,104 @@ class _Context:
             exact=_value_exact(claim, fact),
             coherence=2 if key in self.neighbours else int(key in self.state.article_sources),
         )
+
+
+# A proper noun that places or names a study ("a Swiss study", "a trial at Johns Hopkins"): a
+# study the article identifies by where it was run, which the ledger's facts do not record.
+_PLACED_STUDY = re.compile(
+    r"\b(?P<a>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)\s+(?:study|studies|trial|trials)\b"
+    r"|\b(?:study|studies|trial|trials)\s+(?:in|at|from)\s+(?:the\s+)?(?P<b>[A-Z][a-z]+(?:\s[A-Z][a-z]+)*)"
+)
+_YEAR = re.compile(r"(?<![\w.,/$€£-])(?:19[5-9]\d|20[0-4]\d)(?![\w-]|[.,/]\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Markers:
+    """What a sentence says about which study a figure comes from. Within each kind, one
+    marker that describes a study is enough (but every number of people counted in the sentence
+    must be one the study's facts state): a sentence naming two ("In MAPP1 and MAPP2", "after
+    phase 1 and 2, phase 3 was initiated in 2018") may be about either."""
+
+    studies: frozenset[str] = frozenset()  # study keys named by their `studies` phrases
+    aliases: tuple[str, ...] = ()  # the phrases that named them
+    surnames: tuple[str, ...] = ()  # surnames of the topic's authors
+    years: tuple[int, ...] = ()
+    sizes: tuple[float, ...] = ()  # people counted in the same sentence
+    designs: tuple[tuple[str, str], ...] = ()  # (`designs` phrase, as written)
+    elsewhere: tuple[str, ...] = ()  # `elsewhere` phrases, as written
+
+    def away_from(self, key: str, profile: _Profile) -> list[str]:
+        away: list[str] = []
+        if (
+            self.studies
+            and key not in self.studies
+            and not any(_phrase_pattern((a,)).search(profile.text) for a in self.aliases)
+        ):
+            away += self.aliases
+        if self.surnames and not set(self.surnames) & {s.lower() for s in profile.surnames}:
+            away += [s.title() for s in self.surnames]
+        if self.years and not set(self.years) & profile.years:
+            away += [str(y) for y in self.years]
+        if self.sizes and not set(self.sizes) <= profile.sizes:
+            away += [f"{n:g} people" for n in self.sizes]
+        if self.designs and not any(
+            _phrase_pattern((d,)).search(profile.text) for d, _ in self.designs
+        ):
+            away += [w for _, w in self.designs]
+        return away
+
+
+def _markers(context: _Context, topic_id: str, before: bool) -> _Markers:
+    state, claim, topic = context.state, context.claim, context.topic(topic_id)
+    if topic is None:
+        return _Markers()
+    if before:
+        if context.previous is None:
+            return _Markers()
+        text = state.text[context.previous[0] : context.previous[1]]
+    else:
+        rel = claim.start - claim.sentence_start
+        text = (
+            claim.sentence[:rel]
+            + " " * (claim.end - claim.start)
+            + claim.sentence[rel + claim.end - claim.start :]
+        )
+
+    def found(phrases: tuple[str, ...]) -> list[str]:
+        return [m.group(0) for p in phrases for m in _phrase_pattern((p,)).finditer(text)]
+
+    studies = {k: found(words) for k, words in topic.studies}
+    surnames = found(state.ledger.surnames.get(topic_id, ()))
+    years = sizes = ()
+    if not before:
+        if claim.unit not in ("year", "relative_year"):
+            years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+        same = state.by_sentence.get(claim.sentence_start, [])
+        sizes = tuple(c.value for c in same if c.unit == "people" and c.start != claim.start)
+    return _Markers(
+        studies=frozenset(k for k, hits in studies.items() if hits),
+        aliases=tuple(dict.fromkeys(h for hits in studies.values() for h in hits)),
+        surnames=tuple(dict.fromkeys(s.lower() for s in surnames)),
+        years=years,
+        sizes=sizes,
+        designs=tuple((p, w) for p in topic.designs for w in dict.fromkeys(found((p,)))),
+        elsewhere=tuple(dict.fromkeys([*found(topic.elsewhere), *_places(text)])),
+    )
+
+
+def _places(text: str) -> list[str]:
+    """The proper nouns that place or name a study in ``text`` ("Swiss", "Johns Hopkins"); a
+    capitalised word that only starts the sentence ("Trial results") is not one."""
+    found = []
+    for m in _PLACED_STUDY.finditer(text):
+        name = m.group("a") or m.group("b")
+        start = m.start("a") if m.group("a") else m.start("b")
+        if m.group("a") and not text[:start].strip():
+            continue  # sentence-initial: capitalised anyway
+        if m.group("a") and name.split()[0] in ("The", "This", "That", "Phase", "First", "Second"):
+            continue
+        found.append(name)
+    return found
 
 
 def _value_ok(claim: Claim, fact: Fact) -> bool:
@@ -606,8 +937,23 @@ def _named_in_clause(
     whose number it is ("half received therapy with a placebo"); the words before it only when
     those name none ("in the MDMA group, 67%"). Two named at once leave it unknown.
     """
+    named = _clause_labels(claim, state, labels)
+    return named[0] if len(named) == 1 else None
+
+
+_DASH = re.compile(r"\s[—–-]\s|—")
+
+
+def _clause_labels(
+    claim: Claim,
+    state: _State,
+    labels: tuple[tuple[str, tuple[str, ...]], ...] | None,
+    with_claim: bool = False,
+) -> list[str]:
+    """Every label ``_named_in_clause`` reads in the claim's clause; ``with_claim`` reads the
+    claim's own words too ("3 preparation sessions" names its measure)."""
     if not labels:
-        return None
+        return []
     text = state.text
     left, right = claim.sentence_start, claim.sentence_start + len(claim.sentence)
     claim_before, claim_after = state.neighbours(claim)
@@ -620,11 +966,13 @@ def _named_in_clause(
     if m := _SEPARATOR.search(text, claim.end, right):
         right = m.start()
     after = re.split(r"[,;:]", text[claim.end : right], maxsplit=1)[0]
+    if with_claim:  # a dash sets off a new clause too: "84 percent of the sample — and they ..."
+        after = f"{claim.text} {_DASH.split(after, maxsplit=1)[0]}"
     named = [label for label, words in labels if _phrase_pattern(words).search(after)]
     if not named:
         before = text[left : claim.start]
         named = [label for label, words in labels if _phrase_pattern(words).search(before)]
-    return named[0] if len(named) == 1 else None
+    return named
 
 
 _SAME_STUDY = re.compile(
@@ -830,6 +1178,7 @@ def _load_file(path: Path, display: str) -> tuple[Topic | None, list[Fact], list
     topic = _topic(doc, path.stem)
     sources = _sources(doc, broken)
     problems.extend(_unknown_studies(doc, topic, sources))
+    problems.extend(_unknown_complements(doc))
     facts = []
     for index, entry in enumerate(data["facts"]):
         if index in broken or not isinstance(entry, dict):
@@ -875,6 +1224,7 @@ def _topic(doc: YamlDoc, stem: str) -> Topic:
     arms = data.get("arms") if isinstance(data.get("arms"), dict) else {}
     studies = data.get("studies") if isinstance(data.get("studies"), dict) else {}
     measures = data.get("measures") if isinstance(data.get("measures"), dict) else {}
+    complements = data.get("complements") if isinstance(data.get("complements"), dict) else {}
     return Topic(
         id=stem,
         label=str(data.get("topic", stem)),
@@ -882,6 +1232,11 @@ def _topic(doc: YamlDoc, stem: str) -> Topic:
         arms=tuple((str(k), _strings(v)) for k, v in arms.items() if _strings(v)),
         studies=tuple((str(k), _strings(v)) for k, v in studies.items() if _strings(v)),
         measures=tuple((str(k), _strings(v)) for k, v in measures.items() if _strings(v)),
+        complements=tuple(
+            (str(k), _strings(v)) for k, v in complements.items() if _strings(v) and k in measures
+        ),
+        designs=_strings(data.get("designs")),
+        elsewhere=_strings(data.get("elsewhere")),
         origin=Origin(doc.path, doc.line_of(())),
     )
 
@@ -896,6 +1251,22 @@ def _unknown_studies(doc: YamlDoc, topic: Topic, sources: dict[str, Source]) -> 
         )
         for key, _ in topic.studies
         if key not in sources
+    ]
+
+
+def _unknown_complements(doc: YamlDoc) -> list[Problem]:
+    """A measure stated as its opposite (`complements`) must be a key of `measures`."""
+    raw, measures = doc.data.get("complements"), doc.data.get("measures")
+    if not isinstance(raw, dict):
+        return []
+    known = measures if isinstance(measures, dict) else {}
+    return [
+        doc.problem(
+            f"complement '{key}' is not a key of `measures` ({', '.join(known) or 'none'})",
+            ("complements", key),
+        )
+        for key in raw
+        if key not in known
     ]
 
 
