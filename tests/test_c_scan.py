@@ -8,6 +8,7 @@ hold every spot of its regex (more only costs time); and the C side must be safe
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import re
@@ -310,19 +311,24 @@ def test_quote_spans_are_the_pure_ones(text):
 
 
 @needs_c
-@pytest.mark.parametrize("mark", ['"', "\u201c", "\u00ab", "\u201e", "\u2018", "\'\'"])
-@pytest.mark.parametrize("inside", [0, 1, 2999, 3000, 3001])
-@pytest.mark.parametrize("close", ['"', "\u201d", "\u00bb", "\u201c", "\u2019", "\'\'"])
-@pytest.mark.parametrize("gap", ["", "\n\n", "\n"])
-def test_quote_spans_at_the_length_limit(mark, inside, close, gap):
+def test_quote_spans_at_the_length_limit():
+    """Every opening and closing mark, a quotation of 0 to 3,001 characters (the limit is
+    3,000), unbroken, across a wrapped line and across a paragraph that opens with the same mark:
+    the C spans are the pure ones."""
     from srcgrade import _scan
     from srcgrade.detect.quotes import QuoteSpans
 
-    half = inside // 2
-    again = mark if gap else ""  # a paragraph break, then the same mark: the quotation goes on
-    text = f"x {mark}{'a' * half}.{gap}{again}{'a' * (inside - half)}{close} {mark}b{close}"
-    assert _scan.quote_spans(text) == _pure_quotes(text)
-    assert QuoteSpans(text, in_c=True).spans == QuoteSpans(text).spans
+    marks = ['"', "\u201c", "\u00ab", "\u201e", "\u2018", "\'\'"]
+    closes = ['"', "\u201d", "\u00bb", "\u201c", "\u2019", "\'\'"]
+    for mark, inside, close, gap in itertools.product(
+        marks, [0, 1, 2999, 3000, 3001], closes, ["", "\n\n", "\n"]
+    ):
+        half = inside // 2
+        again = mark if gap else ""  # a paragraph break, then the same mark: the quotation goes on
+        text = f"x {mark}{'a' * half}.{gap}{again}{'a' * (inside - half)}{close} {mark}b{close}"
+        case = (mark, inside, close, gap)
+        assert _scan.quote_spans(text) == _pure_quotes(text), case
+        assert QuoteSpans(text, in_c=True).spans == QuoteSpans(text).spans, case
     with pytest.raises(TypeError):
         _scan.quote_spans(b"bytes")
 
