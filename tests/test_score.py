@@ -283,12 +283,42 @@ def test_one_person_matched_by_two_rules_is_one_source():
     )
     citations = SCORER.score(text).criteria["citations"]
     counted = [t.finding.text for t in citations.tallies if t.counted]
-    assert counted == ["Dr. Daniel Park", "The Lancet"]
+    assert counted == ["Dr. Daniel Park, director", "The Lancet"]
     aside = [t for t in citations.tallies if not t.counted]
-    assert [t.finding.text for t in aside] == ["Daniel Park, director"]
-    assert "overlaps 'Dr. Daniel Park'" in aside[0].reason
+    assert [t.finding.text for t in aside] == ["Dr. Daniel Park"]
+    assert "overlaps 'Dr. Daniel Park, director'" in aside[0].reason
     assert re.search(r"overlap_once, \S*rubrics/core\.yaml:\d+\)", citations.explanation)
-    assert "'Daniel Park, director'" in citations.explanation
+    assert "'Dr. Daniel Park'" in citations.explanation
+
+
+def test_one_person_with_two_roles_and_an_affiliation_is_one_source():
+    """A real sentence (round 14): the titled name, "lead author" and the Keck School earned 2.5
+    points for one person. The name with both roles holds the other two, and the affiliation
+    right after it is the same person's."""
+    text = (
+        '"It was stunning," said Dr. Victoria Cortessis, the study\'s lead author and an associate '
+        "professor at the Keck School of Medicine of USC."
+    )
+    citations = SCORER.score(text).criteria["citations"]
+    counted = [t.finding.text for t in citations.tallies if t.counted]
+    assert counted == ["Dr. Victoria Cortessis, the study's lead author and an associate professor"]
+    assert "attribution.institution" not in {f.rule for f in SCORER.findings(text)}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Dr. JoAnn Manson said the results were clear.", "Dr. JoAnn Manson"),
+    ("Dr. Melissa McNeil said the results were clear.", "Dr. Melissa McNeil"),
+    ("Dr. Kirsten Bibbins-Domingo said the results were clear.", "Dr. Kirsten Bibbins-Domingo"),
+    ("The study was published this week in the New England Journal of Medicine.",
+     "published this week in the New England Journal of Medicine"),
+    ("It appeared in the American Journal of Geriatric Psychiatry.",
+     "American Journal of Geriatric Psychiatry"),
+])
+def test_a_name_is_found_whole_and_once(text, name):
+    """Names with inner capitals and journals of several words were cut short, and one
+    journal counted twice ("the New" and "England Journal of Medicine"), round 14."""
+    cited = [f.text for f in SCORER.findings(text) if f.kind == "specific_citation"]
+    assert cited == [name]
 
 
 def test_only_with_counts_a_kind_only_beside_another():
