@@ -376,3 +376,21 @@ def test_a_broken_regex_in_a_veto_list_is_reported_at_its_own_line(tmp_path):
     )
     [problem] = problems
     assert str(problem).startswith(f"{path}:22: entry 'grand': unless_preceded_by is not a valid")
+
+
+def test_the_sentence_start_read_right_to_left_equals_the_left_to_right_search():
+    """``sentence_start_after`` tries only the places where a boundary can begin; it must give
+    what a search of the whole window gives, also for runs of marks ("F.D.A.. Dr. Bardy")."""
+    from srcgrade.sentences import _windowed_start, sentence_start_after
+
+    texts = [
+        "Human trial data went to the F.D.A.. Dr. Bardy said a large trial was needed.",
+        'He said "Stop." Then she left. What?! No... it was e.g. fine vs. bad.\nNext line\nlower',
+        "Dr. Smith et al. found it. U.S. data (Fig. 2) agree. The end.",
+        "",
+    ]
+    for text in texts:
+        for pos in range(len(text) + 1):
+            for low in (0, max(0, pos - 12)):
+                assert sentence_start_after(text, pos, low) == _windowed_start(text, pos, low), (
+                    text, pos, low)

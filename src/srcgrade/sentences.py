@@ -18,7 +18,32 @@ end one."""
 
 def sentence_start_after(text: str, pos: int, low: int) -> int:
     """Where the sentence holding ``pos`` begins, looking back no further than ``low``: the end of
-    the last sentence boundary in ``text[low:pos]``, else ``low``."""
+    the last sentence boundary in ``text[low:pos]``, else ``low``.
+
+    Read from right to left, trying only where a boundary can start (a ``.``/``!``/``?`` run or a
+    line break): a scan asks this for every match an ``unless_preceded_by`` veto reads, and
+    running the boundary pattern over the whole window cost a fifth of the scoring time."""
+    high = min(len(text), pos + 40)
+    right = pos
+    while True:
+        mark = max(text.rfind(".", low, right), text.rfind("!", low, right),
+                   text.rfind("?", low, right), text.rfind("\n", low, right))
+        if mark < 0:
+            return low
+        first = mark
+        if text[mark] != "\n":
+            while first > low and text[first - 1] in ".!?":  # a run: "?!", "...", "F.D.A.."
+                first -= 1
+        # as a left-to-right search would: the run's first place where a boundary matches
+        boundary = next(filter(None, (SENTENCE_END.match(text, at, high)
+                                      for at in range(first, mark + 1))), None)
+        if boundary and boundary.end() <= pos:
+            return boundary.end()
+        right = first
+
+
+def _windowed_start(text: str, pos: int, low: int) -> int:
+    """The left-to-right reading that ``sentence_start_after`` must equal (tests compare them)."""
     last = low
     for m in SENTENCE_END.finditer(text, low, min(len(text), pos + 40)):
         if m.end() > pos:
