@@ -381,7 +381,15 @@ def test_a_broken_regex_in_a_veto_list_is_reported_at_its_own_line(tmp_path):
 def test_the_sentence_start_read_right_to_left_equals_the_left_to_right_search():
     """``sentence_start_after`` tries only the places where a boundary can begin; it must give
     what a search of the whole window gives, also for runs of marks ("F.D.A.. Dr. Bardy")."""
-    from srcgrade.sentences import _windowed_start, sentence_start_after
+    from srcgrade.sentences import SENTENCE_END, sentence_start_after
+
+    def _windowed_start(text: str, pos: int, low: int) -> int:
+        last = low
+        for m in SENTENCE_END.finditer(text, low, min(len(text), pos + 40)):
+            if m.end() > pos:
+                break
+            last = m.end()
+        return last
 
     texts = [
         "Human trial data went to the F.D.A.. Dr. Bardy said a large trial was needed.",

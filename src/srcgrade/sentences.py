@@ -40,13 +40,3 @@ def sentence_start_after(text: str, pos: int, low: int) -> int:
         if boundary and boundary.end() <= pos:
             return boundary.end()
         right = first
-
-
-def _windowed_start(text: str, pos: int, low: int) -> int:
-    """The left-to-right reading that ``sentence_start_after`` must equal (tests compare them)."""
-    last = low
-    for m in SENTENCE_END.finditer(text, low, min(len(text), pos + 40)):
-        if m.end() > pos:
-            break
-        last = m.end()
-    return last

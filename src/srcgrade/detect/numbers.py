@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 from srcgrade.model import Claim
 from srcgrade.sentences import SENTENCE_END as _SENTENCE_END
+from srcgrade.sentences import sentence_start_after
 
 # --- vocabularies ------------------------------------------------------------------------------
 
@@ -650,19 +651,7 @@ def _weeks(number: str, unit: str) -> float:
 
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` begins: the end of the last boundary at or before it."""
-    window = 400
-    while True:
-        low = max(0, pos - window)
-        last = None
-        for m in _SENTENCE_END.finditer(text, low, min(len(text), pos + 40)):
-            if m.end() > pos:
-                break
-            last = m.end()
-        if last is not None:
-            return last
-        if low == 0:
-            return 0
-        window *= 4
+    return sentence_start_after(text, pos, 0)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
