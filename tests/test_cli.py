@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,32 @@ def test_the_ranking_table_shows_every_criterion_id_whole(capsys):
     assert code == 0 and "numeric_accu" not in out and "beyond_relea" not in out
     for words in (["benefits", "quantified"], ["no", "mongering"], ["independent", "sources"]):
         assert words[0] in header[0] and words[1] in header[1], header
+
+
+def test_rate_a_folder_of_articles_uses_the_ratings_folder_and_skips_a_broken_one(
+    capsys, tmp_path
+):
+    """`srcgrade rate ratings/articles` (the folder the articles are in) rates them like
+    `srcgrade rate ratings/`; a broken article is named and the rest are still rated."""
+    _, whole, _ = run(capsys, "rate", str(RATINGS), "--format", "csv")
+    code, out, err = run(capsys, "rate", str(RATINGS / "articles"), "--format", "csv")
+    assert code == 0 and out == whole and not err
+    folder = tmp_path / "picked"
+    (folder / "texts").mkdir(parents=True)
+    vox = RATINGS / "articles" / "vox-mdma-self-experience.yaml"
+    (folder / vox.name).write_text(vox.read_text())
+    text_file = next(line for line in vox.read_text().splitlines() if line.startswith("text_file"))
+    shutil.copy(RATINGS / "articles" / text_file.split(":", 1)[1].strip(), folder / "texts")
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    code, out, err = run(capsys, "rate", str(folder), "--ratings", str(RATINGS), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["id"] for r in rows] == ["vox-mdma-self-experience"]
+    assert code == 1 and "skipped" in err and f"{folder / 'broken.yaml'}:" in err
+
+
+def test_rate_a_folder_of_neither_articles_nor_ratings_says_what_it_takes(capsys, tmp_path):
+    code, _, err = run(capsys, "rate", str(tmp_path))
+    assert code == 2 and "neither a ratings folder" in err and "JSONL" in err
 
 
 def test_rate_csv_with_weights_changes_totals(capsys):

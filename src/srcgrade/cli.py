@@ -16,8 +16,10 @@ from srcgrade import batch, engine, report
 from srcgrade.corpus import (
     ENV_RATINGS,
     RATINGS_HELP,
+    Article,
     Ratings,
     default_ratings_dir,
+    load_articles,
     load_ratings,
     read_weights_file,
 )
@@ -146,7 +148,7 @@ def _warn(problems: Iterable[Problem], what: str | None = None, limit: int | Non
 
 def cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.path)
-    if root.is_dir() and not any((root / sub).is_dir() for sub in ("rubrics", "lexicons")):
+    if root.is_dir() and not _is_ratings_folder(root):
         # Else a typo'd path, or the lexicons/ folder itself, would pass as "ok (0 rubrics)".
         raise UsageError(
             f"{root}: not a ratings folder; give the folder that holds rubrics/ and lexicons/"
@@ -182,13 +184,12 @@ def cmd_rate(args: argparse.Namespace) -> int:
     if source.is_dir():
         if dask:
             raise UsageError("the dask engine rates JSONL or Parquet shards, not a ratings folder")
+        if not _is_ratings_folder(source):
+            return _rate_article_folder(args, source)
         if args.ratings:
             raise UsageError("give either a ratings folder to rate or --ratings, not both")
         ratings = _load(source)
-        weights = _weights(args, ratings)
-        scorer = engine.make_scorer(ratings, args.rubric)
-        scores = [(a.meta, engine.score_article(scorer, a, weights)) for a in ratings.articles]
-        _write_scores(args, scores, scorer.rubric.criteria)
+        _rate_articles(args, ratings, ratings.articles)
         return finished(ratings)
     if not dask and not source.exists():
         raise UsageError(f"{source}: no such file or folder")
@@ -233,6 +234,33 @@ def cmd_rate(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     _report_skipped(source, problems, written)
     return finished(ratings, problems)
+
+
+def _is_ratings_folder(path: Path) -> bool:
+    return any((path / sub).is_dir() for sub in ("rubrics", "lexicons"))
+
+
+def _rate_article_folder(args: argparse.Namespace, folder: Path) -> int:
+    """A folder of article YAMLs (such as ``ratings/articles``), rated with the ratings folder
+    of ``--ratings`` or the default one: typing the folder the articles are in is as natural as
+    typing the ratings folder above it."""
+    if not any(folder.glob("*.yaml")):
+        raise UsageError(
+            f"{folder}: neither a ratings folder (rubrics/, lexicons/) nor a folder of article "
+            "YAML files; give the ratings folder, a folder of articles, or a JSONL file"
+        )
+    ratings = load_for(args)
+    articles, problems = load_articles(folder, folder)
+    _warn(problems, "skipped")
+    _rate_articles(args, ratings, articles)
+    return finished(ratings, problems)
+
+
+def _rate_articles(args: argparse.Namespace, ratings: Ratings, articles: list[Article]) -> None:
+    weights = _weights(args, ratings)
+    scorer = engine.make_scorer(ratings, args.rubric)
+    scores = [(a.meta, engine.score_article(scorer, a, weights)) for a in articles]
+    _write_scores(args, scores, scorer.rubric.criteria)
 
 
 def _report_skipped(source: Path, problems: list[Problem], written: int) -> None:
@@ -452,7 +480,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("rate", help="rate a ratings folder's articles or a JSONL corpus")
-    p.add_argument("path", help="a ratings folder, or a JSONL file with id and text per line")
+    p.add_argument(
+        "path",
+        help="a ratings folder, a folder of article YAML files (rated with --ratings or the "
+        "default ratings), or a JSONL file with id and text per line",
+    )
     _common(p)
     p.add_argument(
         "--format",

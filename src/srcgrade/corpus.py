@@ -284,14 +284,24 @@ def _load_ledger(ratings: Ratings) -> None:
 
 
 def _load_articles(ratings: Ratings) -> None:
+    articles, problems = load_articles(ratings.root / "articles", ratings.root)
+    ratings.articles.extend(articles)
+    ratings.problems.extend(problems)
+
+
+def load_articles(folder: Path, shown_from: Path) -> tuple[list[Article], list[Problem]]:
+    """Every article YAML in ``folder``, paths shown relative to ``shown_from``; a broken one is
+    reported and skipped, so that it costs the user none of the others."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in sorted((ratings.root / "articles").glob("*.yaml")):
-        article, problems = load_article(path, _display(path, ratings.root))
-        ratings.problems.extend(problems)
+    for path in sorted(folder.glob("*.yaml")):
+        article, found = load_article(path, _display(path, shown_from))
+        problems.extend(found)
         if article is None:
             continue
         if article.id in seen:
-            ratings.problems.append(
+            problems.append(
                 Problem(
                     article.path,
                     None,
@@ -301,7 +311,8 @@ def _load_articles(ratings: Ratings) -> None:
             )
             continue
         seen[article.id] = article.path
-        ratings.articles.append(article)
+        articles.append(article)
+    return articles, problems
 
 
 def load_article(path: Path, display: str | None = None) -> tuple[Article | None, list[Problem]]:
