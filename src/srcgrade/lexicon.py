@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from srcgrade import regex_cache
 from srcgrade.c_trie import REPEAT, SET, CTrie, CTrieBuilder, c_scanner, prepare
+from srcgrade.definitions import REGEX_KEYS, Definitions, expand_entry, load_definitions
 from srcgrade.model import Origin, Problem
 from srcgrade.pattern_scan import PatternScan, lowered
 from srcgrade.sentences import sentence_start_after
@@ -110,16 +111,22 @@ def load_lexicon(path: Path, display: str | None = None) -> tuple[Lexicon | None
     assert doc is not None
     errors = schema_errors(doc, "lexicon")
     problems = [problem for _, problem in errors]
+    # A broken entry or definition is left out (and reported); anything else breaks the file.
     broken = {keys[1] for keys, _ in errors if len(keys) > 1 and keys[0] == "entries"}
+    broken_names = {keys[1] for keys, _ in errors if len(keys) > 1 and keys[0] == "define"}
     data = doc.data if isinstance(doc.data, dict) else {}
-    whole_file_broken = any(len(keys) <= 1 or keys[0] != "entries" for keys, _ in errors)
+    whole_file_broken = any(
+        len(keys) <= 1 or keys[0] not in ("entries", "define") for keys, _ in errors
+    )
     if whole_file_broken or not isinstance(data.get("entries"), list):
         return None, problems
     if data.get("id") != path.stem:
         problems.append(
             doc.problem(f"id '{data.get('id')}' differs from the file name '{path.stem}'", ("id",))
         )
-    entries, entry_problems = _build_entries(doc, data, broken)
+    definitions, definition_problems = load_definitions(doc, data, broken_names)
+    problems.extend(definition_problems)
+    entries, entry_problems = _build_entries(doc, data, broken, definitions)
     problems.extend(entry_problems)
     lexicon = Lexicon(
         id=str(data["id"]),
@@ -140,7 +147,7 @@ def _twice(entry_id: str, first: int | None) -> str:
 
 
 def _build_entries(
-    doc: YamlDoc, data: dict[str, Any], broken: set[Any]
+    doc: YamlDoc, data: dict[str, Any], broken: set[Any], definitions: Definitions
 ) -> tuple[list[LexiconEntry], list[Problem]]:
     entries: list[LexiconEntry] = []
     problems: list[Problem] = []
@@ -169,7 +176,9 @@ def _build_entries(
                 )
             )
             continue
-        compiled, regex_problem = _compile_entry_regexes(doc, raw, keys)
+        raw, regex_problem = expand_entry(doc, raw, keys, definitions)
+        if not regex_problem:
+            compiled, regex_problem = _compile_entry_regexes(doc, raw, keys)
         if regex_problem:
             problems.append(regex_problem)
             continue
@@ -213,7 +222,7 @@ def _compile_entry_regexes(
     doc: YamlDoc, raw: dict[str, Any], keys: tuple[Any, ...]
 ) -> tuple[dict[str, re.Pattern[str]], Problem | None]:
     compiled: dict[str, re.Pattern[str]] = {}
-    for field_name in ("pattern", "unless_followed_by", "unless_preceded_by"):
+    for field_name in REGEX_KEYS:
         source = raw.get(field_name)
         if source is None:
             continue

@@ -164,7 +164,7 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
             continue
         if op is _sre.SUBPATTERN:
             _group, add, drop, sub = av
-            if add or drop:
+            if (add | drop) & ~re.VERBOSE:  # verbose only changes how the source was read
                 raise _Unknown
             return _starts(list(sub) + rest, boundary, atoms, case_sensitive, out, budget)
         if op is _sre.BRANCH:
