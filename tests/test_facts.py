@@ -363,6 +363,28 @@ def test_the_first_and_second_phase_3_trials_are_named_studies(sentence, verdict
     assert (claim.verdict, claim.fact_id) == (verdict, fact_id), claim.note
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verdict", "fact_id"),
+    [
+        ("The first phase 3 trial, published in Nature Medicine in 2021, randomized 90 people.",
+         "supported", "mapp1-published"),
+        ("The second phase 3 trial was published in Nature Medicine in 2023.",
+         "supported", "mapp2-published"),
+    ],
+)  # fmt: skip
+def test_the_phase_3_trials_publication_years_are_checked(sentence, verdict, fact_id):
+    [got] = [c for c in check("MDMA-assisted therapy for PTSD. " + sentence) if c.unit == "year"]
+    assert (got.verdict, got.fact_id) == (verdict, fact_id), got.note
+
+
+def test_a_year_the_ledger_has_only_for_other_studies_names_the_study_as_prose_does():
+    """The note is for a reader: "MAPP1", as the ledger's `studies:` spell it, not the key."""
+    text = "MDMA-assisted therapy for PTSD. The first phase 3 trial was published in PLOS ONE in 2024."
+    [claim] = check(text)
+    assert claim.verdict == "unverifiable"
+    assert "only for studies other than MAPP1" in claim.note, claim.note
+
+
 def test_a_figure_that_fits_two_trials_cites_both_not_the_neighbours():
     """"The second trial" is MAPP2, not the MAPP1 of the sentence before: when the value fits
     both trials' figures, both are cited rather than a guess."""

@@ -343,6 +343,13 @@ def _check(claim: Claim, state: _State, anaphora: bool = True) -> Claim | None:
     return dataclasses.replace(result, note=f"{result.note}; {read}".lstrip("; "))
 
 
+def _study_label(topic: Topic | None, key: str) -> str:
+    """How the ledger's prose names a study ("MAPP1"), for a note a reader sees: its source key
+    ("mapp1") is the ledger's own."""
+    labels = dict(topic.studies).get(key) if topic else None
+    return labels[0] if labels else key
+
+
 def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     claim, year_note = _resolve_relative_year(claim, state.article_date)
     unit = "year" if claim.unit == "relative_year" else claim.unit
@@ -382,8 +389,9 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     if any(named.values()):
         facts = [f for f in facts if named[f.topic] in (None, f.source.key)]
         if not facts:
-            study = next(s for s in named.values() if s)
-            note = f"the ledger has this measure only for other studies than {study}"
+            topic_id, study = next((t, s) for t, s in named.items() if s)
+            label = _study_label(state.ledger.topics.get(topic_id), study)
+            note = f"the ledger has this figure only for studies other than {label}"
             return _verdict(said, "unverifiable", None, note)
     away = {f.id: context.away(f) for f in facts}
     if all(away.values()):
