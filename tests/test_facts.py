@@ -379,7 +379,7 @@ def test_the_phase_3_trials_publication_years_are_checked(sentence, verdict, fac
 
 def test_a_year_the_ledger_has_only_for_other_studies_names_the_study_as_prose_does():
     """The note is for a reader: "MAPP1", as the ledger's `studies:` spell it, not the key."""
-    text = "MDMA-assisted therapy for PTSD. The first phase 3 trial was published in PLOS ONE in 2024."
+    text = "MDMA therapy for PTSD. The first phase 3 trial was published in PLOS ONE in 2024."
     [claim] = check(text)
     assert claim.verdict == "unverifiable"
     assert "only for studies other than MAPP1" in claim.note, claim.note
