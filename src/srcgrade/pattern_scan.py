@@ -60,7 +60,7 @@ class _Entry(Protocol):
     case_sensitive: bool
     compiled: re.Pattern[str] | None
 
-    def vetoed(self, text: str, start: int, end: int) -> bool: ...
+    def vetoed(self, text: str, start: int, end: int, low: str | None = None) -> bool: ...
 
 # A beginning is followed for up to _LONG_ATOMS atoms (through optional groups, keeping `\b`):
 # the longer, the fewer false spots (a phrase pattern is often followed to its end); with too many
@@ -482,9 +482,10 @@ class _Finder:
         return result
 
     def scan(self, seen: str, text: str, scan: PatternScan, last_end: list[int],
-             found: list, prepared: Any = None) -> None:
+             found: list, prepared: Any = None, low: str | None = None) -> None:
         """Append the matches of the filed entries; the finder reads ``seen`` (or ``prepared``,
-        the same for the C walker), the entries ``text``."""
+        the same for the C walker), the entries ``text``; ``low``: the lowered text, for the
+        vetoes (``LexiconEntry.vetoed``), when there is one."""
         entries, compiled = scan.entries, scan.compiled
         for start, chosen in self._spots_with_entries(seen, prepared):
             if chosen is None:  # the C walker gave up listing them (a budget): by the key
@@ -497,7 +498,7 @@ class _Finder:
                     continue
                 end = other.end()
                 entry = entries[index]
-                if end > start and not entry.vetoed(text, start, end):
+                if end > start and not entry.vetoed(text, start, end, low):
                     found.append((start, index, (start, end, entry)))
                     last_end[index] = end
 
@@ -566,11 +567,13 @@ class PatternScan:
         entries, compiled = self.entries, self.compiled
         last_end = [-1] * len(entries)
         alone: Sequence[int] = self.alone
+        if not isinstance(low, str):
+            low = None
         for finder in self._cased_finders:
-            finder.scan(text, text, self, last_end, found, prepared[0])
-        if isinstance(low, str):
+            finder.scan(text, text, self, last_end, found, prepared[0], low)
+        if low is not None:
             for finder in self._lower_finders:
-                finder.scan(low, text, self, last_end, found, prepared[1])
+                finder.scan(low, text, self, last_end, found, prepared[1], low)
         elif self._lower_finders:  # they read lowered text: each of their patterns on its own
             alone = [*alone, *(i for f in self._lower_finders for i in f.indices)]
         for index in alone:
@@ -580,7 +583,7 @@ class PatternScan:
             # text at the end (validate refuses those, a caller may not) would loop forever.
             while position <= len(text) and (hit := regex.search(text, position)) is not None:
                 start, end = hit.span()
-                if end > start and not entry.vetoed(text, start, end):
+                if end > start and not entry.vetoed(text, start, end, low):
                     found.append((start, index, (start, end, entry)))
                     position = end
                 else:
