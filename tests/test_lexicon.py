@@ -163,6 +163,51 @@ def test_unless_preceded_by_reads_back_to_the_start_of_the_sentence(text, rule, 
     assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        # a frame that denies or doubts the claim, any distance back in the sentence
+        ("That does not prove the drug works for everyone.", "hedges.works_for_everyone", False),
+        ("There is no evidence that the drug works for everyone.",
+         "hedges.works_for_everyone", False),
+        ("The researchers did not say the treatment is completely safe.",
+         "hedges.no_side_effects", False),
+        ("It is far from clear that the drug is completely safe.", "hedges.no_side_effects",
+         False),
+        ("The study does not show that the pill is clinically proven to help.",
+         "hedges.clinically_proven", False),
+        ("It is unclear whether the herb, taken for years, cures anxiety.", "hedges.cures_verb",
+         False),
+        # a clause that asserts anew is the author's claim again
+        ("It does not cure cancer, but it works for everyone.", "hedges.works_for_everyone", True),
+        ("There is no evidence that it harms the liver; it is completely safe.",
+         "hedges.no_side_effects", True),
+        # "no doubt" and "nobody doubts" boost the claim, they do not doubt it
+        ("There is no doubt that the drug works for everyone.", "hedges.works_for_everyone",
+         True),
+        ("Nobody doubts that it is completely safe.", "hedges.no_side_effects", True),
+    ],
+)  # fmt: skip
+def test_a_denied_or_doubted_overclaim_is_not_made(text, rule, fires):
+    """hedges.yaml's shared veto (?&not_asserted), which every overclaim entry lists (round 15)."""
+    matcher = Matcher(ENTRIES)
+    assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
+
+
+def test_every_overclaim_entry_lists_the_shared_doubt_veto():
+    """A new overclaim entry that forgot the shared veto would call a denied claim an overclaim."""
+    import yaml
+
+    raw = yaml.safe_load((RATINGS / "lexicons" / "hedges.yaml").read_text())
+    missing = []
+    for item in raw["entries"]:
+        if item.get("kind") == "overclaim":
+            vetoes = item.get("unless_preceded_by") or []
+            if "(?&not_asserted)" not in (vetoes if isinstance(vetoes, list) else [vetoes]):
+                missing.append(item["id"])
+    assert missing == []
+
+
 def test_the_look_behind_stops_at_the_sentence_and_at_its_limit():
     from srcgrade.lexicon import LOOKBEHIND_CHARS
 

@@ -685,6 +685,21 @@ def test_hype_after_a_distancing_phrase_is_said_to_be_reported_not_in_a_quotatio
     assert as_json["breakthrough"]["reported_by"] is None
 
 
+def test_hype_that_backers_or_sellers_say_is_reported_not_the_authors():
+    """'Supporters say it offers new hope' reports the backers' words as 'some call it' does
+    (hype.distancing, round 15); the critics' half of the sentence is the author's report."""
+    text = ("Supporters say the drug offers new hope to patients; critics say the evidence is "
+            "thin. The manufacturer says that it is a breakthrough.")
+    found = {f.rule: f for f in SCORER.findings(text) if f.kind == "hype"}
+    assert found["hype.new_hope"].quoted
+    assert found["hype.new_hope"].reported_by.text == "Supporters say"
+    assert found["hype.breakthrough"].reported_by.text == "The manufacturer says that"
+    # the author's own words after the clause still count in full
+    (own,) = [f for f in SCORER.findings("Supporters say so; the drug offers new hope.")
+              if f.rule == "hype.new_hope"]
+    assert not own.quoted and own.reported_by is None
+
+
 def test_overlapping_hype_counts_once():
     """'offered hope for the millions' is one claim, not 'offered hope' and 'hope for the
     millions' (overlap_once on the hype criteria)."""
