@@ -9,6 +9,8 @@ from srcgrade.ingest import (
     MAX_UPLOAD_BYTES,
     URL_TIMEOUT_SECONDS,
     IngestError,
+    RefusedError,
+    UnreachableError,
     fetch_url,
     looks_like_html,
     text_from_bytes,
@@ -19,6 +21,20 @@ from srcgrade.ui.session import context
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 # Below this a few words swing every per-1,000-words rate: the scores are shown, with a warning.
 SHORT_TEXT_WORDS = 150
+
+
+
+def fetch_error(error: IngestError) -> str:
+    """What went wrong with a web address, in the reader's terms: "Refused" is for srcgrade's own
+    rules (a private address, a PDF, too large); a page that could not be reached (offline, a
+    name that does not resolve) is not refused, and pasting its text still works."""
+    if isinstance(error, UnreachableError):
+        return (f"Could not reach {error.host} ({error.reason}): is this computer online? You "
+                "can paste the article's text instead.")
+    if isinstance(error, RefusedError):
+        return f"Refused: {error}"
+    return f"Cannot use this address: {error}"
+
 
 ctx = context()
 st.title("Score your own article")
@@ -84,7 +100,7 @@ else:
             st.session_state["own_fetched"] = (url, fetch_url(url))
         except IngestError as error:
             st.session_state.pop("own_fetched", None)
-            st.error(f"Refused: {error}")
+            st.error(fetch_error(error))
     fetched = st.session_state.get("own_fetched")
     if fetched:
         origin_url, text = fetched

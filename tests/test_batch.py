@@ -429,3 +429,24 @@ def test_digests_that_collide_are_checked_against_the_ids_themselves(monkeypatch
 def test_unique_ids_give_no_warning(capsys, corpus, tmp_path):
     main(["rate", str(corpus), "--ratings", str(RATINGS), "-o", str(tmp_path / "o.csv")])
     assert "is also the id of" not in capsys.readouterr().err
+
+
+def test_an_integer_field_that_some_lines_lack_stays_integer_in_parquet(tmp_path, capsys):
+    """`year` came back from pandas.read_parquet as float64 (2020.0) when a line lacked it: the
+    column was int64 with nulls, which pandas reads as float unless the file says Int64."""
+    import pyarrow.parquet as pq
+
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [{"id": "a", "text": "A breakthrough cure.", "year": 2020, "pages": 3},
+            {"id": "b", "text": "A study suggests a benefit.", "pages": 4},
+            {"id": "c", "text": "More words here.", "year": 2021, "pages": 5}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    target = tmp_path / "out.parquet"
+    assert main(["rate", str(corpus), "--ratings", str(RATINGS), "-o", str(target)]) == 0
+    assert str(pq.read_schema(target).field("year").type) == "int64"
+    frame = pd.read_parquet(target)
+    assert str(frame["year"].dtype) == "Int64" and frame["year"].isna().tolist() == [
+        False, True, False]
+    assert frame["year"].dropna().tolist() == [2020, 2021]
+    assert str(frame["pages"].dtype) == "Int64" and frame["pages"].tolist() == [3, 4, 5]
+    assert str(frame["words"].dtype) == "int64" and str(frame["total"].dtype) == "float64"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -259,6 +260,22 @@ def test_score_refuses_non_public_urls(capsys, url):
     assert code == 2 and ("only http" in err or "private, local or reserved" in err)
 
 
+def test_score_offline_says_could_not_reach_and_what_to_do(capsys, monkeypatch):
+    """Offline, `srcgrade score https://www.nhs.uk/...` said "cannot resolve host", as if the
+    address were wrong; no network is touched here (the resolver fails as it does offline)."""
+    import socket
+
+    def offline(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    code, out, err = run(capsys, "score", "https://www.nhs.uk/conditions/ptsd/",
+                         "--ratings", str(RATINGS))
+    assert code == 2 and not out
+    assert ("srcgrade: could not reach www.nhs.uk (its name could not be looked up): is this "
+            "computer online? Or save the article's text to a file and score that") in err, err
+
+
 def test_score_starts_without_numpy_or_pandas(tmp_path):
     """`srcgrade score` in a shell loop over files pays the start-up each time: it loads only
     what scoring needs (evaluate and fit-weights, which do need numpy and pandas, still work)."""
@@ -319,7 +336,43 @@ def test_every_command_that_loads_ratings_prints_their_problems(
     # the work is done (output written) and the status says something was left out
     assert code == 1 and out
     assert f"{ratings_copy / 'lexicons' / 'attribution.yaml'}:3:" in err
-    assert "lexicon 'attribution' is not in lexicons/" in err
+    assert "lexicon 'attribution' failed to load" in err
+
+
+def test_a_lexicon_that_fails_to_parse_is_to_be_fixed_not_added(capsys, ratings_copy):
+    """An indentation slip in hype.yaml was followed by "lexicon 'hype' is not in lexicons/ (or
+    failed to load); add lexicons/hype.yaml": the file is there. The rubric's line now points at
+    the file's error and says which criteria are n/a until it is fixed (as scoring shows)."""
+    hype = ratings_copy / "lexicons" / "hype.yaml"
+    lines = hype.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  not_only:"))
+    lines[at] = " " + lines[at]
+    hype.write_text("".join(lines), encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(ratings_copy))
+    assert code == 1
+    broken = re.search(rf"^({re.escape(str(hype))}:\d+): ", out + err, re.M)
+    assert broken, out + err
+    core = ratings_copy / "rubrics" / "core.yaml"
+    line = 1 + next(i for i, text in enumerate(core.read_text(encoding="utf-8").splitlines())
+                    if text.startswith("lexicons:"))
+    assert (f"{core}:{line}: lexicon 'hype' failed to load ({broken.group(1)}, above); criteria "
+            "'hedging', 'hype' of rubric 'core' are not scored (n/a, left out of the total) "
+            "until it is fixed") in out + err
+    assert "add lexicons/hype.yaml" not in out + err
+    code, out, err = run(capsys, "rate", str(ratings_copy), "--format", "json")
+    rows = json.loads(out)
+    assert all(row["criteria"]["hype"]["score"] is None for row in rows)
+    assert all(row["criteria"]["hedging"]["score"] is None for row in rows)
+    assert all(row["criteria"]["citations"]["score"] is not None for row in rows)
+
+
+def test_a_missing_lexicon_is_still_to_be_added(capsys, ratings_copy):
+    (ratings_copy / "lexicons" / "hype.yaml").unlink()
+    code, out, err = run(capsys, "validate", str(ratings_copy))
+    assert code == 1
+    assert ("lexicon 'hype' is not in lexicons/; add lexicons/hype.yaml or remove it from "
+            "`lexicons:`") in out + err
+    assert "failed to load" not in out + err
 
 
 def test_validate_refuses_a_pattern_that_can_match_empty_text(capsys, ratings_copy):
@@ -450,8 +503,8 @@ def test_rate_caps_per_line_warnings_and_exits_1_when_lines_were_skipped(capsys,
     shown = err.splitlines()
     assert code == 1 and [json.loads(x)["id"] for x in out.splitlines()] == ["ok"]
     assert len(shown) == 11 and shown[-1] == "srcgrade: ... and 20 more lines skipped"
-    assert shown[0] == f"srcgrade: {corpus}:2: invalid JSON (Expecting property name enclosed " \
-        "in double quotes); skipped"
+    assert shown[0] == f"srcgrade: {corpus}:2: invalid JSON (expecting property name enclosed " \
+        "in double quotes at column 2); skipped"
 
 
 @pytest.mark.parametrize(

@@ -164,6 +164,9 @@ def test_evaluate_markdown_names_the_baseline(mini, capsys):
     out = capsys.readouterr().out
     assert "| Spearman rho with stars | 0.90" in out
     assert "article length" in out
+    # "1 junk texts left out" never said what junk is
+    assert ("5 texts rated; 1 text left out, flagged as junk in the file's `text_flag` (a "
+            "captcha page, a browser notice, a scrap of text); 3 bad lines skipped.") in out
 
 
 def test_a_half_too_small_for_figures_is_named_not_dropped(mini, capsys):

@@ -848,3 +848,15 @@ def test_a_complement_phrase_must_name_a_measure(tmp_path):
     (tmp_path / "widgets.yaml").write_text(text)
     _, problems = load_ledger(tmp_path, tmp_path)
     assert [(p.path, p.line) for p in problems] == [("widgets.yaml", line_of(text, "blue: [not"))]
+
+
+def test_the_readme_states_no_stale_count_of_facts():
+    """The README said "72 facts" when `srcgrade validate ratings/` counted 73: a count written
+    in prose goes stale. It now names none; one written again must be the ledger's."""
+    import re
+
+    readme = (RATINGS.parent / "README.md").read_text(encoding="utf-8")
+    ledger, problems = load_ledger(RATINGS / "facts")
+    assert not problems
+    stated = [int(n.replace(",", "")) for n in re.findall(r"\b(\d[\d,]*) facts\b", readme)]
+    assert all(n == len(ledger) for n in stated), (stated, len(ledger))

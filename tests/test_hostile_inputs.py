@@ -47,6 +47,54 @@ def test_malformed_yaml_names_file_and_line_and_others_still_load(ratings_copy):
     assert len(loaded.articles) == 5
 
 
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("id: x\ntitle:\n\tA title\n", 3, 1),
+    ("id: x\nexpert_ratings:\n  citations:\n  \tlevel: 3\n", 4, 3),
+    ("id: x\n\ttitle: y\n", 2, 1),
+])
+def test_a_tab_used_as_indentation_is_named(text, line, column):
+    """A tab gave "found character that cannot start any token; fix the YAML syntax", which does
+    not say that a tab is the trouble (libyaml's and PyYAML's words differ; both are tried)."""
+    import yaml
+
+    from srcgrade import yamlio
+
+    for loader in {yamlio.SAFE_LOADER, yaml.SafeLoader}:
+        yamlio.SAFE_LOADER, kept = loader, yamlio.SAFE_LOADER
+        try:
+            _, problem = yamlio.parse_yaml(text, "a.yaml")
+        finally:
+            yamlio.SAFE_LOADER = kept
+        assert str(problem) == (
+            f"a.yaml:{line}: a tab (column {column}) indents this line; YAML indents with spaces "
+            "only: replace the tab with spaces"), (loader, str(problem))
+
+
+def test_other_syntax_errors_are_not_blamed_on_a_tab():
+    from srcgrade.yamlio import parse_yaml
+
+    _, problem = parse_yaml("id: x\ntitle: [unclosed\n", "a.yaml")
+    assert "tab" not in str(problem) and "fix the YAML syntax" in str(problem)
+
+
+def test_a_misspelt_key_is_matched_to_the_key_meant(ratings_copy):
+    """"unknown key 'stregth' in entries.0" listed thirteen allowed keys; it names the one meant,
+    as rubric kinds already do."""
+    hedges = ratings_copy / "lexicons" / "hedges.yaml"
+    text = hedges.read_text(encoding="utf-8")
+    hedges.write_text(text.replace("\n    strength:", "\n    stregth:", 1), encoding="utf-8")
+    messages = problems_for(ratings_copy, "hedges.yaml")
+    assert any("unknown key 'stregth' in entries." in m and "; did you mean 'strength'? allowed "
+               "keys: " in m for m in messages), messages
+
+
+def test_a_key_like_no_other_gets_no_guess(ratings_copy):
+    yaml_text = ARTICLE.format(id="odd") + "zzzz: Vox\n"
+    add_article(ratings_copy, "odd", "Some text here.", yaml_text)
+    [message] = problems_for(ratings_copy, "odd.yaml")
+    assert "unknown key 'zzzz'; allowed keys:" in message
+
+
 def test_wrong_type_is_reported_at_its_line(ratings_copy):
     yaml_text = ARTICLE.format(id="typed") + "reports_peer_reviewed_study: sometimes\n"
     add_article(ratings_copy, "typed", "Some text here.", yaml_text)

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from srcgrade import ingest
-from srcgrade.ingest import IngestError, fetch_url
+from srcgrade.ingest import IngestError, RefusedError, UnreachableError, fetch_url
 
 ARTICLE = (
     "<html><head><title>Trial</title><script>alert(1)</script></head><body><article>"
@@ -131,7 +131,7 @@ def test_the_connection_goes_to_the_checked_address_not_a_new_lookup(monkeypatch
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     monkeypatch.setattr(socket, "create_connection", connect)
-    with pytest.raises(IngestError, match="could not fetch"):
+    with pytest.raises(UnreachableError, match=r"could not reach rebind\.example"):
         fetch_url(f"{scheme}://rebind.example/article")
     assert connected == [("93.184.216.34", port)] and lookups == ["rebind.example"]
 
@@ -168,3 +168,89 @@ def test_an_address_without_http_says_to_add_https(no_dns, url):
 def test_other_schemes_are_still_refused_by_name(no_dns, url, scheme):
     with pytest.raises(IngestError, match=f"only http:// and https:// .* not '{scheme}:'"):
         fetch_url(url)
+
+
+# --- "could not reach" is not "refused" ---------------------------------------------------------
+
+
+def _public(host, port, *args, **kwargs):
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+
+def test_no_network_is_could_not_reach_not_refused(monkeypatch):
+    """Offline, "https://www.nhs.uk/..." was "Refused: cannot resolve host", the word used for a
+    private address: a policy block the reader cannot get round, which this is not."""
+
+    def offline(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    with pytest.raises(UnreachableError) as failed:
+        fetch_url("https://www.nhs.uk/conditions/ptsd/")
+    assert not isinstance(failed.value, RefusedError)
+    assert failed.value.host == "www.nhs.uk"
+    assert str(failed.value) == "could not reach www.nhs.uk (its name could not be looked up)"
+
+
+@pytest.mark.parametrize(
+    ("raised", "reason"),
+    [(ConnectionRefusedError(111, "Connection refused"),
+      "the server did not accept the connection"),
+     (TimeoutError("timed out"), "no answer within 10 s"),
+     (OSError(101, "Network is unreachable"), "network is unreachable")],
+)
+def test_a_failed_connection_is_could_not_reach(monkeypatch, raised, reason):
+    def connect(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(socket, "getaddrinfo", _public)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    with pytest.raises(UnreachableError) as failed:
+        fetch_url("https://example.org/page")
+    assert str(failed.value) == f"could not reach example.org ({reason})"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.1/", "http://169.254.169.254/latest/", "ftp://example.org/x"]
+)
+def test_policy_blocks_are_refusals(url):
+    with pytest.raises(RefusedError):
+        fetch_url(url)
+
+
+def test_too_large_and_not_a_page_are_refusals(server, monkeypatch):
+    with pytest.raises(RefusedError, match="not a web page"):
+        fetch_url(f"{server}/pdf", allow=loopback)
+    monkeypatch.setattr(ingest, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(RefusedError, match="the limit is"):
+        fetch_url(f"{server}/article", allow=loopback)
+
+
+def test_a_missing_page_is_neither_refused_nor_unreachable(server):
+    with pytest.raises(IngestError) as failed:
+        fetch_url(f"{server}/nothing", allow=loopback)
+    assert type(failed.value) is IngestError
+
+
+# --- JSONL errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [('{"id": "a", "text": "first line\n', "invalid control character at column 32: a raw line "
+      "break inside a string, so the text runs on to the next line; write it as \\n"),
+     ('{"id": "b", "text": "tab\there"}\n', "invalid control character at column 25: a raw tab "
+      "inside a string; write it as \\t"),
+     ('{"id": "c", "text": "ok"} x\n', "extra data at column 27"),
+     ('{"id": "d" "text": "ok"}\n', "expecting ',' delimiter at column 12")],
+)
+def test_a_bad_jsonl_line_says_what_and_where(tmp_path, line, said):
+    """The message read "invalid JSON (Invalid control character at); skipped": cut before its
+    column, and silent about the raw line break that causes it."""
+    from srcgrade.ingest import iter_jsonl
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(line + '{"id": "ok", "text": "fine"}\n', encoding="utf-8")
+    problems: list = []
+    assert [r.id for r in iter_jsonl(corpus, problems)] == ["ok"]
+    assert [p.message for p in problems] == [f"invalid JSON ({said}); skipped"]

@@ -675,8 +675,8 @@ def test_hype_after_a_distancing_phrase_is_said_to_be_reported_not_in_a_quotatio
     how = {t.finding.text: tally_how(criterion, t) for t in hype.tallies if t.counted}
     assert "x 30% reported, after 'Some call it'" in how["miracle"], how
     assert "x 30% inside a quotation" in how["breakthrough"], how
-    assert ("Of these, 1 is inside a quotation and 2 are reported after 'Some call it'; they "
-            "count 30% as much" in hype.explanation), hype.explanation
+    assert ("1 of the 3 promotional words is inside a quotation and 2 are reported after 'Some "
+            "call it'; they count 30% as much" in hype.explanation), hype.explanation
     # the JSON contract gains one field; "quoted" keeps its meaning (it counts as quoted)
     found = result.to_dict()["criteria"]["hype"]["findings"]
     as_json = {f["text"]: f for f in found}
@@ -711,8 +711,41 @@ def test_overlapping_hype_counts_once():
     assert "overlap_once" in result.explanation
 
 
+def test_the_quoted_note_names_the_kinds_that_are_quoted():
+    """The Vox article's hedging explanation ended "lowers by 3 promotional words ('amazing',
+    ...). Of these, 3 are inside quotations": the promotional words are the author's own; the
+    quoted findings were a limitation and two hedges."""
+    text = (FILLER + ' "The drug seemed to help, and this suggests a benefit," one author said. '
+            "This amazing result was striking. This phase 2 trial was small.")
+    hedging = SCORER.score(text).criteria["hedging"]
+    quoted = {f.kind for f in hedging.findings if f.quoted}
+    assert quoted == {"hedge"}, [(f.text, f.kind, f.quoted) for f in hedging.findings]
+    assert any(f.kind == "hype" and not f.quoted for f in hedging.findings)
+    explanation = hedging.explanation
+    assert "Both calibrated hedges are inside quotations; they count 50% as much" in explanation
+    assert "Of these" not in explanation and "promotional words are inside" not in explanation
+
+
+def test_quoted_findings_of_two_kinds_are_counted_per_kind():
+    """The Vox article itself: quoted hedges and a quoted limitation, said kind by kind (the
+    counts come from its findings, since other lexicon edits may move them)."""
+    from srcgrade.score import kind_name
+
+    text = (RATINGS / "articles" / "texts" / "000_vox-mdma-self-experience.txt").read_text()
+    hedging = SCORER.score(text).criteria["hedging"]
+    kinds = Counter(f.kind for f in hedging.findings)
+    quoted = Counter(f.kind for f in hedging.findings if f.quoted)
+    assert {"hedge", "limitation"} <= set(quoted) and "hype" not in quoted, quoted
+    for kind in quoted:
+        said = (f"{quoted[kind]} of the {kinds[kind]} {kind_name(kind, kinds[kind])} "
+                f"{'is' if quoted[kind] == 1 else 'are'} inside")
+        assert said in hedging.explanation.replace("\n", " "), (said, hedging.explanation)
+    assert "Quoted findings count 50% as much as the author's own words." in hedging.explanation
+    assert "Of these" not in hedging.explanation
+
+
 def test_one_quoted_finding_is_counted_in_the_singular():
     """The explanation read "1 of these are inside quotations"."""
     text = FILLER + ' The director called the result "a breakthrough" in an interview.'
     hype = SCORER.score(text).criteria["hype"]
-    assert "Of these, 1 is inside a quotation; it counts 30% as much" in hype.explanation
+    assert "The promotional word is inside a quotation; it counts 30% as much" in hype.explanation

@@ -72,3 +72,74 @@ def test_an_article_with_no_total_is_labelled_so_on_the_totals_chart(ratings):
     assert charts.NO_TOTAL in labels
     assert not any("nan" in text.lower() for text in labels)
     assert len(labels) == len(ranked)
+
+
+# --- charts that fit a 390 px phone screen as well as 1280 px --------------------------------
+
+
+def _phone_charts(ratings):
+    """The four charts the phone review named, built from the bundled corpus."""
+    from srcgrade import weigh
+    from srcgrade.ui import charts
+
+    corpus = data.score_corpus(ratings, None)
+    ranked = data.ranked(corpus.table, corpus.rubric.default_weights())
+    points = data.axes(ranked, corpus.criteria).assign(rank=ranked["rank"])
+    ranges = weigh.rank_ranges(ranked, corpus.criteria, draws=50)
+    ranges["title"] = ranges.index.map(dict(zip(ranked["id"], ranked["title"], strict=True)))
+    return ranked, {
+        "totals": charts.totals_bar(ranked[["title", "total", "genre"]]),
+        "tone": charts.evidence_tone(points),
+        "genres": charts.genre_strip(data.long_scores(ranked, corpus.rubric)),
+        "ranges": charts.rank_ranges_chart(ranges),
+    }
+
+
+def test_legends_sit_under_the_charts_side_by_side(ratings):
+    """Beside the plot the genre legend sat over the bars at 390 px and took half the width of
+    Compare's chart: under it, horizontal, each chart keeps the whole width for its plot, with
+    the room the legend needs kept below the axis title."""
+    _, figures = _phone_charts(ratings)
+    for name, fig in figures.items():
+        legend = fig.layout.legend
+        placed = (legend.orientation, legend.yref, legend.y, legend.x)
+        assert placed == ("h", "container", 0, 0), name
+        assert fig.layout.margin.b >= 70 + 26, name
+
+
+def test_article_titles_on_bar_axes_are_two_short_lines_and_whole_in_the_hover(ratings):
+    """One line of up to 48 characters took most of a phone's width and was cut at its edge."""
+    import html
+
+    from srcgrade.ui import charts
+
+    ranked, figures = _phone_charts(ratings)
+    for name in ("totals", "ranges"):
+        fig = figures[name]
+        bars = [t for t in fig.data if t.type == "bar"]
+        labels = [y for trace in bars for y in trace.y]
+        assert len(set(labels)) == len(labels) == len(ranked), name
+        for text in labels:
+            lines = text.split("<br>")
+            assert len(lines) <= 2 and all(len(html.unescape(x)) <= charts.TITLE_CHARS
+                                           for x in lines), text
+        hover = " ".join(str(c) for trace in fig.data for c in (trace.customdata or ()))
+        for title in ranked["title"]:
+            assert charts.label(title, 200) in hover, title
+
+
+def test_corner_captions_are_short_enough_for_half_a_phone_screen(ratings):
+    """The two captions of a row ran into each other at 390 px (about 160 px each)."""
+    _, figures = _phone_charts(ratings)
+    corners = figures["tone"].layout.annotations
+    assert len(corners) == 4
+    assert all(len(line) <= 16 for a in corners for line in a.text.split("<br>"))
+
+
+def test_unique_labels_keep_two_articles_that_shorten_alike_apart():
+    from srcgrade.ui import charts
+
+    same = "A very long title that is shortened to the same two lines either way, part "
+    labels = charts.unique_labels([charts.title_label(same + "one"),
+                                   charts.title_label(same + "two")])
+    assert len(set(labels)) == 2

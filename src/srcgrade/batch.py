@@ -103,7 +103,24 @@ def output_schema(criteria: Sequence[str], head: Iterable[Record]) -> Any:
         if pa.types.is_null(kind):
             kind = pa.string()
         fields.append(pa.field(key, kind))
-    return pa.schema(fields)
+    integers = [f.name for f in fields[len(criteria) + 4:] if pa.types.is_int64(f.type)]
+    return pa.schema(fields, metadata=_nullable_integers(integers))
+
+
+def _nullable_integers(names: Sequence[str]) -> dict[bytes, bytes] | None:
+    """pandas metadata that reads the input's integer fields back as nullable ``Int64``.
+
+    The Parquet column is int64 with nulls where a line lacked the field, but without this
+    ``pandas.read_parquet`` turns an integer column with a null into float64 (a ``year`` of
+    2020.0). pyarrow restores the dtypes pandas metadata names; the columns not named keep
+    their usual types.
+    """
+    if not names:
+        return None
+    columns = [{"name": n, "field_name": n, "pandas_type": "int64", "numpy_type": "Int64",
+                "metadata": None} for n in names]
+    pandas = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return {b"pandas": json.dumps(pandas).encode()}
 
 
 def passthrough_losses(fmt: str, criteria: Sequence[str], head: Iterable[Record]) -> list[str]:

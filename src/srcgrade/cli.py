@@ -27,6 +27,7 @@ from srcgrade.detect.language import looks_english
 from srcgrade.ingest import (
     HTML_SUFFIXES,
     IngestError,
+    UnreachableError,
     describe_corpus,
     fetch_url,
     text_from_path,
@@ -416,6 +417,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         _check_article_file(args.input)
     try:
         text = fetch_url(args.input) if is_url else text_from_path(args.input)
+    except UnreachableError as error:
+        raise UsageError(f"{error}: is this computer online? Or save the article's text to a "
+                         "file and score that (srcgrade score article.txt)") from None
     except IngestError as error:
         raise UsageError(str(error)) from None
     if not looks_english(text):

@@ -119,6 +119,9 @@ class Ratings:
     problems: list[Problem] = field(default_factory=list)
     failed_rubrics: dict[str, str] = field(default_factory=dict)
     """Rubric id (its file name) -> the file, for rubrics whose YAML is there but broken."""
+    failed_lexicons: dict[str, str] = field(default_factory=dict)
+    """Lexicon id (its file name) -> ``file:line`` of its first problem, for lexicons whose file
+    is there but did not load: a rubric naming one is told to fix it, not to add it."""
 
     _by_words: tuple[int, dict[str, Article]] | None = field(
         default=None, init=False, repr=False, compare=False)
@@ -217,6 +220,10 @@ def load_ratings(root: Path) -> Ratings:
             ratings.problems.extend(problems)
             if lexicon:
                 ratings.lexicons[lexicon.id] = lexicon
+            elif problems:
+                first = problems[0]
+                where = f"{first.path}:{first.line}" if first.line else first.path
+                ratings.failed_lexicons[path.stem] = where
     for path in sorted((root / "rubrics").glob("*.yaml")):
         _load_one_rubric(ratings, path)
     _load_ledger(ratings)
@@ -258,18 +265,38 @@ def _load_one_rubric(ratings: Ratings, path: Path) -> None:
         ratings.failed_rubrics[path.stem] = _display(path, ratings.root)
         return
     missing = [name for name in rubric.lexicons if name not in ratings.lexicons]
-    for name in missing:
-        ratings.problems.append(
-            Problem(
-                rubric.path,
-                rubric.lexicons_line,
-                f"lexicon '{name}' is not in lexicons/ (or failed to load); add "
-                f"lexicons/{name}.yaml or remove it from `lexicons:`",
-            )
-        )
+    if missing:
+        ratings.problems.extend(_missing_lexicons(ratings, rubric, missing))
     ratings.rubrics[rubric.id] = rubric
     if ratings.default_rubric is None and len(ratings.rubrics) == 1:
         ratings.default_rubric = rubric.id
+
+
+def _missing_lexicons(ratings: Ratings, rubric: Rubric, missing: list[str]) -> list[Problem]:
+    """One problem per lexicon the rubric names but that is not loaded. A file that is there but
+    broken has its own error above; the advice is to fix it (and what is lost until then), not
+    to add a file that already exists."""
+    kinds = {name: lexicon.kinds() for name, lexicon in ratings.lexicons.items()}
+    unscored = list(rubric.without_lexicons(kinds))
+    if unscored:
+        names = ", ".join(f"'{cid}'" for cid in unscored)
+        are = "is" if len(unscored) == 1 else "are"
+        effect = (f"{'criterion' if len(unscored) == 1 else 'criteria'} {names} of rubric "
+                  f"'{rubric.id}' {are} not scored (n/a, left out of the total) until it is fixed")
+    else:
+        effect = (f"until it is fixed, rubric '{rubric.id}' is scored without its entries "
+                  "(other lexicons make the same kinds, so no criterion is n/a, but scores miss "
+                  "its words)")
+    problems = []
+    for name in missing:
+        failed = ratings.failed_lexicons.get(name)
+        if failed:
+            message = f"lexicon '{name}' failed to load ({failed}, above); {effect}"
+        else:
+            message = (f"lexicon '{name}' is not in lexicons/; add lexicons/{name}.yaml or "
+                       "remove it from `lexicons:`")
+        problems.append(Problem(rubric.path, rubric.lexicons_line, message))
+    return problems
 
 
 def _load_ledger(ratings: Ratings) -> None:

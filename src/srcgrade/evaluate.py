@@ -803,6 +803,13 @@ def _in_sample_note(data: Mapping[str, Any]) -> list[str]:
     return [f"Note: {note}", ""] if note else []
 
 
+def _junk_left_out(flagged: int) -> str:
+    """"34 junk texts left out" never said what junk is: the file's own ``text_flag``, set where
+    the scraped text is not the article (a captcha page, a browser notice, a scrap)."""
+    texts = "1 text" if flagged == 1 else f"{flagged} texts"
+    return f"{texts} left out, flagged as junk in the file's `text_flag`"
+
+
 def markdown_report(report: Mapping[str, Any]) -> str:
     """The agreement report as Markdown tables, one section per file."""
     lines = [f"# Agreement with HealthNewsReview experts: rubric `{report['rubric']}`", ""]
@@ -811,8 +818,8 @@ def markdown_report(report: Mapping[str, Any]) -> str:
         lines += [
             f"## {data['file']}",
             "",
-            f"{data['n']} texts rated ({data['text_flagged']} junk texts left out, "
-            f"{data['bad_lines']} bad lines skipped).",
+            f"{data['n']} texts rated; {_junk_left_out(data['text_flagged'])} (a captcha page, "
+            f"a browser notice, a scrap of text); {data['bad_lines']} bad lines skipped.",
             "",
             "| measure | rubric total | article length |",
             "|---|---|---|",
@@ -908,7 +915,7 @@ def _preset_document(
             f"{fit.default_rho:.3f}). Weights of 0.01 mean the data gave the criterion no weight."
             + (f" {held[0].upper()}{held[1:]}." if held else "")
         ),
-        "fitted_on": f"{Path(args.path).name} ({texts} texts, {flagged} junk left out)",
+        "fitted_on": f"{Path(args.path).name} ({texts} texts; {_junk_left_out(flagged)})",
         "cross_validated_rho": None if math.isnan(cv.rho) else round(cv.rho, 3),
         "weights": fit.weights,
     }

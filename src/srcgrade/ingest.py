@@ -36,6 +36,37 @@ class IngestError(ValueError):
     """Input that cannot be turned into article text; the message says why and what to do."""
 
 
+class RefusedError(IngestError):
+    """srcgrade will not take this on purpose (a private or local address, a scheme other than
+    http(s), a page over the size limit, a PDF): a rule, which retrying will not change."""
+
+
+class UnreachableError(IngestError):
+    """The address could not be reached: its name did not resolve, the connection failed or
+    timed out. Usually this computer is offline; unlike a refusal, trying later may work, and
+    the reader can paste the text instead, so the dashboard and the CLI say so."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"could not reach {host} ({reason})")
+        self.host = host
+        self.reason = reason
+
+
+def _why_unreachable(error: BaseException) -> str:
+    """A connection failure in a reader's words (urllib wraps the socket's error in a URLError;
+    its reason is the OSError that says what happened)."""
+    reason = getattr(error, "reason", error)
+    if isinstance(reason, TimeoutError):  # socket.timeout too
+        return f"no answer within {URL_TIMEOUT_SECONDS} s"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the server did not accept the connection"
+    if isinstance(reason, socket.gaierror):
+        return "its name could not be looked up"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror[0].lower() + reason.strerror[1:]
+    return str(reason)
+
+
 def looks_like_html(text: str) -> bool:
     head = text.lstrip()[:500].lower()
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
@@ -67,7 +98,7 @@ def text_from_bytes(raw: bytes, name: str, charset: str | None = None) -> str:
     ``charset``: the encoding a web server declared; files must be UTF-8.
     """
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise IngestError(
+        raise RefusedError(
             f"{name} is {len(raw) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB"
         )
     encoding = charset if charset and _known_encoding(charset) else "utf-8-sig"
@@ -163,7 +194,7 @@ def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple
             f"'https://{url.strip().lstrip('/')}'"
         )
     if parts.scheme not in {"http", "https"}:
-        raise IngestError(
+        raise RefusedError(
             f"only http:// and https:// addresses can be fetched, not '{parts.scheme}:'"
         )
     host = parts.hostname
@@ -172,13 +203,16 @@ def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple
     default_port = 443 if parts.scheme == "https" else 80
     try:
         infos = socket.getaddrinfo(host, parts.port or default_port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError, ValueError):
-        raise IngestError(f"cannot resolve host '{host}'") from None
+    except socket.gaierror:
+        # No network, or no such name: both read "could not reach", never "refused".
+        raise UnreachableError(host, "its name could not be looked up") from None
+    except (UnicodeError, ValueError):
+        raise IngestError(f"'{host}' is not a valid host name; check the address") from None
     addresses = {info[4][0] for info in infos}
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not allow(ip):
-            raise IngestError(
+            raise RefusedError(
                 f"'{host}' resolves to {ip}, a private, local or reserved address; "
                 "only public addresses are fetched"
             )
@@ -244,11 +278,12 @@ def fetch_url(url: str, max_redirects: int = 3, allow: AddressCheck = is_public_
                 continue
             raise IngestError(f"the server answered {error.code} {error.reason}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise IngestError(f"could not fetch {checked}: {error}") from None
+            host = urllib.parse.urlsplit(checked).hostname or checked
+            raise UnreachableError(host, _why_unreachable(error)) from None
         with response:
             kind = response.headers.get_content_type()
             if kind not in PAGE_TYPES:
-                raise IngestError(
+                raise RefusedError(
                     f"{checked} is {kind}, not a web page or text; srcgrade reads HTML and plain "
                     "text (save the article's text to a .txt file and upload that)"
                 )
@@ -262,17 +297,19 @@ def fetch_url(url: str, max_redirects: int = 3, allow: AddressCheck = is_public_
 def _read_until(response: Any, deadline: float, shown: str) -> bytes:
     """The body, up to one byte over the size limit (for the size message), by the deadline."""
     chunks, size = [], 0
+    host = urllib.parse.urlsplit(shown).hostname or shown
     while size <= MAX_UPLOAD_BYTES:
         try:
             chunk = response.read1(min(65536, MAX_UPLOAD_BYTES + 1 - size))
         except (TimeoutError, OSError) as error:
-            raise IngestError(f"could not fetch {shown}: {error}") from None
+            raise UnreachableError(host, _why_unreachable(error)) from None
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
         if time.monotonic() > deadline:
-            raise IngestError(f"{shown} took more than {URL_TIMEOUT_SECONDS} s to arrive")
+            raise UnreachableError(
+                host, f"the page took more than {URL_TIMEOUT_SECONDS} s to arrive")
     return b"".join(chunks)
 
 
@@ -318,7 +355,7 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
         problems.append(Problem(shown, number, "not valid UTF-8; skipped"))
         return None
     except json.JSONDecodeError as error:
-        problems.append(Problem(shown, number, f"invalid JSON ({error.msg}); skipped"))
+        problems.append(Problem(shown, number, f"invalid JSON ({json_error(error)}); skipped"))
         return None
     if not isinstance(data, dict):
         problems.append(Problem(shown, number, "not a JSON object; skipped"))
@@ -337,6 +374,27 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
     record_id = str(record_id) if record_id is not None else f"line-{number}"
     extra = {k: v for k, v in data.items() if k != "text"}
     return Record(record_id, text, extra, number)
+
+
+_RAW_CHARACTERS = {
+    "\n": "a raw line break inside a string, so the text runs on to the next line; write it as \\n",
+    "\r": "a raw line break inside a string; write it as \\n",
+    "\t": "a raw tab inside a string; write it as \\t",
+}
+
+
+def json_error(error: json.JSONDecodeError) -> str:
+    """The JSON error with its column, in words: ``error.msg`` alone is cut ("Invalid control
+    character at"), since the position follows in ``str(error)`` with a line number that is
+    always 1 for one JSONL line."""
+    message = error.msg[0].lower() + error.msg[1:]
+    at = "column" if message.endswith(" at") else "at column"
+    said = f"{message} {at} {error.colno}"
+    if message.startswith("invalid control character"):
+        char = error.doc[error.pos : error.pos + 1] or " "
+        other = f"a raw control character inside a string; write it as \\u{ord(char):04x}"
+        said += ": " + _RAW_CHARACTERS.get(char, other)
+    return said
 
 
 DESCRIBED_LINES = 1000

@@ -54,6 +54,14 @@ class Rubric:
     def default_weights(self) -> dict[str, float]:
         return {cid: c.weight for cid, c in self.criteria.items()}
 
+    def without_lexicons(self, lexicon_kinds: Mapping[str, set[str]]) -> dict[str, list[str]]:
+        """Criterion id -> the finding kinds it counts that none of the rubric's loaded lexicons
+        (``lexicon_kinds``: name -> kinds) makes. Scoring leaves such a criterion n/a, and the
+        loader says so, from this one answer, when a lexicon fails to load."""
+        made = set().union(*(lexicon_kinds[n] for n in self.lexicons if n in lexicon_kinds))
+        lost = {cid: sorted(c.kinds() - made) for cid, c in self.criteria.items()}
+        return {cid: kinds for cid, kinds in lost.items() if kinds}
+
 
 _NON_PARAMS = {"label", "question", "weight", "method", "levels", "sources", "description"}
 

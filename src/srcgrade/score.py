@@ -748,17 +748,15 @@ def _without_lexicon(rubric: Rubric, lexicons: Mapping[str, Lexicon]) -> dict[st
     missing = [name for name in rubric.lexicons if name not in lexicons]
     if not missing:
         return {}
-    made = set().union(*(lexicons[name].kinds() for name in rubric.lexicons if name in lexicons))
     names = ", ".join(f"'{name}'" for name in missing)
+    kinds = {name: lexicons[name].kinds() for name in rubric.lexicons if name in lexicons}
     unscorable = {}
-    for cid, criterion in rubric.criteria.items():
-        lost = sorted(criterion.kinds() - made)
-        if lost:
-            unscorable[cid] = (
-                f"Not scored: the rubric's lexicon {names} did not load (its problem is listed "
-                f"where ratings/ is loaded), and this criterion counts {', '.join(lost)} "
-                "findings, which only it makes. Fix that file and rate again."
-            )
+    for cid, lost in rubric.without_lexicons(kinds).items():
+        unscorable[cid] = (
+            f"Not scored: the rubric's lexicon {names} did not load (its problem is listed "
+            f"where ratings/ is loaded), and this criterion counts {', '.join(lost)} "
+            "findings, which only it makes. Fix that file and rate again."
+        )
     return unscorable
 
 
@@ -814,30 +812,62 @@ def explain(
     body = "; ".join(parts) if parts else "nothing this criterion looks for was found"
     sentence = f"{criterion.label} {result.score:.0f}/100 (level {level_of(result.score)}): {body}."
     weight = _plan(criterion).quoted_weight
-    if weight < 1.0 and (quoted := [f for f in result.findings if f.quoted]):
-        sentence += f" {_quoted_note(quoted, weight)}"
+    if weight < 1.0 and (note := _quoted_note(result.contributions, result.findings, weight)):
+        sentence += f" {note}"
     sentence += _boilerplate_note(criterion, findings)
     sentence += _aside_note(criterion, result.tallies)
     return f"{sentence} {result.explanation}"
 
 
-def _quoted_note(quoted: list[Finding], weight: float) -> str:
-    """How many quoted findings stand inside quotation marks and how many after a distancing
-    phrase, which is named ("some call it"): a reader should not look for quotation marks that
-    are not there."""
+def _quoted_note(contributions: Iterable[Contribution], findings: tuple[Finding, ...],
+                 weight: float) -> str:
+    """Which of the counted findings are quoted, kind by kind ("1 of the 5 limitations or
+    study-design details is inside a quotation"): a note after the last clause that said "of
+    these" read as if the last kind's words were the quoted ones. A finding reported after a
+    distancing phrase names the phrase ("some call it"): a reader should not look for quotation
+    marks that are not there."""
+    clauses = []
+    total = 0
+    for kind in dict.fromkeys(c.kind for c in contributions):
+        of_kind = [f for f in findings if f.kind == kind]
+        quoted = [f for f in of_kind if f.quoted]
+        if quoted:
+            clauses.append(_quoted_clause(kind, len(of_kind), quoted))
+            total += len(quoted)
+    if not clauses:
+        return ""
+    share = f"{weight:.0%} as much as the author's own words"
+    body = "; ".join(clauses)
+    body = body[0].upper() + body[1:]
+    if len(clauses) > 1:
+        return f"{body}. Quoted findings count {share}."
+    return f"{body}; {'it counts' if total == 1 else 'they count'} {share}."
+
+
+def _quoted_clause(kind: str, of_kind: int, quoted: list[Finding]) -> str:
+    """One kind's quoted findings: "2 of the 14 calibrated hedges are inside quotations and 1
+    is reported after 'some call it'" ("all 3 ...", "the promotional word ..." when every one
+    of the kind is quoted)."""
     phrases = list(dict.fromkeys(f"'{f.reported_by.text}'" for f in quoted if f.reported_by))
     reported = sum(1 for f in quoted if f.reported_by)
     marks = len(quoted) - reported
-    parts = []
+    where = []
     if marks:
-        parts.append("1 is inside a quotation" if marks == 1 else
-                     f"{marks} are inside quotations")
+        where.append((marks, "inside a quotation" if marks == 1 else "inside quotations"))
     if reported:
-        parts.append(f"{reported} {'is' if reported == 1 else 'are'} reported after "
-                     f"{' or '.join(phrases)}")
-    they = "it counts" if len(quoted) == 1 else "they count"
-    share = f"{weight:.0%} as much as the author's own words"
-    return f"Of these, {' and '.join(parts)}; {they} {share}."
+        where.append((reported, f"reported after {' or '.join(phrases)}"))
+    if of_kind == 1:
+        subject = f"the {kind_name(kind, 1)}"
+    elif len(where) == 1 and where[0][0] == of_kind:
+        every = "both" if of_kind == 2 else f"all {of_kind}"
+        subject = f"{every} {kind_name(kind, of_kind)}"
+    else:
+        subject = f"{where[0][0]} of the {of_kind} {kind_name(kind, of_kind)}"
+    first = f"{subject} {'is' if where[0][0] == 1 else 'are'} {where[0][1]}"
+    if len(where) == 1:
+        return first
+    count, words = where[1]
+    return f"{first} and {count} {'is' if count == 1 else 'are'} {words}"
 
 
 def _aside_note(criterion: Criterion, tallies: Iterable[Tally]) -> str:

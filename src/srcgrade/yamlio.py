@@ -6,6 +6,7 @@ PyYAML's ``SafeLoader`` is used, so a tag such as ``!!python/object`` is an erro
 
 from __future__ import annotations
 
+import difflib
 import json
 import stat
 from dataclasses import dataclass, field
@@ -90,6 +91,13 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
+        problem = error.problem or ""
+        by_tab = "tab" in problem or "\\t" in problem or "cannot start any token" in problem
+        tab = _indenting_tab(text, mark.line) if mark and by_tab else None
+        if tab is not None:
+            return None, Problem(display, line, (
+                f"a tab (column {tab}) indents this line; YAML indents with spaces only: "
+                "replace the tab with spaces"))
         what = error.problem or "malformed YAML"
         if "could not determine a constructor" in (error.problem or ""):
             what = f"{what} (YAML tags are not allowed; srcgrade reads plain data only)"
@@ -103,6 +111,21 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]
     if node is not None:
         _collect_lines(node, (), lines)
     return YamlDoc(display, data, lines), None
+
+
+def _indenting_tab(text: str, line: int) -> int | None:
+    """The 1-based column of a tab in the indentation of ``line`` (0-based), if there is one.
+
+    PyYAML says "found character '\\t' that cannot start any token", libyaml "found character
+    that cannot start any token" or "found a tab character that violates indentation", always
+    on the line of the tab: a reader who indented with the Tab key learns nothing from either.
+    """
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return None
+    row = lines[line]
+    indent = row[: len(row) - len(row.lstrip(" \t"))]
+    return indent.index("\t") + 1 if "\t" in indent else None
 
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[YamlDoc | None, Problem | None]:
@@ -171,11 +194,19 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
             allowed = set(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - allowed, key=str):
                 where = f" in {_dotted(keys)}" if keys else ""
-                text = f"unknown key '{extra}'{where}; allowed keys: {', '.join(sorted(allowed))}"
+                text = (f"unknown key '{extra}'{where}; {_did_you_mean(str(extra), allowed)}"
+                        f"allowed keys: {', '.join(sorted(allowed))}")
                 problems.append((keys, doc.problem(text, (*keys, extra))))
             continue
         problems.append((keys, doc.problem(message, keys)))
     return problems
+
+
+def _did_you_mean(key: str, allowed: set[str]) -> str:
+    """"did you mean 'strength'? " for a misspelt key (as rubric kinds already say): a list of
+    fifteen allowed keys hides the one the writer meant."""
+    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
+    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def _dotted(keys: PathKey) -> str:

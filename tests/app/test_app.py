@@ -119,6 +119,26 @@ def test_article_highlights_cover_every_finding(make_app, app_ratings):
     assert checked > 0, "no findings at all: the test would prove nothing"
 
 
+def test_without_hover_the_rule_of_every_highlight_is_in_a_table_the_caption_names(
+        make_app, app_ratings):
+    """"Hover over a highlighted word" is no help on a phone, where a title never shows: the
+    caption names the tables below, and they hold the rule and file:line of every highlight."""
+    ratings = data.load(app_ratings)
+    corpus = data.score_corpus(ratings, None)
+    article = ratings.articles[0]
+    at = make_app("article", article=article.id)
+    captions = " ".join(c.value for c in at.caption)
+    assert "on a phone or tablet, open “The evidence found” under each question below" in captions
+    evidence = [e for e in at.expander if e.label.startswith("The evidence found (")]
+    assert evidence
+    cells = " ".join(t.value.to_csv() for e in evidence for t in e.table).replace("\\", "")
+    score = corpus.by_id[article.id]
+    found = [f for result in score.criteria.values() for f in result.findings]
+    assert found
+    for finding in found:
+        assert f"{finding.rule} — {finding.origin}" in cells, finding
+
+
 def test_kind_toggle_hides_that_kind(make_app, app_ratings):
     at = make_app("article")
     [pills] = [p for p in at.button_group if p.key.startswith("article_view_kinds")]
@@ -260,6 +280,27 @@ def test_a_url_to_a_local_or_private_address_is_refused(make_app, url):
     errors = " ".join(e.value for e in at.error)
     assert "Refused" in errors, errors
     assert not [b for b in html_bodies(at) if "sg-text" in b]
+
+
+def test_an_unreachable_address_is_not_called_refused(make_app, monkeypatch):
+    """Offline, a public address read "Refused: cannot resolve host 'www.nhs.uk'", the word for a
+    private address; it is "could not reach", with what to do instead (no network: the resolver
+    is made to fail as it does offline)."""
+    import socket
+
+    def offline(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    at = make_app("score_your_own")
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    at.radio(key="own_source").set_value("Fetch a web address").run()
+    at.text_input(key="own_url").set_value("https://www.nhs.uk/conditions/ptsd/")
+    at.button[[b.label for b in at.button].index("Fetch and score")].click().run()
+    no_exceptions(at)
+    errors = " ".join(e.value for e in at.error)
+    assert errors == ("Could not reach www.nhs.uk (its name could not be looked up): is this "
+                      "computer online? You can paste the article's text instead."), errors
+    assert "Refused" not in errors
 
 
 def test_broken_yaml_shows_the_problems_panel_and_the_other_articles(make_app, app_ratings):

@@ -110,7 +110,10 @@ def _ranking_change(ratings_dir: Path) -> tuple[dict[str, float], dict[str, str]
 def _bar_order(page) -> list[str]:
     """Titles on the totals chart's axis, top to bottom (plotly draws them bottom-up)."""
     chart = page.locator("[data-testid='stPlotlyChart']").first
-    ticks = chart.locator(".yaxislayer-above .ytick text").all_text_contents()
+    # A title on two lines is two tspans, whose textContent runs together ("work forPTSD?").
+    ticks = chart.locator(".yaxislayer-above .ytick text").evaluate_all(
+        "texts => texts.map(t => { const lines = [...t.querySelectorAll('tspan.line')];"
+        " return lines.length ? lines.map(l => l.textContent).join(' ') : t.textContent; })")
     return ticks[::-1]
 
 

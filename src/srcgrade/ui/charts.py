@@ -77,6 +77,47 @@ def label(text: object, limit: int = 48) -> str:
     return html.escape(value, quote=False)
 
 
+TITLE_CHARS = 22  # a line of an article title on a bar chart's axis: 14 px, 2 lines at most
+TITLE_FONT = {"size": 14}
+
+
+def title_label(text: object) -> str:
+    """An article title as a bar chart's axis label: two short lines at most, the second ending
+    in "…" if cut. On one line of 48 characters the labels took most of a 390 px phone screen
+    and were cut at its left edge; the whole title is in the hover."""
+    lines = textwrap.wrap(str(text), TITLE_CHARS) or [""]
+    if len(lines) > 2:
+        rest = textwrap.shorten(" ".join(lines[1:]), TITLE_CHARS - 1, placeholder="")
+        lines = [lines[0], (rest or lines[1][: TITLE_CHARS - 1]).rstrip() + "…"]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def unique_labels(labels: Sequence[str]) -> list[str]:
+    """Axis categories must differ, or plotly stacks two articles on one row: a label shared
+    after shortening gets a number ("… (2)")."""
+    seen: dict[str, int] = {}
+    out = []
+    for text in labels:
+        seen[text] = seen.get(text, 0) + 1
+        out.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+    return out
+
+
+LEGEND_ROWS_PX = 26  # one row of a horizontal legend at 16 px
+
+
+def legend_under(rows: int = 2) -> tuple[dict, int]:
+    """A horizontal legend at the foot of the figure and the room it takes, reserved for
+    ``rows`` rows: the server cannot know the screen, and a legend beside the plot took half of
+    a phone's width (on the bars, at 390 px). Side by side the entries fill one row at 1280 px
+    and wrap at 390 px. No legend title: beside the entries it pushed them off a phone's
+    screen, above them plotly indented them by its width; the entries (genres) and the page's
+    heading say what they are."""
+    legend = {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0,
+              "yanchor": "bottom", "title": {"text": ""}}
+    return legend, LEGEND_ROWS_PX * rows + 10
+
+
 _AXIS = {"gridcolor": "#e4e4e4", "zerolinecolor": "#c8c8c8", "linecolor": "#888888",
          "automargin": True}
 # A small template, made once: plotly deep-copies a figure's template on every new figure, and
@@ -117,29 +158,39 @@ NO_TOTAL_WHY = "no total: every question weighted above 0 is n/a for it"
 
 
 def totals_bar(frame: pd.DataFrame) -> go.Figure:
-    """Horizontal bars of the totals, best at the top, one colour per genre."""
+    """Horizontal bars of the totals, best at the top, one colour per genre; titles in two
+    short lines (whole in the hover), the genre legend under the chart."""
     fig = _figure()
-    order = [label(t) for t in frame["title"]]
+    frame = frame.assign(name=unique_labels([title_label(t) for t in frame["title"]]))
     for genre, group in by_genre(frame):
         fig.add_trace(
             go.Bar(
                 # An article whose weighted questions are all n/a has no total: a bar of 0
                 # labelled so, not "NaN" (plotly's text for a missing value).
                 x=group["total"].round(1).fillna(0),
-                y=[label(t) for t in group["title"]],
+                y=list(group["name"]),
                 orientation="h",
                 name=label(genre),
                 marker_color=genre_colour(str(genre)),
                 text=[NO_TOTAL if pd.isna(v) else f"{v:.0f}" for v in group["total"]],
                 textposition="outside",
-                customdata=[NO_TOTAL_WHY if pd.isna(v) else f"total {v:.1f}"
-                            for v in group["total"]],
-                hovertemplate="%{y}<br>%{customdata}<extra>" + label(genre) + "</extra>",
+                customdata=[
+                    f"{label(t, 200)}<br>" + (NO_TOTAL_WHY if pd.isna(v) else f"total {v:.1f}")
+                    for t, v in zip(group["title"], group["total"], strict=True)
+                ],
+                hovertemplate="%{customdata}<extra>" + label(genre) + "</extra>",
             )
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
-    fig.update_xaxes(range=[0, 105], title="Total score (0-100, higher is more trustworthy)")
-    return _layout(fig, height=max(260, 48 * len(frame) + 90), barmode="overlay")
+    order = list(frame["name"])
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None,
+                     tickfont=TITLE_FONT)
+    # two short lines: centred under the bars, one line ran off a phone screen's right edge
+    fig.update_xaxes(range=[0, 105], title={"text": "Total score (0-100):<br>higher is more "
+                                            "trustworthy", "font": {"size": 14}})
+    legend, legend_px = legend_under()
+    # the bottom margin holds the ticks and the two-line axis title, then the legend
+    return _layout(fig, height=max(260, 48 * len(frame) + 120) + legend_px, barmode="overlay",
+                   legend=legend, margin={"l": 10, "r": 10, "t": 20, "b": 90 + legend_px})
 
 
 def key_numbers(frame: pd.DataFrame) -> list[str]:
@@ -213,22 +264,28 @@ def evidence_tone(frame: pd.DataFrame, labels: bool = True) -> go.Figure:
         {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 50, "y1": 50,
          "line": line},
     ]
+    # Two short lines each: on one line, the two captions of a row ran into each other on a
+    # 390 px phone screen.
     corners = [
-        (0, 1, "left", "bottom", "↖ measured, but hard to check"),
-        (1, 1, "right", "bottom", "checkable and measured ↗"),
-        (0, 0, "left", "bottom", "↙ hard to check, and selling"),
-        (1, 0, "right", "bottom", "checkable, but selling ↘"),
+        (0, 1, "left", "bottom", "↖ measured, but<br>hard to check"),
+        (1, 1, "right", "bottom", "checkable and<br>measured ↗"),
+        (0, 0, "left", "bottom", "↙ hard to check,<br>and selling"),
+        (1, 0, "right", "bottom", "checkable, but<br>selling ↘"),
     ]
     annotations = [
         {"x": x, "y": y, "xref": "paper", "yref": "paper", "text": text, "showarrow": False,
-         "xanchor": xanchor, "yanchor": yanchor, "yshift": 4, "font": {"size": 14, "color": "#444"}}
+         "xanchor": xanchor, "yanchor": yanchor, "yshift": 4, "align": xanchor,
+         "font": {"size": 13, "color": "#444"}}
         for x, y, xanchor, yanchor, text in corners
     ]
     fig.update_layout(shapes=shapes, annotations=annotations)
-    fig.update_xaxes(range=[-3, 103], title="Evidence: can I check it? (citations, numbers) →",
-                     title_standoff=28)
-    fig.update_yaxes(range=[-3, 103], title="Tone: reports rather than sells (hedging, no hype) →")
-    return _layout(fig, height=600, margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    fig.update_xaxes(range=[-3, 103], title="Evidence: can I check it? →<br>"
+                     "<sup>citations, numbers</sup>", title_standoff=20)
+    fig.update_yaxes(range=[-3, 103], title="Tone: reports, not sells →<br>"
+                     "<sup>hedging, no hype</sup>")
+    legend, legend_px = legend_under()
+    return _layout(fig, height=620 + legend_px, legend=legend,
+                   margin={"l": 10, "r": 10, "t": 60, "b": 90 + legend_px})
 
 
 def _wrapped(text: str, width: int) -> str:
@@ -470,8 +527,10 @@ def genre_strip(long: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=rows, autorange="reversed",
                      dtick=1, tickmode="linear", title=None)
     per_row = max(ROW_PX + 6, 11 * genres + 12)
-    return _layout(fig, boxmode="group", height=len(rows) * per_row + 130,
-                   legend={"title": {"text": "Genre (articles)"}})
+    # The legend under the chart: beside it, it took half of a phone's width.
+    legend, legend_px = legend_under(rows=3 if genres > 3 else 2)
+    return _layout(fig, boxmode="group", height=len(rows) * per_row + 130 + legend_px,
+                   legend=legend, margin={"l": 10, "r": 10, "t": 20, "b": 70 + legend_px})
 
 
 def difference_bar(diff: pd.DataFrame, name_a: str, name_b: str) -> go.Figure:
@@ -538,9 +597,11 @@ def sensitivity_lines(sweep: pd.DataFrame, titles: Mapping[str, str], current: f
 
 
 def rank_ranges_chart(frame: pd.DataFrame) -> go.Figure:
-    """Best to worst rank over random weightings (a bar), the median rank as a dot."""
+    """Best to worst rank over random weightings (a bar), the median rank as a dot; titles in
+    two short lines (whole in the hover), the legend under the chart."""
     frame = frame.sort_values("median")
-    names = [label(t) for t in frame["title"]]
+    names = unique_labels([title_label(t) for t in frame["title"]])
+    titles = [label(t, 200) for t in frame["title"]]
     fig = _figure()
     fig.add_trace(
         go.Bar(
@@ -550,21 +611,25 @@ def rank_ranges_chart(frame: pd.DataFrame) -> go.Figure:
             orientation="h",
             marker_color="rgba(0,114,178,0.35)",
             name="range of ranks",
-            hovertemplate="%{y}: rank %{base} to %{customdata}<extra></extra>",
-            customdata=frame["worst"],
+            hovertemplate="%{customdata[0]}: rank %{base} to %{customdata[1]}<extra></extra>",
+            customdata=list(zip(titles, frame["worst"], strict=True)),
         )
     )
     fig.add_trace(
         go.Scatter(
             x=frame["median"], y=names, mode="markers", name="median rank",
             marker={"size": 14, "color": "#0072B2", "symbol": "diamond"},
-            hovertemplate="%{y}: median rank %{x}<extra></extra>",
+            customdata=titles,
+            hovertemplate="%{customdata}: median rank %{x}<extra></extra>",
         )
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title=None,
+                     tickfont=TITLE_FONT)
     fig.update_xaxes(title="Rank (1 = best)", range=[0.5, max(1, int(frame["worst"].max())) + 0.5],
                      dtick=1 if len(frame) <= 20 else None)
-    return _layout(fig, height=max(260, 44 * len(frame) + 90), legend={"title": {"text": ""}})
+    legend, legend_px = legend_under(rows=1)
+    return _layout(fig, height=max(260, 48 * len(frame) + 90) + legend_px, legend=legend,
+                   margin={"l": 10, "r": 10, "t": 20, "b": 70 + legend_px})
 
 
 class Bars(NamedTuple):

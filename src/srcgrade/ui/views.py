@@ -52,6 +52,14 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+EVIDENCE_TABLE = "The evidence found"
+# A highlight's rule and line are in its title attribute, which a touch screen never shows: the
+# per-question tables below hold the same, so the hint names them rather than hover alone.
+EVIDENCE_HINT = (f"Hover over a highlighted word to see the rule behind it and its YAML "
+                 f"file:line, or, on a phone or tablet, open “{EVIDENCE_TABLE}” under each "
+                 "question below: it lists every finding with its rule and line.")
+
+
 def highlighted_text(
     text: str, score: ArticleScore, key: str, *, toggles: bool = True, max_height: int | None = 640
 ) -> None:
@@ -80,9 +88,9 @@ def highlighted_text(
     # <mark> markup, and st.html sanitises the result again (no scripts, no event handlers).
     st.html(markup)
     st.caption(
-        "Hover over a highlighted word to see the rule behind it and its YAML file:line. Words "
-        "with a dotted underline and no fill were found but count for nothing (the tooltip says "
-        "why); the legend counts them apart, so its other counts are the explanations' counts."
+        f"{EVIDENCE_HINT} Words with a dotted underline and no fill were found but count for "
+        "nothing (the tooltip and the table say why); the legend counts them apart, so its other "
+        "counts are the explanations' counts."
     )
 
 
@@ -137,7 +145,7 @@ def evidence_table(criterion: Criterion, tallies: tuple[Tally, ...]) -> None:
     explanation's points for and against, and those that count for nothing say why."""
     counted = sum(t.counted for t in tallies)
     aside = len(tallies) - counted
-    label = f"The evidence found ({counted} counted"
+    label = f"{EVIDENCE_TABLE} ({counted} counted"
     label += f", {aside} not counted)" if aside else ")"
     with st.expander(f"{label}: the words, their points, and the rule and YAML file:line behind "
                      "each", icon=":material/search:"):
