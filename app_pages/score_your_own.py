@@ -23,7 +23,6 @@ LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 SHORT_TEXT_WORDS = 150
 
 
-
 def fetch_error(error: IngestError) -> str:
     """What went wrong with a web address, in the reader's terms: "Refused" is for srcgrade's own
     rules (a private address, a PDF, too large); a page that could not be reached (offline, a

@@ -7,7 +7,6 @@ still loads: a broken article YAML costs that article, not the corpus.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
@@ -19,7 +18,7 @@ from srcgrade import regex_cache
 from srcgrade.lexicon import Lexicon, load_lexicon
 from srcgrade.model import Problem
 from srcgrade.rubric import Rubric, WeightError, load_rubric
-from srcgrade.yamlio import check_schema, load_yaml, read_text_file
+from srcgrade.yamlio import check_schema, did_you_mean, load_yaml, read_text_file
 
 NOT_APPLICABLE = "n/a"
 """An expert's level for a question that does not fit the article (numbers, when it states none),
@@ -99,8 +98,7 @@ class WeightPreset:
 def unknown_criterion(name: str, known: Sequence[str], where: str) -> str:
     """'criterion x is not in <where>', with the criteria there, the likely intended name and
     what to do (``where``: "rubric 'core'", "any rubric")."""
-    close = difflib.get_close_matches(name, known, n=1)
-    guess = f"did you mean '{close[0]}'? " if close else ""
+    guess = did_you_mean(name, known)
     return (
         f"criterion '{name}' is not in {where} (criteria: {', '.join(known)}); "
         f"{guess}fix the name or remove the line"
@@ -221,9 +219,7 @@ def load_ratings(root: Path) -> Ratings:
             if lexicon:
                 ratings.lexicons[lexicon.id] = lexicon
             elif problems:
-                first = problems[0]
-                where = f"{first.path}:{first.line}" if first.line else first.path
-                ratings.failed_lexicons[path.stem] = where
+                ratings.failed_lexicons[path.stem] = problems[0].where
     for path in sorted((root / "rubrics").glob("*.yaml")):
         _load_one_rubric(ratings, path)
     _load_ledger(ratings)

@@ -16,14 +16,13 @@ with its own flags (a verbose ``(?x)`` one, written over several lines) keeps th
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from srcgrade.model import Problem
-from srcgrade.yamlio import YamlDoc
+from srcgrade.yamlio import YamlDoc, did_you_mean
 
 REGEX_KEYS = ("pattern", "unless_followed_by", "unless_preceded_by")
 """An entry's regex-valued keys (each a string, or for the vetoes a list of strings)."""
@@ -91,8 +90,7 @@ class Definitions:
 
 
 def _unknown(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    hint = f"did you mean (?&{close[0]})? " if close else ""
+    hint = did_you_mean(name, known, form="(?&{})")
     return (f"uses (?&{name}), which is not defined; {hint}add it under `define:` at the top "
             "of the file, or fix the name")
 

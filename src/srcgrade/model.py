@@ -31,9 +31,13 @@ class Problem:
     message: str
     level: str = "error"
 
+    @property
+    def where(self) -> str:
+        """``file:line`` (the file alone when the line is not known), as an editor opens it."""
+        return str(Origin(self.path, self.line))
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

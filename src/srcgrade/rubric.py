@@ -8,7 +8,6 @@ it (as Vale's ``.vale.ini`` overrides rule files).
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from srcgrade.model import Origin, Problem
-from srcgrade.yamlio import check_schema, load_yaml
+from srcgrade.yamlio import check_schema, did_you_mean, load_yaml
 
 
 class WeightError(ValueError):
@@ -151,8 +150,7 @@ def _kind_problems(
     for keys, kind in dict.fromkeys(_named_kinds(criterion)):
         if kind in made:
             continue
-        close = difflib.get_close_matches(kind, sorted(made), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint = did_you_mean(kind, made)
         problems.append(
             doc.problem(
                 f"criterion '{criterion.id}' names the kind '{kind}', which no entry of its "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -194,7 +195,8 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
             allowed = set(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - allowed, key=str):
                 where = f" in {_dotted(keys)}" if keys else ""
-                text = (f"unknown key '{extra}'{where}; {_did_you_mean(str(extra), allowed)}"
+                guess = did_you_mean(str(extra), allowed, cutoff=0.75)
+                text = (f"unknown key '{extra}'{where}; {guess}"
                         f"allowed keys: {', '.join(sorted(allowed))}")
                 problems.append((keys, doc.problem(text, (*keys, extra))))
             continue
@@ -202,11 +204,13 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
     return problems
 
 
-def _did_you_mean(key: str, allowed: set[str]) -> str:
-    """"did you mean 'strength'? " for a misspelt key (as rubric kinds already say): a list of
-    fifteen allowed keys hides the one the writer meant."""
-    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
-    return f"did you mean '{close[0]}'? " if close else ""
+def did_you_mean(name: str, known: Iterable[str], *, form: str = "'{}'",
+                 cutoff: float = 0.6) -> str:
+    """"did you mean 'strength'? " for a misspelt name, or "": every message about an unknown
+    key, kind, criterion or definition guesses the same way (a list of fifteen allowed names
+    hides the one the writer meant). ``form`` shows the guess as the file spells it."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=cutoff)
+    return f"did you mean {form.format(close[0])}? " if close else ""
 
 
 def _dotted(keys: PathKey) -> str:
