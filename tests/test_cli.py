@@ -547,14 +547,30 @@ def test_validate_refuses_a_folder_that_is_not_a_ratings_folder(capsys, tmp_path
 
 def test_a_rubric_that_failed_to_load_is_named_as_such(capsys, ratings_copy):
     core = ratings_copy / "rubrics" / "core.yaml"
-    core.write_text(core.read_text().replace("method: balance", "method: balanse", 1))
+    core.write_text(core.read_text().replace("lexicons: [hype,", "lexicons: [[hype],", 1))
     code, _, err = run(capsys, "rate", str(ratings_copy), "--rubric", "core")
-    assert code == 2 and "core.yaml:13: criteria.citations.method is 'balanse'" in err
+    assert code == 2 and "core.yaml:7: lexicons.0 must be string" in err
     assert err.splitlines()[-1] == (
         f"srcgrade: {core}: rubric 'core' failed to load (see the problems above); fix them, "
         "or choose another with --rubric (rubrics: health-news-review)"
     )
     assert "no rubric 'core'" not in err
+
+
+def test_a_broken_criterion_is_left_out_and_the_rest_of_its_rubric_rates(capsys, ratings_copy):
+    """A misspelt method or a negative weight costs that criterion, named at its line, not the
+    rubric: the ranking still comes out, on the other three criteria, and the exit status says
+    something was left out."""
+    core = ratings_copy / "rubrics" / "core.yaml"
+    text = core.read_text().replace("method: balance", "method: balanse", 1)
+    core.write_text(text.replace("\n    weight: 1.0", "\n    weight: -2", 2))
+    code, out, err = run(capsys, "rate", str(ratings_copy), "--rubric", "core")
+    assert "core.yaml:13: criteria.citations.method is 'balanse'; did you mean 'balance'?" in err
+    assert "core.yaml:37: criteria.hedging.weight is -2; it must be more than 0" in err
+    assert "criterion 'citations' is left out of rubric 'core' until its problems" in err
+    assert code == 1 and len(_ranked_ids(out)) == 5
+    header = out.splitlines()[0]
+    assert "citations" not in header and "hedging" not in header and "hype" in header
 
 
 # --- weight presets: the rubric they are for, and their criteria at their line ------------------

@@ -110,9 +110,27 @@ def test_unknown_key_is_refused_so_a_typo_is_not_ignored(ratings_copy):
     assert ":5: unknown key 'publsher'" in message and "publisher" in message
 
 
+def test_a_misspelt_genre_or_key_costs_only_that_key(ratings_copy):
+    """What describes an article (its genre, a key spelt wrong) is not needed to rate it: the
+    mistake is reported at its line with the likely spelling, and the article is still rated."""
+    farm = ratings_copy / "articles/contentfarm-mdma-breakthrough.yaml"
+    farm.write_text(farm.read_text().replace("genre: content-farm", "genre: contentfarm")
+                    + "publsher: nobody\n")
+    loaded = load_ratings(ratings_copy)
+    [genre] = [p for p in loaded.problems if "genre is" in p.message]
+    [key] = [p for p in loaded.problems if "publsher" in p.message]
+    assert genre.line == 7 and "did you mean 'content-farm'?" in genre.message
+    assert genre.message.endswith("(the article is still rated, without 'genre')")
+    assert "unknown key 'publsher'" in key.message and genre.level == key.level == "warning"
+    [article] = [a for a in loaded.articles if a.id == "contentfarm-mdma-breakthrough"]
+    assert "genre" not in article.meta and "publsher" not in article.meta
+    assert article.expert["hype"].level == 1 and len(loaded.articles) == 5
+
+
 def test_an_expert_can_say_a_question_does_not_apply_and_nothing_else(ratings_copy):
     """`level: n/a` (the machine's n/a, the Classroom's "Does not apply") loads as no level;
-    another word is refused at its line with the values allowed, and the rest still loads."""
+    another word is refused at its line with the values allowed, and the rest still loads: the
+    article is rated, with its other experts' levels, and only that one level is left out."""
     farm = ratings_copy / "articles/contentfarm-mdma-breakthrough.yaml"
     loaded = load_ratings(ratings_copy)
     [article] = [a for a in loaded.articles if a.id == "contentfarm-mdma-breakthrough"]
@@ -122,7 +140,10 @@ def test_an_expert_can_say_a_question_does_not_apply_and_nothing_else(ratings_co
     broken = load_ratings(ratings_copy)
     [problem] = broken.problems
     assert problem.line == 35 and "expected one of: 1, 2, 3, 4, 5, n/a" in problem.message
-    assert len(broken.articles) == 4
+    assert "still rated, without the expert rating of numeric_accuracy" in problem.message
+    [kept] = [a for a in broken.articles if a.id == "contentfarm-mdma-breakthrough"]
+    assert "numeric_accuracy" not in kept.expert and kept.expert["hype"].level == 1
+    assert len(broken.articles) == 5
 
 
 def test_missing_text_file(ratings_copy):
@@ -285,3 +306,23 @@ def test_a_collection_text_is_found_whatever_its_white_space_and_after_an_articl
     late = [a for a in load_ratings(ratings_copy).articles if a.id == "late"]
     ratings.articles.extend(late)
     assert ratings.article_with_text("A late article about MDMA trials. " * 20) is late[0]
+
+
+def test_a_broken_criterion_costs_that_criterion_and_the_presets_naming_it(ratings_copy):
+    """A mistake inside one criterion (here a misspelt method) leaves that criterion out, named
+    at its line; the rubric still loads with the others, and a preset that weighs the missing
+    criterion is not offered half applied: it says why, at its line."""
+    review = ratings_copy / "rubrics/health-news-review.yaml"
+    review.write_text(review.read_text().replace("method: balance", "method: balanse", 1))
+    loaded = load_ratings(ratings_copy)
+    rubric = loaded.rubrics["health-news-review"]
+    assert "hype" not in rubric.criteria and rubric.left_out == ("hype",)
+    assert len(rubric.criteria) > 5 and "health-news-review" not in loaded.failed_rubrics
+    messages = [str(p) for p in loaded.problems]
+    assert any("health-news-review.yaml:82: criteria.hype.method is 'balanse'" in m
+               for m in messages)
+    assert any(":78: criterion 'hype' is left out of rubric 'health-news-review'" in m
+               for m in messages)
+    assert not loaded.presets
+    offered = [m for m in messages if "not offered while criterion 'hype'" in m]
+    assert len(offered) == 2 and "health-news-review-fitted.yaml:16" in " ".join(offered)

@@ -59,7 +59,8 @@ def _load(path: Path, warn: bool = True, given_by: str | None = None) -> Ratings
         # A broken article is left out; any other broken file changes how the rest is scored.
         articles = str(path / "articles")
         for problem in ratings.problems:
-            _warn([problem], "skipped" if problem.path.startswith(articles) else "problem")
+            left_out = problem.path.startswith(articles) and problem.level == "error"
+            _warn([problem], "skipped" if left_out else "problem")
     return ratings
 
 

@@ -18,7 +18,15 @@ from srcgrade import regex_cache
 from srcgrade.lexicon import Lexicon, load_lexicon
 from srcgrade.model import Problem
 from srcgrade.rubric import Rubric, WeightError, load_rubric
-from srcgrade.yamlio import check_schema, did_you_mean, load_yaml, read_text_file
+from srcgrade.yamlio import (
+    YamlDoc,
+    check_schema,
+    did_you_mean,
+    load_yaml,
+    read_text_file,
+    schema,
+    schema_errors,
+)
 
 NOT_APPLICABLE = "n/a"
 """An expert's level for a question that does not fit the article (numbers, when it states none),
@@ -346,10 +354,9 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
     assert doc is not None
     if isinstance(doc.data, dict) and isinstance(doc.data.get("date"), dt.date):
         doc.data["date"] = doc.data["date"].isoformat()  # YAML reads 2024-01-29 as a date
-    problems = check_schema(doc, "article")
-    if problems:
+    problems, data = _article_schema(doc)
+    if data is None:
         return None, problems
-    data = doc.data
     text_path = path.parent / data["text_file"]
     relative = Path(data["text_file"])
     if relative.is_absolute() or ".." in relative.parts:
@@ -384,7 +391,49 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
         expert_rubric=expert_block.get("rubric"),
         path=doc.path,
     )
-    return article, []
+    return article, problems
+
+
+# Keys an article can be rated without: a mistake in one is reported and the key left out (a
+# misspelt genre shows as "unknown"), rather than costing the reader the whole article.
+_DESCRIPTIVE_KEYS = frozenset(
+    {"publisher", "author", "date", "url", "genre", "reports_peer_reviewed_study", "study",
+     "notes", "expert_ratings"}
+)
+
+
+def _article_schema(doc: YamlDoc) -> tuple[list[Problem], dict[str, Any] | None]:
+    """The article's schema problems and its data without the descriptive parts they concern
+    (None when a key the rating needs is wrong): an unknown key, a misspelt genre, one
+    criterion's expert rating."""
+    errors = schema_errors(doc, "article")
+    problems = [problem for _, problem in errors]
+    dropped = [_descriptive_part(keys) for keys, _ in errors]
+    if None in dropped:
+        return problems, None
+    data = dict(doc.data)
+    expert = data.get("expert_ratings")
+    if isinstance(expert, dict) and isinstance(expert.get("criteria"), dict):
+        data["expert_ratings"] = {**expert, "criteria": dict(expert["criteria"])}
+    for part in dropped:
+        holder = data if len(part) == 1 else data["expert_ratings"]["criteria"]
+        holder.pop(part[-1], None)
+    return [_still_loaded(p, part) for p, part in zip(problems, dropped, strict=True)], data
+
+
+def _descriptive_part(keys: tuple) -> tuple | None:
+    """The part of an article a schema error at ``keys`` can be left out with, or None."""
+    if keys[:2] == ("expert_ratings", "criteria") and len(keys) > 2:
+        return keys[:3]
+    if keys and (keys[0] in _DESCRIPTIVE_KEYS or keys[0] not in schema("article")["properties"]):
+        return keys[:1]
+    return None
+
+
+def _still_loaded(problem: Problem, part: tuple) -> Problem:
+    what = f"the expert rating of {part[-1]}" if len(part) > 1 else f"'{part[0]}'"
+    message = f"{problem.message} (the article is still rated, without {what})"
+    return Problem(problem.path, problem.line, message, level="warning")
 
 
 def _load_presets(ratings: Ratings) -> None:
@@ -413,6 +462,12 @@ def _preset_misfits(ratings: Ratings, preset: WeightPreset) -> list[Problem]:
                 "fix `rubric:` to name the rubric these weights are for"
             )
             return [Problem(preset.path, preset.lines.get("rubric"), message)]
+        lost = [name for name in preset.weights if name in rubric.left_out]
+        if lost:  # its rubric's problem is reported; the preset cannot be applied whole
+            message = (f"not offered while criterion '{lost[0]}' is left out of rubric "
+                       f"'{rubric.id}' (see its problem)")
+            return [Problem(preset.path, preset.lines.get(f"weights.{lost[0]}"), message,
+                            level="warning")]
         return preset.problems(rubric)
     if not ratings.rubrics or any(preset.fits(r) for r in ratings.rubrics.values()):
         return []

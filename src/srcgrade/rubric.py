@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from srcgrade.model import Origin, Problem
-from srcgrade.yamlio import check_schema, did_you_mean, load_yaml
+from srcgrade.yamlio import YamlDoc, did_you_mean, load_yaml, schema_errors
 
 
 class WeightError(ValueError):
@@ -49,6 +49,9 @@ class Rubric:
     criteria: Mapping[str, Criterion]
     path: str
     lexicons_line: int | None = None
+    # Criteria of the file left out for their problems (reported with the rubric): a weight
+    # preset naming one is not offered, and not reported as naming an unknown criterion.
+    left_out: tuple[str, ...] = ()
 
     def default_weights(self) -> dict[str, float]:
         return {cid: c.weight for cid, c in self.criteria.items()}
@@ -74,8 +77,8 @@ def load_rubric(
     if problem:
         return None, [problem]
     assert doc is not None
-    problems = check_schema(doc, "rubric")
-    if problems:
+    problems, broken = _schema_problems(doc)
+    if broken is None:
         return None, problems
     data = doc.data
     if data["id"] != path.stem:
@@ -84,20 +87,9 @@ def load_rubric(
         )
     criteria = {}
     for cid, raw in data["criteria"].items():
-        keys = ("criteria", cid)
-        criteria[cid] = Criterion(
-            id=cid,
-            label=raw["label"],
-            question=raw["question"],
-            weight=float(raw["weight"]),
-            method=raw["method"],
-            params={k: v for k, v in raw.items() if k not in _NON_PARAMS},
-            levels={int(k): v for k, v in raw["levels"].items()},
-            sources=tuple(raw["sources"]),
-            origin=Origin(doc.path, doc.line_of(keys)),
-            param_lines={k: doc.line_of((*keys, k)) or 0 for k in raw},
-        )
-        problems.extend(_kind_problems(doc, criteria[cid], data["lexicons"], lexicon_kinds))
+        if cid not in broken:
+            criteria[cid] = _criterion(doc, cid, raw)
+            problems.extend(_kind_problems(doc, criteria[cid], data["lexicons"], lexicon_kinds))
     rubric = Rubric(
         id=data["id"],
         label=data["label"],
@@ -106,8 +98,43 @@ def load_rubric(
         criteria=criteria,
         path=doc.path,
         lexicons_line=doc.line_of(("lexicons",)),
+        left_out=tuple(broken),
     )
     return rubric, problems
+
+
+def _schema_problems(doc: YamlDoc) -> tuple[list[Problem], list[str] | None]:
+    """The rubric's schema problems and the criteria they leave out; None when the rubric cannot
+    load. A mistake inside one criterion (a negative weight, a misspelt method) costs that
+    criterion, reported, not the rubric's others, as a broken lexicon entry costs that entry."""
+    errors = schema_errors(doc, "rubric")
+    problems = [problem for _, problem in errors]
+    broken = list(dict.fromkeys(keys[1] for keys, _ in errors
+                                if len(keys) > 1 and keys[0] == "criteria"))
+    whole = any(len(keys) < 2 or keys[0] != "criteria" for keys, _ in errors)
+    if whole or len(broken) == len(doc.data["criteria"]):
+        return problems, None
+    for cid in broken:
+        message = (f"criterion '{cid}' is left out of rubric '{doc.data['id']}' until its "
+                   "problems above are fixed; the other criteria still rate")
+        problems.append(doc.problem(message, ("criteria", cid)))
+    return problems, broken
+
+
+def _criterion(doc: YamlDoc, cid: str, raw: dict[str, Any]) -> Criterion:
+    keys = ("criteria", cid)
+    return Criterion(
+        id=cid,
+        label=raw["label"],
+        question=raw["question"],
+        weight=float(raw["weight"]),
+        method=raw["method"],
+        params={k: v for k, v in raw.items() if k not in _NON_PARAMS},
+        levels={int(k): v for k, v in raw["levels"].items()},
+        sources=tuple(raw["sources"]),
+        origin=Origin(doc.path, doc.line_of(keys)),
+        param_lines={k: doc.line_of((*keys, k)) or 0 for k in raw},
+    )
 
 
 def _named_kinds(criterion: Criterion) -> list[tuple[tuple[str, ...], str]]:

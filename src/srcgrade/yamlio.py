@@ -185,7 +185,8 @@ def check_schema(doc: YamlDoc, name: str) -> list[Problem]:
 
 
 def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
-    """Schema violations with the key path of each, so a loader can drop only the broken part."""
+    """Schema violations with the key path of each (an unknown key's own path), so a loader can
+    drop only the broken part."""
     problems: list[tuple[PathKey, Problem]] = []
     errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
     for error in errors:
@@ -198,7 +199,7 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
                 guess = did_you_mean(str(extra), allowed, cutoff=0.75)
                 text = (f"unknown key '{extra}'{where}; {guess}"
                         f"allowed keys: {', '.join(sorted(allowed))}")
-                problems.append((keys, doc.problem(text, (*keys, extra))))
+                problems.append(((*keys, extra), doc.problem(text, (*keys, extra))))
             continue
         problems.append((keys, doc.problem(message, keys)))
     return problems
@@ -229,5 +230,9 @@ def _friendly(error: jsonschema.ValidationError, keys: PathKey) -> str:
         return f"{where} must be {wanted}, not {type(error.instance).__name__} {error.instance!r}"
     if error.validator == "enum":
         options = ", ".join(map(str, error.validator_value))
-        return f"{where} is {error.instance!r}; expected one of: {options}"
+        guess = did_you_mean(str(error.instance), map(str, error.validator_value))
+        return f"{where} is {error.instance!r}; {guess}expected one of: {options}"
+    if error.validator in ("minimum", "exclusiveMinimum"):
+        above = "at least" if error.validator == "minimum" else "more than"
+        return f"{where} is {error.instance!r}; it must be {above} {error.validator_value}"
     return f"{where}: {error.message}"
