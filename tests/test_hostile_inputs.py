@@ -179,6 +179,65 @@ def test_two_articles_with_one_id(ratings_copy):
     assert sum(a.id == "twin" for a in load_ratings(ratings_copy).articles) == 1
 
 
+def test_a_new_file_that_copied_an_id_does_not_displace_the_article_named_after_it(ratings_copy):
+    """The copy sorts first ("aaa-..."), but the Vox article keeps its id and its row: the copy
+    is skipped, named at its `id:` line."""
+    vox = ratings_copy / "articles" / "vox-mdma-self-experience.yaml"
+    copy = ratings_copy / "articles" / "aaa-walking-release.yaml"
+    copy.write_text(vox.read_text().replace("texts/000_vox-mdma-self-experience.txt",
+                                            "texts/004_contentfarm-mdma-breakthrough.txt"))
+    loaded = load_ratings(ratings_copy)
+    [article] = [a for a in loaded.articles if a.id == "vox-mdma-self-experience"]
+    assert article.path.endswith("vox-mdma-self-experience.yaml")
+    assert "# Why does MDMA work for PTSD?" in article.text[:100]
+    [problem] = loaded.problems
+    assert problem.path.endswith("aaa-walking-release.yaml") and problem.line == 1
+    assert "is already used by" in problem.message and "(it was skipped)" in problem.message
+
+
+def test_an_impossible_date_is_reported_at_its_line_and_costs_only_the_date(ratings_copy):
+    """YAML's own date reading raised on 2023-13-10 and every command printed a traceback."""
+    norway = ratings_copy / "articles" / "norwegian-therapist-mdma-ptsd.yaml"
+    norway.write_text(norway.read_text().replace("date: null", "date: 2023-13-10"))
+    loaded = load_ratings(ratings_copy)
+    [problem] = loaded.problems
+    assert problem.line == 5 and "'2023-13-10', which is not a date; write it as YYYY-MM-DD" in (
+        problem.message)
+    assert len(loaded.articles) == 5
+    [article] = [a for a in loaded.articles if a.id == "norwegian-therapist-mdma-ptsd"]
+    assert article.date is None
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line(ratings_copy):
+    """YAML keys must be unique; PyYAML keeps the last silently (a criterion block copied and
+    not yet renamed replaced the original without a word)."""
+    core = ratings_copy / "rubrics" / "core.yaml"
+    text = core.read_text()
+    hype_block = text[text.index("  hype:\n"):text.index("  numeric_accuracy:\n")]
+    core.write_text(text + hype_block.replace("weight: 1.0", "weight: 2.0", 1))
+    loaded = load_ratings(ratings_copy)
+    [problem] = [p for p in loaded.problems if p.path.endswith("core.yaml")]
+    first = text[: text.index("  hype:\n")].count("\n") + 1
+    assert f"key 'hype' is given twice (first at line {first})" in problem.message
+    assert problem.line == text.count("\n") + 1 and "core" not in loaded.rubrics
+
+
+def test_an_expert_rating_of_a_criterion_the_rubric_lacks_is_named(ratings_copy):
+    """A misspelt criterion or rubric in expert_ratings made the expert's level vanish from the
+    Article page without a word; now a warning at its line guesses the spelling."""
+    vox = ratings_copy / "articles" / "vox-mdma-self-experience.yaml"
+    vox.write_text(vox.read_text().replace("    numeric_accuracy:", "    numeric_acuracy:"))
+    wiki = ratings_copy / "articles" / "huberman-wiki-mdma-ptsd.yaml"
+    wiki.write_text(wiki.read_text().replace("  rubric: core", "  rubric: cor"))
+    loaded = load_ratings(ratings_copy)
+    criterion, rubric = sorted(loaded.problems, key=lambda p: "cor'" in p.message)
+    assert "criterion 'numeric_acuracy' is not in rubric 'core'" in criterion.message
+    assert "did you mean 'numeric_accuracy'?" in criterion.message and criterion.line
+    assert "expert_ratings.rubric 'cor' is not in rubrics/" in rubric.message
+    assert "did you mean 'core'?" in rubric.message and rubric.line
+    assert {p.level for p in loaded.problems} == {"warning"} and len(loaded.articles) == 5
+
+
 def test_empty_article(ratings_copy):
     add_article(ratings_copy, "empty", "  \n\n ")
     [message] = problems_for(ratings_copy, "empty.yaml")
@@ -326,3 +385,20 @@ def test_a_broken_criterion_costs_that_criterion_and_the_presets_naming_it(ratin
     assert not loaded.presets
     offered = [m for m in messages if "not offered while criterion 'hype'" in m]
     assert len(offered) == 2 and "health-news-review-fitted.yaml:16" in " ".join(offered)
+
+
+def test_a_criterion_counting_only_a_misspelt_kind_is_not_scored_rather_than_perfect(ratings_copy):
+    """'hpye' is made by no lexicon: the hype criterion found nothing and gave every article
+    100 ("nothing this criterion looks for was found"). It is n/a, with the reason."""
+    from srcgrade.engine import make_scorer
+
+    core = ratings_copy / "rubrics" / "core.yaml"
+    core.write_text(core.read_text().replace("penalise: {hype: 1.0}", "penalise: {hpye: 1.0}"))
+    loaded = load_ratings(ratings_copy)
+    [problem] = loaded.problems
+    assert "names the kind 'hpye'" in problem.message and "did you mean 'hype'?" in problem.message
+    assert "the criterion is not scored (n/a) until it is fixed" in problem.message
+    farm = next(a for a in loaded.articles if a.id == "contentfarm-mdma-breakthrough")
+    hype = make_scorer(loaded).score(farm.text).criteria["hype"]
+    assert hype.score is None
+    assert "counts hpye findings, which no entry of the rubric's lexicons makes" in hype.explanation

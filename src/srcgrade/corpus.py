@@ -52,6 +52,8 @@ class Article:
     """The rubric whose levels the expert used (``expert_ratings.rubric``): a level 3 on one
     rubric's scale is not a level 3 on another's."""
     path: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Lines of the keys a later check reports on ("id", "expert_ratings.criteria.hype")."""
 
     def experts_rubric(self, default_rubric: str | None) -> str | None:
         """The rubric the expert's levels belong to: the one named, else the folder's default."""
@@ -318,32 +320,66 @@ def _load_articles(ratings: Ratings) -> None:
     articles, problems = load_articles(ratings.root / "articles", ratings.root)
     ratings.articles.extend(articles)
     ratings.problems.extend(problems)
+    for article in articles:
+        ratings.problems.extend(_expert_misfits(ratings, article))
+
+
+def _expert_misfits(ratings: Ratings, article: Article) -> list[Problem]:
+    """An expert rating the dashboard could never show (a misspelt criterion or rubric): named
+    at its line, as a warning; the article and its other ratings still load."""
+    if not article.expert:
+        return []
+    rubric_id = article.experts_rubric(ratings.default_rubric)
+    rubric = ratings.rubrics.get(rubric_id or "")
+    if rubric is None:
+        if rubric_id in ratings.failed_rubrics or not article.expert_rubric:
+            return []  # reported with the rubric (or no rubric to check against)
+        known = sorted(ratings.rubrics)
+        message = (f"expert_ratings.rubric '{rubric_id}' is not in rubrics/ "
+                   f"(rubrics: {', '.join(known)}); {did_you_mean(rubric_id, known)}"
+                   "name the rubric whose levels the expert used")
+        return [Problem(article.path, article.lines.get("expert_ratings.rubric"), message,
+                        level="warning")]
+    return [
+        Problem(article.path, article.lines.get(f"expert_ratings.criteria.{cid}"),
+                unknown_criterion(cid, list(rubric.criteria), f"rubric '{rubric.id}'")
+                + " (the expert's rating of it is not shown)", level="warning")
+        for cid in article.expert
+        if cid not in rubric.criteria and cid not in rubric.left_out
+    ]
 
 
 def load_articles(folder: Path, shown_from: Path) -> tuple[list[Article], list[Problem]]:
     """Every article YAML in ``folder``, paths shown relative to ``shown_from``; a broken one is
     reported and skipped, so that it costs the user none of the others."""
-    articles: list[Article] = []
+    loaded: list[Article] = []
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         article, found = load_article(path, _display(path, shown_from))
         problems.extend(found)
-        if article is None:
-            continue
-        if article.id in seen:
-            problems.append(
-                Problem(
-                    article.path,
-                    None,
-                    f"article id '{article.id}' is already used by {seen[article.id]}; "
-                    "give one of them another id (this one was skipped)",
-                )
-            )
-            continue
-        seen[article.id] = article.path
-        articles.append(article)
-    return articles, problems
+        if article is not None:
+            loaded.append(article)
+    kept: dict[str, Article] = {}
+    for article in loaded:  # by file name: the first keeps an id, unless a later one is named so
+        holder = kept.get(article.id)
+        if holder is None or (_named_after_id(article) and not _named_after_id(holder)):
+            kept[article.id] = article
+    for article in loaded:
+        if kept[article.id] is not article:
+            problems.append(_id_taken(article, kept[article.id]))
+    return [a for a in loaded if kept[a.id] is a], problems
+
+
+def _named_after_id(article: Article) -> bool:
+    """Whether the article's file is named after its id: of two articles with one id, that one
+    keeps it, so a new file that copied an id cannot displace the article it was copied from."""
+    return Path(article.path).stem == article.id
+
+
+def _id_taken(article: Article, holder: Article) -> Problem:
+    message = (f"article id '{article.id}' is already used by {holder.path}; give this article "
+               "an id of its own (it was skipped)")
+    return Problem(article.path, article.lines.get("id"), message)
 
 
 def load_article(path: Path, display: str | None = None) -> tuple[Article | None, list[Problem]]:
@@ -390,8 +426,15 @@ def load_article(path: Path, display: str | None = None) -> tuple[Article | None
         expert_rater=expert_block.get("rater", ""),
         expert_rubric=expert_block.get("rubric"),
         path=doc.path,
+        lines=_article_lines(doc, expert_block),
     )
     return article, problems
+
+
+def _article_lines(doc: YamlDoc, expert_block: dict[str, Any]) -> dict[str, int]:
+    keys = [("id",), ("expert_ratings", "rubric")]
+    keys += [("expert_ratings", "criteria", c) for c in expert_block.get("criteria") or {}]
+    return {".".join(k): line for k in keys if (line := doc.line_of(k))}
 
 
 # Keys an article can be rated without: a mistake in one is reported and the key left out (a

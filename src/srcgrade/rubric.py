@@ -178,10 +178,13 @@ def _kind_problems(
         if kind in made:
             continue
         hint = did_you_mean(kind, made)
+        counted = keys[0] in ("reward", "penalise")  # scoring leaves the criterion n/a then
+        effect = ("the criterion is not scored (n/a) until it is fixed" if counted
+                  else "it never counts")
         problems.append(
             doc.problem(
                 f"criterion '{criterion.id}' names the kind '{kind}', which no entry of its "
-                f"lexicons ({', '.join(lexicon_names)}) makes, so it never counts; {hint}"
+                f"lexicons ({', '.join(lexicon_names)}) makes, so {effect}; {hint}"
                 "check the spelling or add entries of that kind",
                 ("criteria", criterion.id, *keys),
             )

@@ -738,25 +738,28 @@ class Scorer:
 
 
 def _without_lexicon(rubric: Rubric, lexicons: Mapping[str, Lexicon]) -> dict[str, str]:
-    """The criteria that cannot be scored because a lexicon of the rubric failed to load, each
-    with the sentence that says so.
+    """The criteria that cannot be scored because no loaded lexicon makes a kind they count (a
+    lexicon of the rubric failed to load, or the rubric misspells a kind), each with the
+    sentence that says so.
 
     Scored without it, a hype criterion finds nothing and gives 100, "nothing this criterion
     looks for was found": a broken file would pass for a clean article. Not applicable, with the
     reason, is the honest answer; the total leaves these criteria out, as it does any n/a.
     """
     missing = [name for name in rubric.lexicons if name not in lexicons]
-    if not missing:
-        return {}
     names = ", ".join(f"'{name}'" for name in missing)
     kinds = {name: lexicons[name].kinds() for name in rubric.lexicons if name in lexicons}
     unscorable = {}
     for cid, lost in rubric.without_lexicons(kinds).items():
-        unscorable[cid] = (
-            f"Not scored: the rubric's lexicon {names} did not load (its problem is listed "
-            f"where ratings/ is loaded), and this criterion counts {', '.join(lost)} "
-            "findings, which only it makes. Fix that file and rate again."
-        )
+        if missing:
+            why = (f"the rubric's lexicon {names} did not load (its problem is listed where "
+                   f"ratings/ is loaded), and this criterion counts {', '.join(lost)} findings, "
+                   "which only it makes. Fix that file")
+        else:
+            why = (f"this criterion counts {', '.join(lost)} findings, which no entry of the "
+                   f"rubric's lexicons makes (a misspelt kind? the problem is listed with "
+                   f"{rubric.criteria[cid].origin}). Fix the rubric or the lexicon")
+        unscorable[cid] = f"Not scored: {why} and rate again."
     return unscorable
 
 

@@ -83,9 +83,21 @@ def read_text_file(path: Path, display: str | None = None) -> tuple[str | None, 
         )
 
 
+@cache
+def _loader_class(base: type) -> type:
+    """``base`` reading a date (``2024-01-29``) as the text it is: the schemas check dates, so
+    a mistyped one (``2023-13-10``) is reported at its line instead of raising in the loader."""
+
+    class PlainDates(base):  # type: ignore[valid-type, misc]
+        pass
+
+    PlainDates.add_constructor("tag:yaml.org,2002:timestamp", lambda ld, node: node.value)
+    return PlainDates
+
+
 def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]:
     """Parse YAML text safely into data plus a map of line numbers."""
-    loader = SAFE_LOADER(text)
+    loader = _loader_class(SAFE_LOADER)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -109,9 +121,20 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]
         loader.dispose()
     data = _string_keys(data)
     lines: dict[PathKey, int] = {}
+    twice: list[tuple[PathKey, int]] = []
     if node is not None:
-        _collect_lines(node, (), lines)
+        _collect_lines(node, (), lines, twice)
+    if twice:
+        return None, _given_twice(display, lines, *twice[0])
     return YamlDoc(display, data, lines), None
+
+
+def _given_twice(display: str, lines: dict[PathKey, int], keys: PathKey, line: int) -> Problem:
+    """A key given twice in one mapping: YAML requires unique keys, and a loader that kept the
+    last one would drop the first without a word (a criterion block copied and not renamed)."""
+    message = (f"key '{keys[-1]}' is given twice (first at line {lines[keys]}); YAML keys "
+               "must be unique: rename or remove one")
+    return Problem(display, line, message)
 
 
 def _indenting_tab(text: str, line: int) -> int | None:
@@ -151,18 +174,26 @@ def _string_keys(data: Any) -> Any:
     return data
 
 
-def _collect_lines(node: yaml.Node, keys: PathKey, lines: dict[PathKey, int]) -> None:
+def _collect_lines(node: yaml.Node, keys: PathKey, lines: dict[PathKey, int],
+                   twice: list[tuple[PathKey, int]]) -> None:
+    """The line of every key path; ``twice`` gets each key given again in its mapping."""
     lines.setdefault(keys, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
             child = (*keys, key)
+            if isinstance(key, str) and key in seen and key_node.tag != "tag:yaml.org,2002:merge":
+                twice.append((child, key_node.start_mark.line + 1))
+                continue
+            if isinstance(key, str):
+                seen.add(key)
             lines[child] = key_node.start_mark.line + 1
-            _collect_lines(value_node, child, lines)
+            _collect_lines(value_node, child, lines, twice)
             lines[child] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, (*keys, index), lines)
+            _collect_lines(item, (*keys, index), lines, twice)
 
 
 @cache
@@ -232,6 +263,9 @@ def _friendly(error: jsonschema.ValidationError, keys: PathKey) -> str:
         options = ", ".join(map(str, error.validator_value))
         guess = did_you_mean(str(error.instance), map(str, error.validator_value))
         return f"{where} is {error.instance!r}; {guess}expected one of: {options}"
+    if error.validator == "format" and error.validator_value == "date":
+        return (f"{where} is {error.instance!r}, which is not a date; write it as YYYY-MM-DD "
+                "(e.g. 2024-01-29)")
     if error.validator in ("minimum", "exclusiveMinimum"):
         above = "at least" if error.validator == "minimum" else "more than"
         return f"{where} is {error.instance!r}; it must be {above} {error.validator_value}"
