@@ -544,6 +544,10 @@ def test_every_formula_names_its_constants_at_their_rubric_lines_and_computes_th
         python = expression.replace(" x ", " * ").replace("^", "**")
         # The explanation's own arithmetic, as Python: numbers, + - * / **, min and log only.
         value = eval(python, {"__builtins__": {}, "min": min, "log": math.log})
+        held = re.search(r"the score is held at (\d+)", result.explanation)
+        if held:  # a level gate (level_needs, level_forbids) holds it below the formula's value
+            assert result.score == float(held[1]) < value
+            continue
         assert max(0.0, min(100.0, value)) == pytest.approx(result.score, abs=0.15), (cid, python)
         assert float(shown) == pytest.approx(result.score, abs=0.05)
 
@@ -585,6 +589,24 @@ def test_hedges_without_a_named_limitation_stay_below_level_4(tmp_path):
     # a text that names a limitation is scored by its points alone
     vox = SCORER.score(VOX).criteria["hedging"]
     assert "level_needs" not in vox.explanation and vox.level == 5
+
+
+def test_promotional_words_in_the_authors_voice_keep_hype_below_level_5():
+    """Level 5 says "no promotional language in the author's voice": Vox's 'amazing' and
+    'tantalizing' reached it by density (82); `level_forbids` holds it at 79. The same words
+    quoted are what level 5 allows ("attributed and put in context")."""
+    vox = SCORER.score(VOX).criteria["hype"]
+    own = [t.finding.text for t in vox.tallies if t.counted and not t.finding.quoted]
+    assert own and vox.score == 79 and vox.level == 4
+    where = re.search(r"\(level_forbids, ([^()]*core\.yaml:\d+)\)", vox.explanation)
+    assert where and _rubric_line(where[1]).strip().startswith("level_forbids:")
+    assert "rules out a promotional word in the author's own voice" in vox.explanation
+    long_text = "The trial enrolled adults with chronic pain. " * 120
+    said = SCORER.score(long_text + 'One patient called it "a breakthrough" for her.')
+    assert said.criteria["hype"].level == 5 and "level_forbids" not in (
+        said.criteria["hype"].explanation)
+    own_word = SCORER.score(long_text + "It is a breakthrough for her.").criteria["hype"]
+    assert own_word.score == 79
 
 
 def test_a_rubric_naming_a_kind_no_lexicon_makes_is_reported_at_its_line(tmp_path):

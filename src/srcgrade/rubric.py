@@ -148,9 +148,16 @@ def _named_kinds(criterion: Criterion) -> list[tuple[tuple[str, ...], str]]:
     for key in ("distinct", "overlap_once"):
         if isinstance(params.get(key), list):
             named += [((key,), k) for k in params[key]]
-    for level, kinds in (params.get("level_needs") or {}).items():
-        named += [(("level_needs", level), k) for k in kinds]
+    for key in ("level_needs", "level_forbids"):
+        for level, kinds in (params.get(key) or {}).items():
+            named += [((key, level), k) for k in kinds]
     return named
+
+
+_LEVEL_EFFECT = {
+    "level_needs": "the level could never be reached; add it to `reward:`",
+    "level_forbids": "it could never hold the level back; add it to `penalise:`",
+}
 
 
 def _kind_problems(
@@ -162,12 +169,12 @@ def _kind_problems(
     problems = []
     counted = criterion.kinds()
     for keys, kind in _named_kinds(criterion):
-        if keys[0] == "level_needs" and kind not in counted:
+        if keys[0] in _LEVEL_EFFECT and kind not in counted:
             problems.append(
                 doc.problem(
-                    f"criterion '{criterion.id}': level_needs names '{kind}', which its reward "
-                    "and penalise tables do not count, so the level could never be reached; "
-                    "add it to `reward:` or name a kind that is there",
+                    f"criterion '{criterion.id}': {keys[0]} names '{kind}', which its reward "
+                    f"and penalise tables do not count, so {_LEVEL_EFFECT[keys[0]]} or name a "
+                    "kind that is there",
                     ("criteria", criterion.id, *keys),
                 )
             )

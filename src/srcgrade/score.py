@@ -208,8 +208,8 @@ class _Plan:
     criterion: reading them again, and formatting the same ``file:line`` (:func:`param_at`) and
     rule sentences for every article, was about a third of the scoring methods' time."""
 
-    __slots__ = ("boilerplate_weight", "by_last_word", "cap", "distinct", "kinds", "needs",
-                 "overlap", "quoted_weight", "required", "tables", "words")
+    __slots__ = ("boilerplate_weight", "by_last_word", "cap", "distinct", "forbids", "kinds",
+                 "needs", "overlap", "quoted_weight", "required", "tables", "words")
 
     def __init__(self, criterion: Criterion):
         params = criterion.params
@@ -226,6 +226,7 @@ class _Plan:
         self.by_last_word = params.get("distinct_key", "text") == "last_word"
         self.required: Mapping[str, list[str]] = params.get("only_with") or {}
         self.needs = needs_by_level(criterion)
+        self.forbids = needs_by_level(criterion, "level_forbids")
         self.kinds = {**params.get("reward", {}), **params.get("penalise", {})}
         self.words: dict[tuple[str, ...], str] = {}  # param_at and _aside_rule, once each
 
@@ -601,38 +602,51 @@ METHODS: dict[str, Method] = {
 """The closed set of scoring methods a rubric criterion may name."""
 
 
-def needs_by_level(criterion: Criterion) -> dict[int, list[str]]:
-    """``level_needs`` read as ``{level: kinds}``, lowest level first (YAML keys may be text)."""
-    needs = criterion.params.get("level_needs") or {}
+def needs_by_level(criterion: Criterion, key: str = "level_needs") -> dict[int, list[str]]:
+    """``level_needs`` (or ``level_forbids``) read as ``{level: kinds}``, lowest level first
+    (YAML keys may be text)."""
+    needs = criterion.params.get(key) or {}
     ordered = sorted(needs.items(), key=lambda item: int(item[0]))
     return {int(level): list(kinds) for level, kinds in ordered}
 
 
 def level_gate(criterion: Criterion, result: MethodResult) -> MethodResult:
-    """Hold a score below a level whose description asks for something the text does not have.
+    """Hold a score below a level whose description asks for something the text does not have,
+    or rules out something it has.
 
     A rubric level is a description ("at least one real limitation is named"); a method only
     sums evidence, so sixteen "may"s can add up to level 4 in a text that names no limitation.
     ``level_needs: {4: [limitation]}`` caps the score at the top of level 3 until one finding of
     a listed kind is counted, as an analytic rubric's descriptor is applied (Brookhart, *How to
     Create and Use Rubrics*, ASCD 2013: a level is reached only when its criteria are met).
+    ``level_forbids: {5: [hype]}`` caps it at the top of level 4 while a counted finding of a
+    listed kind is in the author's own voice ("no promotional language in the author's voice").
     """
-    needs = _plan(criterion).needs
-    if not needs or result.score is None:
+    plan = _plan(criterion)
+    if not (plan.needs or plan.forbids) or result.score is None:
         return result
-    counted = {t.finding.kind for t in result.tallies if t.counted}
-    for level, kinds in needs.items():
-        if counted.intersection(kinds):
+    counted = [t.finding for t in result.tallies if t.counted]
+    present = {f.kind for f in counted}
+    own_voice = {f.kind for f in counted if not f.quoted}
+    for level in sorted({*plan.needs, *plan.forbids}):
+        needed = plan.needs.get(level, ())
+        ruled_out = [k for k in plan.forbids.get(level, ()) if k in own_voice]
+        if (not needed or present.intersection(needed)) and not ruled_out:
             continue
         ceiling = LEVEL_WIDTH * (level - 1) - 1.0
         if result.score <= ceiling:
             return result
-        wanted = " or ".join(kind_name(k, 1) for k in kinds)
-        why = (
-            f" Level {level} asks for at least one {wanted}, and none is counted, so the score is "
-            f"held at {ceiling:.0f}, the top of level {level - 1} "
-            f"({param_at(criterion, 'level_needs')})."
-        )
+        if ruled_out:
+            found = " or ".join(kind_name(k, 1) for k in ruled_out)
+            asks = (f"Level {level} rules out a {found} in the author's own voice, and one is "
+                    "counted")
+            key = "level_forbids"
+        else:
+            asks = (f"Level {level} asks for at least one "
+                    f"{' or '.join(kind_name(k, 1) for k in needed)}, and none is counted")
+            key = "level_needs"
+        why = (f" {asks}, so the score is held at {ceiling:.0f}, the top of level {level - 1} "
+               f"({param_at(criterion, key)}).")
         return replace(result, score=ceiling, explanation=result.explanation + why)
     return result
 
