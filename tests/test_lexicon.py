@@ -208,6 +208,49 @@ def test_every_overclaim_entry_lists_the_shared_doubt_veto():
     assert missing == []
 
 
+def test_a_veto_reads_through_quotation_marks():
+    """A word in scare quotes is denied or doubted as the bare word is (round 16)."""
+    matcher = Matcher([entry(["breakthrough"], before=r"\bnot\s+(?:\w+\s+){0,2}$",
+                             after=r"\s+would\s+be\s+premature")])
+    assert spans(matcher, 'The trial is not a "breakthrough", the authors stress.') == []
+    assert spans(matcher, "It is not a \u201chuge breakthrough\u201d at all.") == []
+    assert spans(matcher, "Calling it a \u2018breakthrough\u2019 would be premature.") == []
+    assert spans(matcher, 'Calling it a "breakthrough" would be premature.') == []
+    # the marks are skipped, not the words: still asserted
+    assert spans(matcher, 'It is a "breakthrough", the CEO said.') == ["breakthrough"]
+    assert spans(matcher, 'It is not cheap, but a "breakthrough".') == ["breakthrough"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        # a question that doubts the word, the word mentioned, a claim the sentence disputes
+        ("Is a new Alzheimer's drug really a \"breakthrough\"? Experts urge caution",
+         "hype.breakthrough", False),
+        ('"Calling this a miracle sets people up for disappointment," said Dr. Ronald Petersen.',
+         "hype.miracle", False),
+        ("Prompting some to use words such as \"dramatic,\" \"breakthrough\" and \"game "
+         "changing,\" to describe early-stage clinical trial results.", "hype.game_changer", False),
+        ("The company's presentation to the FDA included the unsubtle phrase \u201chuge "
+         "breakthrough,\u201d it said.", "hype.tremendous", False),
+        ("But whether it\u2019s truly a \u201chuge breakthrough\u201d is a question that "
+         "can\u2019t be answered.", "hype.tremendous", False),
+        ("The trial is not a \"breakthrough\", the authors stress.", "hype.breakthrough", False),
+        ("Alzheimer's drug: breakthrough or just hype?", "hype.breakthrough", False),
+        # said, not doubted: still hype (quoted, where quoted)
+        ("Its chief executive called the antibody a \"breakthrough\" and a \"game-changer\".",
+         "hype.game_changer", True),
+        ("Is aspirin the new wonder drug?", "hype.wonder_drug", True),
+        ("It is really a breakthrough.", "hype.breakthrough", True),
+        ("The terms of the breakthrough were kept secret.", "hype.breakthrough", True),
+    ],
+)  # fmt: skip
+def test_hype_questioned_mentioned_or_disputed_is_not_claimed(text, rule, fires):
+    """hype.yaml's `doubt_question`, `mentioned` and `&doubted` (round 16)."""
+    matcher = Matcher(ENTRIES)
+    assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
+
+
 def test_the_look_behind_stops_at_the_sentence_and_at_its_limit():
     from srcgrade.lexicon import LOOKBEHIND_CHARS
 

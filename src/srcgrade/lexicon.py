@@ -42,6 +42,11 @@ _KEY_DROP = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
 LOOKBEHIND_CHARS = 200
 """How far back ``unless_preceded_by`` reads at most: to the start of the match's sentence
 (``srcgrade.sentences``), and never more than this many characters."""
+_QUOTE_MARKS = dict.fromkeys(map(ord, '"\u201c\u201d\u00ab\u00bb\u201e\u2018'))
+"""Quotation marks a veto reads through (``str.translate`` deletes them): not a word of the
+sentence, so 'not a "breakthrough"' is denied as 'not a breakthrough' is. The apostrophe forms
+(' and \u2019) stay: they are also letters of "it's" and "patients'"."""
+_CLOSING_MARKS = frozenset('"\u201d\u2019\u00bb\'')
 
 
 def term_key(text: str) -> str:
@@ -92,9 +97,16 @@ class LexiconEntry:
         (``pattern_scan.lowered``), when the caller has it; then the sentence is only read, and
         the veto only searched, where one of its ``preceded_words`` occurs (most matches have
         none of "not", "whether", "journal" before them, and the search cost several
-        microseconds each).
+        microseconds each). Quotation marks are read through: a veto that does not match the
+        sentence as written is tried on it without its quotation marks (``_QUOTE_MARKS``), and
+        ``unless_followed_by`` also after a closing mark right after the match, so a word in
+        scare quotes ('not a "breakthrough"', 'a “breakthrough” would be premature') is denied
+        or doubted as the bare word is.
         """
-        if self.unless_followed_by and self.unless_followed_by.match(text, end):
+        followed = self.unless_followed_by
+        if followed and (followed.match(text, end) or (
+                text[end:end + 1] in _CLOSING_MARKS and not text[end + 1:end + 2].isalnum()
+                and followed.match(text, end + 1))):
             return True
         preceded = self.unless_preceded_by
         if preceded:
@@ -106,7 +118,11 @@ class LexiconEntry:
             if words is not None and begin > floor and not required.holds_any(
                     low, words, begin, start):
                 return False
-            if preceded.search(text[begin:start]):
+            before = text[begin:start]
+            if preceded.search(before):
+                return True
+            plain = before.translate(_QUOTE_MARKS)
+            if plain != before and preceded.search(plain):
                 return True
         return False
 
