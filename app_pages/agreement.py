@@ -129,6 +129,18 @@ def criteria_table(criteria: pd.DataFrame) -> None:
              alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
 
 
+def beside(core_rho: float, main_rho: float | None, report: dict) -> str:
+    """The core rubric's rho said against the main report's on the same file: it is below it on
+    the stories and above it on the releases, so one "agrees less" was wrong for one file."""
+    if main_rho is None or pd.isna(main_rho):
+        return ""
+    if round(core_rho, 2) == round(main_rho, 2):
+        where = "level with"
+    else:
+        where = "below" if core_rho < main_rho else "above"
+    return f", {where} `{report['rubric']}`'s {main_rho:.2f}"
+
+
 def holds(weights: dict[str, float], preset: dict[str, float]) -> bool:
     """Whether the sliders already hold the preset's weights (to the sliders' 0.01)."""
     return all(abs(weights.get(c, 0.0) - w) < 0.005 for c, w in preset.items())
@@ -195,13 +207,15 @@ st.dataframe(shown, hide_index=True, width="stretch",
 core = read(CORE_REPORT)
 if core is not None:
     core_rho = report_tables(core)[0].query("measure == 'Spearman rho with stars'")
+    main_rho = dict(zip(rho["file"], rho["rubric"], strict=True))
     figures = "; ".join(
-        f"{row.file}: rho {row.rubric:.2f} (length alone {row.length:.2f})"
+        f"{row.file}: rho {row.rubric:.2f}{beside(row.rubric, main_rho.get(row.file), report)} "
+        f"(length alone {row.length:.2f})"
         for row in core_rho.itertuples()
     )
     st.warning(
-        f"**The `core` rubric** (the four criteria the dashboard opens with) agrees less with "
-        f"these experts: {figures} (docs/{CORE_REPORT.name}). It measures four things a reader "
+        f"**The `core` rubric** (the four criteria the dashboard opens with), beside these "
+        f"experts: {figures} (docs/{CORE_REPORT.name}). It measures four things a reader "
         "can check in the text (sources, hedging, hype, numbers); HealthNewsReview judged whole "
         "stories on ten criteria. Read its totals as a guide to those four things, not as a "
         "verdict on an article."
