@@ -78,6 +78,20 @@ def test_a_weight_link_out_of_range_is_clamped_or_refused_with_a_warning(make_ap
     assert any(said in w.value for w in at.warning), [w.value for w in at.warning]
 
 
+def test_a_link_with_a_mistyped_rubric_or_weight_says_so_with_a_guess(make_app):
+    """'?rubric=health-news-reviw' opened the core rubric and '?w_citatons=2' was dropped,
+    without a word: a teacher's shared link failed unseen."""
+    at = make_app(**{"rubric": "health-news-reviw", "w_citatons": "2"})
+    no_exceptions(at)
+    said = " ".join(w.value for w in at.warning)
+    assert "rubric=health-news-reviw is not one of the choices here" in said
+    assert "did you mean 'health-news-review'? showing core instead" in said
+    assert "w_citatons is not a weight of this rubric; did you mean 'w_citations'?" in said
+    # another rubric's weights, kept in a link when the rubric changed, are not strays
+    other = make_app(**{"w_health-news-review_hype": "2"})
+    assert not any("not a weight" in w.value for w in other.warning)
+
+
 def test_a_weight_link_in_range_says_nothing(make_app):
     at = make_app(w_citations="2")
     assert at.slider(key="w_citations").value == pytest.approx(2.0)

@@ -20,6 +20,7 @@ from srcgrade.corpus import Ratings, WeightPreset, default_ratings_dir, fingerpr
 from srcgrade.rubric import Rubric, WeightError, resolve_weights
 from srcgrade.ui import data
 from srcgrade.ui.handover import quick_handover
+from srcgrade.yamlio import did_you_mean
 
 CTX_KEY = "_srcgrade_context"
 RUBRIC_KEY = "rubric"
@@ -116,6 +117,12 @@ def url_selectbox(container, label: str, options: list[str], param: str, *, inde
     wanted = st.query_params.get(param)
     if wanted in options:
         index = options.index(wanted)
+    elif wanted is not None and f"pick_{param}" not in st.session_state:
+        # A mistyped link opened the default without a word: a teacher's "health-news-reviw"
+        # showed the core rubric and nobody knew why.
+        guess = did_you_mean(wanted, options)
+        st.warning(f"The link's {param}={wanted} is not one of the choices here; {guess}"
+                   f"showing {options[index]} instead.", icon=":material/link_off:")
     chosen = container.selectbox(label, options, index=index, key=f"pick_{param}", **kwargs)
     if chosen is not None and st.query_params.get(param) != chosen:
         st.query_params[param] = chosen
@@ -190,8 +197,9 @@ def _pick_rubric(ratings: Ratings) -> str | None:
     )
 
 
-def _sliders(rubric: Rubric, default_rubric: str | None,
+def _sliders(rubric: Rubric, ratings: Ratings,
              top: float) -> tuple[dict[str, float], str | None]:
+    default_rubric = ratings.default_rubric
     st.sidebar.markdown("### Weights")
     st.sidebar.caption(
         "How much each criterion counts in the total. 0 leaves it out. "
@@ -199,7 +207,9 @@ def _sliders(rubric: Rubric, default_rubric: str | None,
     )
     defaults = rubric.default_weights()
     keys = {c: slider_key(rubric, c, default_rubric) for c in rubric.criteria}
-    _check_url_weights(list(keys.values()), top)
+    every_key = {slider_key(r, c, default_rubric) for r in ratings.rubrics.values()
+                 for c in r.criteria}
+    _check_url_weights(list(keys.values()), top, every_key)
     chosen = {}
     for cid, criterion in rubric.criteria.items():
         chosen[cid] = st.sidebar.slider(
@@ -249,11 +259,11 @@ def url_weight(param: str, raw: str, top: float) -> tuple[float | None, str | No
     return value, None
 
 
-def _check_url_weights(keys: list[str], top: float) -> None:
+def _check_url_weights(keys: list[str], top: float, every_key: set[str]) -> None:
     """Warn about the weight parameters of the link that the sliders cannot take as they are,
     and clamp those above the range. Only on a slider's first run: afterwards the slider, not
     the link, holds the weight."""
-    notes = []
+    notes = _unknown_url_weights(keys, every_key)
     for key in keys:
         raw = st.query_params.get(key)
         if key in st.session_state or raw is None:
@@ -266,6 +276,17 @@ def _check_url_weights(keys: list[str], top: float) -> None:
     if notes:
         st.warning("The link's weights were changed: " + " ".join(notes),
                    icon=":material/link_off:")
+
+
+def _unknown_url_weights(keys: list[str], every_key: set[str]) -> list[str]:
+    """A link's weight parameter that is no slider's (``w_citatons``), said on the first run:
+    Streamlit ignores it, and the shared weighting was lost unseen. ``every_key``: the sliders
+    of every rubric (a link keeps another rubric's weights when the rubric changes)."""
+    if any(key in st.session_state for key in keys):
+        return []
+    strays = [p for p in st.query_params if p.startswith("w_") and p not in every_key]
+    return [f"{p} is not a weight of this rubric; {did_you_mean(p, keys)}it is ignored."
+            for p in strays]
 
 
 def start() -> Context:
@@ -281,7 +302,7 @@ def start() -> Context:
         # draws them while the corpus is scored (or while the warm-up finishes scoring it).
         rubric = ratings.rubric(rubric_id)
         top = slider_max(rubric, ratings.presets)
-        weights, note = _sliders(rubric, ratings.default_rubric, top)
+        weights, note = _sliders(rubric, ratings, top)
         corpus = cached_corpus(str(root), key, rubric_id)
         ranked = data.ranked(corpus.table, weights)
         ctx = Context(root, ratings, corpus, weights, ranked, note)
