@@ -395,7 +395,7 @@ def test_a_criterion_counting_only_a_misspelt_kind_is_not_scored_rather_than_per
     core = ratings_copy / "rubrics" / "core.yaml"
     core.write_text(core.read_text().replace("penalise: {hype: 1.0}", "penalise: {hpye: 1.0}"))
     loaded = load_ratings(ratings_copy)
-    [problem] = loaded.problems
+    [problem] = [p for p in loaded.problems if "'hpye'" in p.message]
     assert "names the kind 'hpye'" in problem.message and "did you mean 'hype'?" in problem.message
     assert "the criterion is not scored (n/a) until it is fixed" in problem.message
     farm = next(a for a in loaded.articles if a.id == "contentfarm-mdma-breakthrough")

@@ -242,7 +242,9 @@ def test_a_missing_page_is_neither_refused_nor_unreachable(server):
      ('{"id": "b", "text": "tab\there"}\n', "invalid control character at column 25: a raw tab "
       "inside a string; write it as \\t"),
      ('{"id": "c", "text": "ok"} x\n', "extra data at column 27"),
-     ('{"id": "d" "text": "ok"}\n', "expecting ',' delimiter at column 12")],
+     ('{"id": "d" "text": "ok"}\n', "expecting ',' delimiter at column 12"),
+     ('{"id": "e", "text":\n', "expecting value at column 20: the line ends before the JSON "
+      "does; is it cut short?")],
 )
 def test_a_bad_jsonl_line_says_what_and_where(tmp_path, line, said):
     """The message read "invalid JSON (Invalid control character at); skipped": cut before its

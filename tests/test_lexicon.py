@@ -343,6 +343,19 @@ def test_a_pattern_that_can_match_empty_text_is_refused_with_its_line(tmp_path, 
     ]
 
 
+def test_a_missing_key_names_the_entry_by_its_id_and_says_what_to_add(tmp_path):
+    """"entries.1: 'strength' is a required property" sent the reader counting list items."""
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: nostrength\n    terms: [x]\n    source: s\n    message: \"m\"\n"
+        "    examples: {fire: [x]}\n",
+    )
+    [problem] = problems
+    assert problem.line == 14 and problem.message == (
+        "entry 'nostrength': 'strength' is a required property; add `strength:`")
+    assert str(path) in str(problem)
+
+
 def _affiliations() -> Matcher:
     import dataclasses
 

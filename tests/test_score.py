@@ -398,6 +398,15 @@ def test_hype_in_a_releases_closing_boilerplate_is_flagged_and_not_counted():
         assert hype.score == scorer.score(without_boilerplate).criteria["hype"].score
         assert not any(f.boilerplate for f in hype.findings)
         assert "closing boilerplate" in hype.explanation and "'breakthrough'" in hype.explanation
+        aside = [f for f in flagged if f.kind == "hype"]
+        verb = "is" if len(aside) == 1 else "are"
+        assert f"{len(aside)} finding{'s' * (len(aside) != 1)} in the closing" in hype.explanation
+        assert f"{verb} not counted." in hype.explanation
+    one = RELEASE.replace("pioneering, groundbreaking research brings breakthrough", "research "
+                          "brings breakthrough")
+    note = make_scorer(RATINGS_LOADED, "core").score(one).criteria["hype"].explanation
+    assert "1 finding in the closing boilerplate" in note
+    assert "('breakthrough') is not counted" in note
 
 
 def test_boilerplate_weight_one_counts_the_closing_section_like_the_rest():

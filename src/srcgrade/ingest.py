@@ -389,11 +389,17 @@ def json_error(error: json.JSONDecodeError) -> str:
     always 1 for one JSONL line."""
     message = error.msg[0].lower() + error.msg[1:]
     at = "column" if message.endswith(" at") else "at column"
-    said = f"{message} {at} {error.colno}"
+    cut = error.pos >= len(error.doc.rstrip())
+    # JSON reads the line's own break as space: a line cut short failed at "column 1" of a
+    # line 2 that is not there. Its column is where the line ends.
+    column = len(error.doc.rstrip("\r\n")) + 1 if cut else error.colno
+    said = f"{message} {at} {column}"
     if message.startswith("invalid control character"):
         char = error.doc[error.pos : error.pos + 1] or " "
         other = f"a raw control character inside a string; write it as \\u{ord(char):04x}"
         said += ": " + _RAW_CHARACTERS.get(char, other)
+    elif cut:
+        said += ": the line ends before the JSON does; is it cut short?"
     return said
 
 

@@ -560,8 +560,9 @@ def claims_method(
         return MethodResult(
             None,
             (),
-            "No fact ledger in ratings/facts/ covers this article's topic, so its numbers cannot "
-            "be checked against a peer-reviewed source; this criterion does not apply.",
+            "No fact ledger (the facts/ folder of the ratings) covers this article's topic, so its "
+            "numbers cannot be checked against a peer-reviewed source; this criterion does not "
+            "apply.",
             (),
         )
     if not claims:
@@ -948,7 +949,9 @@ def _boilerplate_note(criterion: Criterion, findings: Iterable[Finding]) -> str:
     aside = [f for f in findings if f.boilerplate and f.kind in kinds]
     if not aside:
         return ""
-    how = "are not counted" if weight == 0 else f"count {weight:.0%} as much"
+    one = len(aside) == 1
+    how = (("is" if one else "are") + " not counted" if weight == 0
+           else f"count{'s' if one else ''} {weight:.0%} as much")
     return (
         f" {len(aside)} {'finding' if len(aside) == 1 else 'findings'} in the closing boilerplate "
         f"(after '###' or an 'About ...' heading){_examples(tuple(aside))} {how}."

@@ -222,7 +222,7 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
     errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
     for error in errors:
         keys = tuple(error.absolute_path)
-        message = _friendly(error, keys)
+        message = _friendly(error, keys, _entry_name(doc.data, keys))
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - allowed, key=str):
@@ -249,10 +249,24 @@ def _dotted(keys: PathKey) -> str:
     return ".".join(str(k) for k in keys)
 
 
-def _friendly(error: jsonschema.ValidationError, keys: PathKey) -> str:
-    where = _dotted(keys) or "the file"
+def _entry_name(data: Any, keys: PathKey) -> str | None:
+    """"entry 'breakthrough' strength" for ``entries.0.strength`` when the list item has an id:
+    "entries.0" alone sends the reader counting list items in a file of two hundred."""
+    if len(keys) < 2 or not isinstance(keys[1], int) or not isinstance(data, dict):
+        return None
+    items = data.get(keys[0])
+    item = items[keys[1]] if isinstance(items, list) and keys[1] < len(items) else None
+    if not isinstance(item, dict) or "id" not in item:
+        return None
+    return " ".join([f"entry '{item['id']}'", _dotted(keys[2:])]).strip()
+
+
+def _friendly(error: jsonschema.ValidationError, keys: PathKey, name: str | None = None) -> str:
+    where = name or _dotted(keys) or "the file"
     if error.validator == "required":
-        return f"{where}: {error.message}"
+        missing = error.message.split("'")[1] if error.message.count("'") >= 2 else ""
+        hint = f"; add `{missing}:`" if missing else ""
+        return f"{where}: {error.message}{hint}"
     if error.validator == "type" and not keys and error.instance is None:
         return "the file is empty (or only comments); write its keys, or delete the file"
     if error.validator == "type":
