@@ -860,3 +860,118 @@ def test_the_readme_states_no_stale_count_of_facts():
     assert not problems
     stated = [int(n.replace(",", "")) for n in re.findall(r"\b(\d[\d,]*) facts\b", readme)]
     assert all(n == len(ledger) for n in stated), (stated, len(ledger))
+
+
+# --- round 16: a claim is judged by its own clause (QA round 16, findings 1, 2 and 16) ---------
+
+# The QA's sentences: every number in them is true, and each was contradicted before the fix.
+TIMELINE = [
+    # the 2024 dates the PDUFA decision, not the 2017 designation of the first clause
+    ("The FDA granted breakthrough therapy designation in 2017 and, after the sponsor filed its "
+     "application, set a decision date in 2024.",
+     {"granted breakthrough therapy designation in 2017": "supported",
+      "decision date in 2024": "unverifiable"}),
+    # Australia's TGA approved it in 2023; "FDA" and "rejected" belong to the other clause
+    ("Australia approved MDMA for PTSD in 2023, while the FDA rejected it in 2024.",
+     {"approved MDMA for PTSD in 2023": "unverifiable", "rejected it in 2024": "supported"}),
+    # Spravato (esketamine), March 2019; "rejected" is the MDMA clause's
+    ("The FDA approved esketamine for depression in 2019, and rejected MDMA in 2024.",
+     {"approved esketamine for depression in 2019": "unverifiable",
+      "rejected MDMA in 2024": "supported"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "verdicts"), TIMELINE)
+def test_a_year_is_judged_only_by_the_event_its_own_clause_names(sentence, verdicts):
+    claims = check("MDMA-assisted therapy for PTSD. " + sentence)
+    assert {c.text: c.verdict for c in claims} == verdicts, [c.note for c in claims]
+    for c in claims:
+        if c.verdict == "unverifiable":
+            assert "another clause" in c.note
+
+
+def test_a_year_whose_own_clause_names_the_event_is_still_contradicted():
+    text = (
+        "MDMA-assisted therapy for PTSD. "
+        "Australia approved MDMA in 2023, while the FDA rejected it in 2023."
+    )
+    australia, fda = check(text)
+    assert australia.verdict == "unverifiable"
+    assert (fda.verdict, fda.fact_id) == ("contradicted", "fda-crl-2024")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the first phase 3 trial, 67% of the MDMA group no longer met the criteria for PTSD, "
+        "and a 12-month follow-up is planned.",
+        "In the first phase 3 trial, 67% of the MDMA group no longer met the criteria for PTSD; "
+        "at 12 months, 80% of those followed up did not.",
+    ],
+)
+def test_a_time_frame_of_another_clause_does_not_date_the_claim(sentence):
+    claims = check("MDMA therapy for PTSD: " + sentence)
+    first = claims[0]
+    assert (first.text, first.verdict) == ("67%", "supported"), first.note
+    assert first.fact_id == "mapp1-no-longer-met-mdma"
+
+
+def test_a_time_frame_of_the_claims_own_clause_still_contradicts():
+    text = "MDMA for PTSD. In MAPP1, 67% of the MDMA group no longer met the criteria a year later."
+    [claim] = check(text)
+    assert claim.verdict == "contradicted" and "ledger says 18 weeks" in claim.note
+
+
+def test_a_later_time_point_in_another_clause_does_not_make_a_figure_retracted():
+    text = (
+        "MDMA therapy for PTSD: Two months after treatment, 67% of the MDMA group no longer met "
+        "the criteria for PTSD, and the researchers will check again at 12 months."
+    )
+    [claim] = check(text)
+    assert (claim.verdict, claim.fact_id) == ("supported", "mapp1-no-longer-met-mdma")
+
+
+def test_the_therapists_of_a_trial_are_not_its_sample():
+    text = (
+        "MDMA-assisted therapy for PTSD. In the first phase 3 trial, each participant had three "
+        "preparation sessions with two therapists, then three eight-hour sessions in which they "
+        "took MDMA or a placebo, spaced about a month apart."
+    )
+    by_text = {c.text: c for c in check(text)}
+    assert by_text["three preparation sessions"].fact_id == "mapp1-sessions-preparatory"
+    assert by_text["three eight-hour sessions"].fact_id == "mapp1-sessions-experimental"
+
+
+def test_a_population_count_is_written_as_prose_writes_it():
+    text = (
+        "MDMA-assisted therapy for PTSD. About 13 million American adults have PTSD in a given "
+        "year, according to the National Center for PTSD, and roughly half of patients do not "
+        "respond well to existing treatments such as prolonged exposure therapy."
+    )
+    notes = " ".join(c.note for c in check(text))
+    assert "e+0" not in notes
+    assert "counts other people (13 million)" in notes
+    assert "another study" not in notes
+
+
+def test_a_note_citing_a_retracted_figure_says_it_is_retracted():
+    text = (
+        "MDMA-assisted therapy for PTSD. Roughly one in four participants in the MDMA group still "
+        "had PTSD at the end of the study, and the long-term effects are unknown because "
+        "follow-up lasted only a few months."
+    )
+    [claim] = check(text)
+    assert claim.verdict == "unverifiable"
+    assert "67% at 12 months or more (Jerome et al. 2020, retracted August 2024)" in claim.note
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "said"),
+    [(13_000_000, "people", "13 million people"), (50_000, "people", "50,000 people"),
+     (2017, "year", "2017"), (71.2, "percent", "71.2%"), (-24.4, "points", "-24.4 points"),
+     (1_234_567, "people", "1,234,567 people")],
+)  # fmt: skip
+def test_numbers_in_notes_never_use_exponents(value, unit, said):
+    from srcgrade.facts import _fmt
+
+    assert _fmt(value, unit) == said

@@ -253,7 +253,7 @@ class _State:
     by_sentence: dict[int, list[Claim]] = field(default_factory=dict)
     previous: dict[int, tuple[int, int] | None] = field(default_factory=dict)
     cue_memo: dict[tuple[tuple[int, int], tuple[str, ...]], bool] = field(default_factory=dict)
-    points: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+    points: dict[tuple[int, int], list[tuple[str, float]]] = field(default_factory=dict)
     borrowed_study: dict[int, dict[str, tuple[str, str] | None]] = field(default_factory=dict)
     """Per claim (by start) and topic: the study its "the same trial" took from an earlier
     sentence, as (the study's first name in the ledger, the words the article says)."""
@@ -275,9 +275,13 @@ class _State:
         return True
 
     def time_points(self, claim: Claim) -> list[tuple[str, float]]:
-        if claim.sentence_start not in self.points:
-            self.points[claim.sentence_start] = time_points(claim.sentence)
-        return self.points[claim.sentence_start]
+        """The time points of the claim's own clause ("At 18 weeks, 67% no longer met the
+        criteria"): a time point after ";" or ", and" ("..., and a 12-month follow-up is
+        planned") dates another statement, so it cannot make the claim look mistimed."""
+        span = _clause_span(claim, self.text)
+        if span not in self.points:
+            self.points[span] = time_points(self.text[span[0] : span[1]])
+        return self.points[span]
 
     def previous_sentence(self, sentence_start: int) -> tuple[int, int] | None:
         if sentence_start not in self.previous:
@@ -405,7 +409,8 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
         if result.verdict == "unverifiable" and not result.note:
             same = [c for c in candidates if c.arm != 0] or candidates
             nearest = min(same, key=lambda c: abs(c.fact.value - claim.value)).fact
-            result = dataclasses.replace(result, note=f"the ledger has {_about(nearest)}")
+            note = f"the ledger has {_about(nearest)}{_retracted(nearest)}"
+            result = dataclasses.replace(result, note=note)
         result = _uncomplemented(result, said, complement[1])
     if year_note:
         result = dataclasses.replace(result, note=f"{result.note}; {year_note}".strip("; "))
@@ -448,6 +453,10 @@ def _other_study_note(facts: list[Fact], away: dict[str, list[str]], context: _C
         return (
             f"not checked: the sentence is about {who} ({marks}), not the matching figures' studies"
         )
+    if all(m.endswith(" people") for f in facts for m in away[f.id]):
+        # a number of people alone may be a population ("13 million American adults have PTSD")
+        marks = marks.replace(" people", "")
+        return f"not checked: the sentence counts other people ({marks}) than the matching figures"
     return f"not checked: the sentence describes another study ({marks}) than the matching figures"
 
 
@@ -461,7 +470,8 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
         return _supported_by_several(claim, [best, *rivals])
     if best.arm == 0:  # pointing at the other arm only when it is that arm's figure itself
         said = _fmt(fact.value, fact.unit)
-        note = f"{said} is the ledger's figure for the {fact.arm} group" if best.exact else ""
+        note = f"{said} is the ledger's figure for the {fact.arm} group{_retracted(fact)}"
+        note = note if best.exact else ""
         return _verdict(claim, "unverifiable", None, note)
     if fact.status == "retracted":
         why = fact.source.retraction or "retracted"
@@ -549,6 +559,14 @@ def _judge_miss(claim: Claim, candidates: list[_Candidate], context: _Context) -
         best = max(accusers, key=_Candidate.rank)
         fact = best.fact
         said = _fmt(fact.value, fact.unit)
+        if claim.unit == "year" and not context.state.cues_in(
+            fact.cues, _event_clause(claim, context.state)
+        ):
+            note = (
+                f"not checked against the ledger's {said} ({_measure(fact)}): the words naming "
+                "that event are in another clause of the sentence, which may date another event"
+            )
+            return _verdict(claim, "unverifiable", None, note)
         if away := context.away(fact, before=True):
             why = f"the article may mean another study ({', '.join(away)})"
             note = _not_accused(claim, fact, why)
@@ -592,7 +610,20 @@ def _miss_note(claim: Claim, candidates: list[_Candidate], context: _Context) ->
         return f"the ledger has this measure only for the {' and '.join(arms)} group"
     nearest = min(same_arm, key=lambda c: abs(c.fact.value - claim.value)).fact
     said = _fmt(nearest.value, nearest.unit)
-    return f"nearest in the ledger: {said}, {_measure(nearest)} ({nearest.source.citation()})"
+    retracted = f", {_retraction(nearest)}" if nearest.status == "retracted" else ""
+    cited = f"{nearest.source.citation()}{retracted}"
+    return f"nearest in the ledger: {said}, {_measure(nearest)} ({cited})"
+
+
+def _retraction(fact: Fact) -> str:
+    """ "retracted August 2024" """
+    return fact.source.retraction or "retracted"
+
+
+def _retracted(fact: Fact) -> str:
+    """A note citing a retracted fact says so: " (Jerome et al. 2020, retracted August 2024)";
+    a student would otherwise take the figure for a valid one."""
+    return f" ({_short(fact.source)}, {_retraction(fact)})" if fact.status == "retracted" else ""
 
 
 class _Context:
@@ -787,6 +818,15 @@ _PLACED_STUDY = re.compile(
 _YEAR = re.compile(r"(?<![\w.,/$€£-])(?:19[5-9]\d|20[0-4]\d)(?![\w-]|[.,/]\d)")
 
 
+# People who run, treat or judge a study rather than take part in it ("with two therapists",
+# "9 of the 11 members"): their number is not a sample size, so it does not place the sentence
+# in another study (CONSORT 2010 item 15 counts participants; staff are intervention details).
+_STAFF = re.compile(
+    r"(?i)\b(?:therapists|clinicians|doctors|physicians|nurses|psychiatrists|psychologists"
+    r"|panelists|members|investigators|researchers|experts|advisers|advisors|facilitators)$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Markers:
     """What a sentence says about which study a figure comes from. Within each kind, one
@@ -815,7 +855,7 @@ class _Markers:
         if self.years and not set(self.years) & profile.years:
             away += [str(y) for y in self.years]
         if self.sizes and not set(self.sizes) <= profile.sizes:
-            away += [f"{n:g} people" for n in self.sizes]
+            away += [_fmt(n, "people") for n in self.sizes]
         if self.designs and not any(
             _phrase_pattern((d,)).search(profile.text) for d, _ in self.designs
         ):
@@ -849,7 +889,11 @@ def _markers(context: _Context, topic_id: str, before: bool) -> _Markers:
         if claim.unit not in ("year", "relative_year"):
             years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
         same = state.by_sentence.get(claim.sentence_start, [])
-        sizes = tuple(c.value for c in same if c.unit == "people" and c.start != claim.start)
+        sizes = tuple(
+            c.value
+            for c in same
+            if c.unit == "people" and c.start != claim.start and not _STAFF.search(c.text)
+        )
     return _Markers(
         studies=frozenset(k for k, hits in studies.items() if hits),
         aliases=tuple(dict.fromkeys(h for hits in studies.values() for h in hits)),
@@ -932,6 +976,45 @@ def _time_agreement(points: list[tuple[str, float]], fact: Fact) -> tuple[str, s
 _SEPARATOR = re.compile(
     r"(?i)\b(?:compared\s+(?:to|with)|versus|vs\b\.?|as\s+against|whereas|while|than)\b|;"
 )
+
+# Where one statement ends and another, with its own subject or verb, begins: a semicolon, a
+# comma before a coordinating or concessive conjunction (", and", ", but", ", while"), "and"
+# before a comma that opens an inserted clause ("and, after the sponsor filed, set"), and
+# "while"/"whereas" (CGEL's clause coordination and subordination: Huddleston & Pullum 2002,
+# ch. 15). A comparison (", compared with 32% on placebo") is not one: it shares its clause's
+# words.
+_CLAUSE_BREAK = re.compile(
+    r"(?i);|,\s*(?:and|but|yet|while|whereas|although|though)\b|\b(?:and|but)\s*,"
+    r"|\b(?:while|whereas)\b"
+)
+
+
+def _clause_span(claim: Claim, text: str) -> tuple[int, int]:
+    """The claim's clause in its sentence, as (start, end) in ``text``: bounded by the nearest
+    ``_CLAUSE_BREAK`` on either side of the claim."""
+    left, right = claim.sentence_start, claim.sentence_start + len(claim.sentence)
+    for m in _CLAUSE_BREAK.finditer(text, left, claim.start):
+        left = m.end()
+    if m := _CLAUSE_BREAK.search(text, claim.end, right):
+        right = m.start()
+    return left, right
+
+
+def _event_clause(claim: Claim, state: _State) -> tuple[int, int]:
+    """The clause of a year claim: the ``_clause_span`` narrowed to the neighbouring claims and
+    comparison words, since another year in the sentence dates another event ("granted the
+    designation in 2017 and set a decision date in 2024")."""
+    left, right = _clause_span(claim, state.text)
+    claim_before, claim_after = state.neighbours(claim)
+    if claim_before is not None:
+        left = max(left, claim_before.end)
+    if claim_after is not None:
+        right = min(right, claim_after.start)
+    for m in _SEPARATOR.finditer(state.text, left, claim.start):
+        left = m.end()
+    if m := _SEPARATOR.search(state.text, claim.end, right):
+        right = m.start()
+    return left, right
 
 
 def _named_in_clause(
@@ -1066,7 +1149,7 @@ def _measure(fact: Fact) -> str:
 
 
 def _fmt(value: float, unit: str) -> str:
-    number = f"{value:g}"
+    number = _number(value)
     return {
         "percent": f"{number}%",
         "percentage_points": f"{number} percentage points",
@@ -1075,6 +1158,17 @@ def _fmt(value: float, unit: str) -> str:
         "points": f"{number} points",
         "weeks": f"{number} weeks",
     }.get(unit, number)
+
+
+def _number(value: float) -> str:
+    """A number as prose writes it: "13 million", "50,000", "2017", "71.2"; never "1.3e+07"."""
+    if value == int(value):
+        whole = int(value)
+        if abs(whole) >= 1_000_000 and whole % 100_000 == 0:
+            return f"{whole / 1_000_000:g} million"
+        return f"{whole:,}" if abs(whole) >= 10_000 else str(whole)
+    number = f"{value:g}"
+    return f"{value:,.2f}" if "e" in number else number
 
 
 def _who(authors: Sequence[str]) -> str:
