@@ -378,9 +378,9 @@ def test_a_broken_criterion_costs_that_criterion_and_the_presets_naming_it(ratin
     assert "hype" not in rubric.criteria and rubric.left_out == ("hype",)
     assert len(rubric.criteria) > 5 and "health-news-review" not in loaded.failed_rubrics
     messages = [str(p) for p in loaded.problems]
-    assert any("health-news-review.yaml:82: criteria.hype.method is 'balanse'" in m
+    assert any("health-news-review.yaml:83: criteria.hype.method is 'balanse'" in m
                for m in messages)
-    assert any(":78: criterion 'hype' is left out of rubric 'health-news-review'" in m
+    assert any(":79: criterion 'hype' is left out of rubric 'health-news-review'" in m
                for m in messages)
     assert not loaded.presets
     offered = [m for m in messages if "not offered while criterion 'hype'" in m]

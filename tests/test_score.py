@@ -501,8 +501,8 @@ def test_the_points_of_each_finding_add_up_to_the_explanations_points_for_and_ag
     hedging = SCORER.rubric.criteria["hedging"]
     assert quoted and all("x 50% inside a quotation" in tally_how(hedging, t) for t in quoted)
     where = f"{hedging.origin.path}:{hedging.param_lines['quoted_weight']}"
-    assert (f"50% inside a quotation or reported after a distancing phrase (quoted_weight, {where})"
-            in points_rule(hedging))
+    assert (f"50% inside a quotation or reported (after a distancing phrase, before an "
+            f"attribution) (quoted_weight, {where})" in points_rule(hedging))
     assert _rubric_line(where).strip().startswith("quoted_weight:")
 
 
@@ -780,3 +780,89 @@ def test_one_quoted_finding_is_counted_in_the_singular():
     text = FILLER + ' The director called the result "a breakthrough" in an interview.'
     hype = SCORER.score(text).criteria["hype"]
     assert "The promotional word is inside a quotation; it counts 30% as much" in hype.explanation
+
+
+HNR_SCORER = make_scorer(RATINGS_LOADED, "health-news-review")
+
+
+def _voice(text: str, kinds=("hype", "overclaim")) -> dict[str, str]:
+    """Each hype or overclaim finding's text -> 'author', 'quoted' or the reporting phrase."""
+    return {f.text: (f.reported_by.text if f.reported_by else "quoted" if f.quoted else "author")
+            for f in SCORER.findings(text) if f.kind in kinds}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # round 16 (QA review): an attribution after the words, without quotation marks
+    ("The new pill is a breakthrough, the company said in a statement.",
+     {"breakthrough": "the company said"}),
+    ("This is a breakthrough, said Dr. Anna Berg, who led the study.",
+     {"breakthrough": "said Dr. Anna Berg"}),
+    ("The drug is a game-changer for patients, according to the company.",
+     {"game-changer": "according to the company"}),
+    ("The findings are encouraging but preliminary, the authors wrote.",
+     {"are encouraging": "the authors wrote"}),
+    ("The drug is a breakthrough for patients and families, the company said in a statement, and "
+     "a game-changer for the field, according to its chief executive.",
+     {"breakthrough": "the company said", "game-changer": "according to its chief executive"}),
+    ("Headlines called it a breakthrough, but the study had only 12 participants.",
+     {"breakthrough": "Headlines called it"}),
+    ("Advertisements claim the device cures back pain, but no trial has tested it.",
+     {"cures": "Advertisements claim"}),
+    ("The website promises a cure for autism, which experts call dangerous.",
+     {"cure": "The website promises"}),
+    # the writer's own words, and data, stay the author's
+    ("It is a miracle, I said to myself.", {"miracle": "author"}),
+    ("Patients improved dramatically, according to the study.",
+     {"improved dramatically": "author"}),
+    ("In a breakthrough study, researchers said the drug lowered blood pressure.",
+     {"breakthrough": "author"}),
+])
+def test_hype_attributed_after_the_clause_is_reported(text, expected):
+    assert _voice(text) == expected
+
+
+def test_an_attribution_after_the_words_is_named_as_such_in_explanations():
+    result = SCORER.score(FILLER + " The new pill is a breakthrough, the company said.")
+    (finding,) = result.criteria["hype"].findings
+    assert finding.reported_by.rule == "hype.attributed_after" and finding.reported_by.follows
+    assert "reported, before 'the company said' (" in finding.reported_by.describe()
+    assert "reported before 'the company said'" in result.criteria["hype"].explanation
+
+
+@pytest.mark.parametrize("text", [
+    # round 16 (QA review): denied, declined, doubted or warned against; a proper noun
+    "These statements have not been evaluated by the Food and Drug Administration. This product "
+    "is not intended to diagnose, treat, cure, or prevent any disease.",
+    "Researchers were careful not to call the result a breakthrough.",
+    "The authors stopped short of calling the drug a cure.",
+    "The authors avoided calling it a miracle.",
+    "None of the scientists we spoke to would describe the results as a breakthrough.",
+    "It is a mistake to call this a breakthrough.",
+    "The supplement is unlikely to be a miracle cure for anyone.",
+    "Beware of any product that promises a miracle cure.",
+    "The Revolutionary War veteran was treated at the VA hospital.",
+])
+def test_hype_denied_declined_or_warned_against_is_no_finding(text):
+    assert _voice(text) == {}
+
+
+def test_a_bare_no_side_effects_in_an_ad_is_an_overclaim_not_a_limitation():
+    for text in ("No side effects.", "- 100% natural ingredients\n- No side effects\n"):
+        kinds = {f.kind for f in SCORER.findings(text) if "side effects" in f.text}
+        assert kinds == {"overclaim"}, text
+    assert {f.kind for f in SCORER.findings("No side effects were reported in the trial.")
+            if "side effects" in f.text} == set()
+    assert "overclaim" in {f.kind for f in SCORER.findings("Our formula has no side effects.")}
+
+
+def test_no_benefit_across_a_paragraph_break_or_from_a_discount():
+    text = ("- 100% natural ingredients\n- No side effects\n- Made in the USA\n\n"
+            "Order today and get 50% off your first bottle.")
+    kinds = {f.kind for f in HNR_SCORER.findings(text)}
+    assert not kinds & {"absolute_benefit", "benefit_number"}, kinds
+
+
+def test_hedging_leaves_out_the_closing_boilerplate_as_hype_does():
+    body = FILLER + " The results may not apply to older adults."
+    about = "\n\nAbout Example University\nExample University is a pioneering research university."
+    assert score(body + about, "hedging") == score(body, "hedging")

@@ -78,6 +78,10 @@ class LexiconEntry:
     """Finding kinds: the entry is a distancing phrase ("some call it", "so-called", "touted
     as"), the rest of its clause reports other people's words, and findings of these kinds there
     count as quoted (``srcgrade.detect.reported_spans``)."""
+    reports_what_precedes: frozenset[str] = frozenset()
+    """Finding kinds: the entry is an attribution that follows the words it attributes ("...,
+    the company said", "..., according to its maker"); findings of these kinds in the clause
+    before it count as quoted (``srcgrade.detect.reported_spans``)."""
 
     preceded_words: frozenset[str] | None = field(default=None, init=False, repr=False,
                                                   compare=False)
@@ -250,6 +254,7 @@ def _build_entries(
                 origin=Origin(doc.path, doc.line_of(keys)),
                 unless_right_after=frozenset(f"{data['id']}.{other}" for other in after),
                 reports_what_follows=frozenset(map(str, raw.get("reports_what_follows") or ())),
+                reports_what_precedes=frozenset(map(str, raw.get("reports_what_precedes") or ())),
             )
         )
     return entries, problems

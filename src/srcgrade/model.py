@@ -50,11 +50,17 @@ class Reporter:
     text: str
     rule: str
     origin: Origin | None = None
+    follows: bool = False
+    """True for an attribution after the words it reports ("the company said")."""
+
+    def place(self) -> str:
+        """Where the finding stands: "after 'some call it'", "before 'the company said'"."""
+        return f"{'before' if self.follows else 'after'} '{self.text}'"
 
     def describe(self) -> str:
         """How an explanation names it: "reported, after 'some call it' (hype.yaml:659)"."""
         where = f" ({self.origin})" if self.origin else ""
-        return f"reported, after '{self.text}'{where}"
+        return f"reported, {self.place()}{where}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

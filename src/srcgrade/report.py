@@ -39,7 +39,7 @@ def score_report(score: ArticleScore) -> str:
         points = {t.finding: t for t in criterion.tallies if t.counted}
         for finding in criterion.findings[:12]:
             voice = "author" if not finding.quoted else (
-                f"reported after '{finding.reported_by.text}'" if finding.reported_by else "quoted")
+                f"reported {finding.reported_by.place()}" if finding.reported_by else "quoted")
             voice += ", closing boilerplate" if finding.boilerplate else ""
             lines.append(
                 f'    {_signed(points.get(finding))}[{finding.kind}] "{finding.text}" at '

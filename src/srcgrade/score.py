@@ -289,8 +289,8 @@ def points_rule(criterion: Criterion) -> str:
     quoted_weight = float(criterion.params.get("quoted_weight", 1.0))
     if quoted_weight != 1.0:
         where = param_at(criterion, "quoted_weight")
-        parts.append(f"x {quoted_weight:.0%} inside a quotation or reported after a distancing "
-                     f"phrase ({where})")
+        parts.append(f"x {quoted_weight:.0%} inside a quotation or reported (after a distancing "
+                     f"phrase, before an attribution) ({where})")
     boilerplate_weight = float(criterion.params.get("boilerplate_weight", 1.0))
     if 0 < boilerplate_weight < 1.0:
         where = param_at(criterion, "boilerplate_weight")
@@ -866,14 +866,14 @@ def _quoted_clause(kind: str, of_kind: int, quoted: list[Finding]) -> str:
     """One kind's quoted findings: "2 of the 14 calibrated hedges are inside quotations and 1
     is reported after 'some call it'" ("all 3 ...", "the promotional word ..." when every one
     of the kind is quoted)."""
-    phrases = list(dict.fromkeys(f"'{f.reported_by.text}'" for f in quoted if f.reported_by))
+    phrases = list(dict.fromkeys(f.reported_by.place() for f in quoted if f.reported_by))
     reported = sum(1 for f in quoted if f.reported_by)
     marks = len(quoted) - reported
     where = []
     if marks:
         where.append((marks, "inside a quotation" if marks == 1 else "inside quotations"))
     if reported:
-        where.append((reported, f"reported after {' or '.join(phrases)}"))
+        where.append((reported, f"reported {' or '.join(phrases)}"))
     if of_kind == 1:
         subject = f"the {kind_name(kind, 1)}"
     elif len(where) == 1 and where[0][0] == of_kind:

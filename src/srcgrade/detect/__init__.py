@@ -13,11 +13,16 @@ from srcgrade import c_trie
 from srcgrade.detect.quotes import QuoteSpans
 from srcgrade.lexicon import Match, Matcher
 from srcgrade.model import Finding, Reporter
+from srcgrade.sentences import sentence_start_after
 
 # Where a reported clause ends: the next comma, sentence or clause mark, dash or line break, and
 # at most this many characters on ("Some call it a miracle cure, but the evidence is thin").
 _CLAUSE_END = re.compile("[,.;:!?()\\n\u2014\u2013]|\\s-\\s")
 REPORTED_CHARS = 60
+# How far back an attribution after the words it reports reaches ("This is a breakthrough, said
+# Dr. Berg"): to the start of its sentence, an earlier such attribution's end, or this many
+# characters, whichever is nearest (the look-behind of ``unless_preceded_by`` reads as far).
+ATTRIBUTED_CHARS = 200
 
 
 def reported_spans(text: str, matches: list[Match]
@@ -25,9 +30,22 @@ def reported_spans(text: str, matches: list[Match]
     """What entries with ``reports_what_follows`` (distancing phrases: "some call it",
     "so-called") attribute to other people: from the phrase's end to the end of its clause (at
     most ``REPORTED_CHARS`` on), with the finding kinds that count as quoted there and the phrase
-    itself, which the explanations name."""
+    itself, which the explanations name. Entries with ``reports_what_precedes`` (an attribution
+    after the words: "..., the company said", "..., according to its maker") report back from
+    the phrase to the start of its sentence, or to the end of an earlier such attribution in it
+    ("X, the company said, and Y, according to its chief executive"), at most
+    ``ATTRIBUTED_CHARS`` back."""
     spans = []
+    last_end = 0
     for m in matches:
+        if m.entry.reports_what_precedes:
+            floor = max(last_end, m.start - ATTRIBUTED_CHARS, 0)
+            begin = sentence_start_after(text, m.start, floor)
+            lead = len(text[m.start : m.end]) - len(text[m.start : m.end].lstrip(", \t\n"))
+            phrase = Reporter(m.start + lead, m.end, text[m.start + lead : m.end], m.entry.rule,
+                              m.entry.origin, follows=True)
+            spans.append((begin, m.start, m.entry.reports_what_precedes, phrase))
+            last_end = m.end
         if m.entry.reports_what_follows:
             limit = min(len(text), m.end + REPORTED_CHARS)
             stop = _CLAUSE_END.search(text, m.end, limit)
