@@ -809,7 +809,7 @@ def _voice(text: str, kinds=("hype", "overclaim")) -> dict[str, str]:
     ("Advertisements claim the device cures back pain, but no trial has tested it.",
      {"cures": "Advertisements claim"}),
     ("The website promises a cure for autism, which experts call dangerous.",
-     {"cure": "The website promises"}),
+     {"cure": "website promises"}),
     # the writer's own words, and data, stay the author's
     ("It is a miracle, I said to myself.", {"miracle": "author"}),
     ("Patients improved dramatically, according to the study.",
