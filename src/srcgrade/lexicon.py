@@ -26,7 +26,7 @@ from srcgrade.definitions import REGEX_KEYS, Definitions, expand_entry, load_def
 from srcgrade.model import Origin, Problem
 from srcgrade.pattern_scan import PatternScan, lowered
 from srcgrade.sentences import sentence_start_after
-from srcgrade.yamlio import YamlDoc, load_yaml, schema_errors
+from srcgrade.yamlio import YamlDoc, broken_items, load_yaml, schema_errors
 
 # How a character of a term is matched in prose: a space is any run of whitespace, an apostrophe is
 # straight or curly, a hyphen is a hyphen, a space or nothing ("game-changer", "game changer").
@@ -153,14 +153,11 @@ def load_lexicon(path: Path, display: str | None = None) -> tuple[Lexicon | None
     errors = schema_errors(doc, "lexicon")
     problems = [problem for _, problem in errors]
     # A broken entry or definition is left out (and reported); anything else breaks the file.
-    broken = {keys[1] for keys, _ in errors if len(keys) > 1 and keys[0] == "entries"}
-    broken_names = {keys[1] for keys, _ in errors if len(keys) > 1 and keys[0] == "define"}
+    items = broken_items(errors, ("entries", "define"))
     data = doc.data if isinstance(doc.data, dict) else {}
-    whole_file_broken = any(
-        len(keys) <= 1 or keys[0] not in ("entries", "define") for keys, _ in errors
-    )
-    if whole_file_broken or not isinstance(data.get("entries"), list):
+    if items is None or not isinstance(data.get("entries"), list):
         return None, problems
+    broken, broken_names = items["entries"], items["define"]
     if data.get("id") != path.stem:
         problems.append(
             doc.problem(f"id '{data.get('id')}' differs from the file name '{path.stem}'", ("id",))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from srcgrade.model import Origin, Problem
-from srcgrade.yamlio import YamlDoc, did_you_mean, load_yaml, schema_errors
+from srcgrade.yamlio import YamlDoc, broken_items, did_you_mean, load_yaml, schema_errors
 
 
 class WeightError(ValueError):
@@ -109,11 +109,10 @@ def _schema_problems(doc: YamlDoc) -> tuple[list[Problem], list[str] | None]:
     criterion, reported, not the rubric's others, as a broken lexicon entry costs that entry."""
     errors = schema_errors(doc, "rubric")
     problems = [problem for _, problem in errors]
-    broken = list(dict.fromkeys(keys[1] for keys, _ in errors
-                                if len(keys) > 1 and keys[0] == "criteria"))
-    whole = any(len(keys) < 2 or keys[0] != "criteria" for keys, _ in errors)
-    if whole or len(broken) == len(doc.data["criteria"]):
+    items = broken_items(errors, ("criteria",))
+    if items is None or len(items["criteria"]) == len(doc.data["criteria"]):
         return problems, None
+    broken = [cid for cid in doc.data["criteria"] if cid in items["criteria"]]
     for cid in broken:
         message = (f"criterion '{cid}' is left out of rubric '{doc.data['id']}' until its "
                    "problems above are fixed; the other criteria still rate")

@@ -225,8 +225,8 @@ class _Plan:
                         for name, table in self.tables.items()}
         self.by_last_word = params.get("distinct_key", "text") == "last_word"
         self.required: Mapping[str, list[str]] = params.get("only_with") or {}
-        self.needs = needs_by_level(criterion)
-        self.forbids = needs_by_level(criterion, "level_forbids")
+        self.needs = kinds_by_level(criterion)
+        self.forbids = kinds_by_level(criterion, "level_forbids")
         self.kinds = {**params.get("reward", {}), **params.get("penalise", {})}
         self.words: dict[tuple[str, ...], str] = {}  # param_at and _aside_rule, once each
 
@@ -603,7 +603,7 @@ METHODS: dict[str, Method] = {
 """The closed set of scoring methods a rubric criterion may name."""
 
 
-def needs_by_level(criterion: Criterion, key: str = "level_needs") -> dict[int, list[str]]:
+def kinds_by_level(criterion: Criterion, key: str = "level_needs") -> dict[int, list[str]]:
     """``level_needs`` (or ``level_forbids``) read as ``{level: kinds}``, lowest level first
     (YAML keys may be text)."""
     needs = criterion.params.get(key) or {}

@@ -236,6 +236,19 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
     return problems
 
 
+def broken_items(errors: list[tuple[PathKey, Problem]],
+                 containers: tuple[str, ...]) -> dict[str, set[Any]] | None:
+    """Per container (``entries``, ``criteria``), the items schema errors fall inside, so a
+    loader leaves out only those (a broken lexicon entry, one criterion); None when an error
+    falls outside every item, and the file cannot load."""
+    items: dict[str, set[Any]] = {name: set() for name in containers}
+    for keys, _ in errors:
+        if len(keys) < 2 or keys[0] not in items:
+            return None
+        items[keys[0]].add(keys[1])
+    return items
+
+
 def did_you_mean(name: str, known: Iterable[str], *, form: str = "'{}'",
                  cutoff: float = 0.6) -> str:
     """"did you mean 'strength'? " for a misspelt name, or "": every message about an unknown
@@ -264,8 +277,9 @@ def _entry_name(data: Any, keys: PathKey) -> str | None:
 def _friendly(error: jsonschema.ValidationError, keys: PathKey, name: str | None = None) -> str:
     where = name or _dotted(keys) or "the file"
     if error.validator == "required":
-        missing = error.message.split("'")[1] if error.message.count("'") >= 2 else ""
-        hint = f"; add `{missing}:`" if missing else ""
+        given = error.instance if isinstance(error.instance, dict) else {}
+        missing = [k for k in error.validator_value if k not in given and repr(k) in error.message]
+        hint = f"; add `{missing[0]}:`" if missing else ""
         return f"{where}: {error.message}{hint}"
     if error.validator == "type" and not keys and error.instance is None:
         return "the file is empty (or only comments); write its keys, or delete the file"

@@ -41,9 +41,9 @@ def reported_spans(text: str, matches: list[Match]
         if m.entry.reports_what_precedes:
             floor = max(last_end, m.start - ATTRIBUTED_CHARS, 0)
             begin = sentence_start_after(text, m.start, floor)
-            lead = len(text[m.start : m.end]) - len(text[m.start : m.end].lstrip(", \t\n"))
-            phrase = Reporter(m.start + lead, m.end, text[m.start + lead : m.end], m.entry.rule,
-                              m.entry.origin, follows=True)
+            said = text[m.start : m.end].lstrip(", \t\n")  # the words, not the comma before
+            phrase = Reporter(m.end - len(said), m.end, said, m.entry.rule, m.entry.origin,
+                              follows=True)
             spans.append((begin, m.start, m.entry.reports_what_precedes, phrase))
             last_end = m.end
         if m.entry.reports_what_follows:
