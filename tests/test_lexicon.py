@@ -194,6 +194,31 @@ def test_a_denied_or_doubted_overclaim_is_not_made(text, rule, fires):
     assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
 
 
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # sentences from HNR-reviewed stories and releases: an existing option named and weighed
+        ("Widely available ibuprofen is a better choice for pain relief in children.", True),
+        ("Jevtana increased survival by an average of 2.4 months compared with standard "
+         "chemotherapy.", True),
+        ("Radiation treatments were associated with increased urinary or bowel problems, "
+         "compared with no treatment or no initial treatment.", True),
+        ("Close contact casting resulted in similar functional outcomes at 6 months compared "
+         "with surgery.", True),
+        # praise of the new thing, or a comparison with a placebo or another group of people
+        ("The results indicate that SBRT is a viable option for these patients.", False),
+        ("The drug reduced pain compared with a placebo.", False),
+        ("Heavy drinkers had more strokes compared with people who drank little.", False),
+        ("This should help doctors and caregivers to make better choices.", False),
+    ],
+)  # fmt: skip
+def test_a_comparison_with_an_existing_option_is_an_alternative(text, fires):
+    """hnr_context.compared_with_option (round 17)."""
+    matcher = Matcher(ENTRIES)
+    rules = {m.entry.rule for m in matcher.scan(text)}
+    assert ("hnr_context.compared_with_option" in rules) == fires
+
+
 def test_every_overclaim_entry_lists_the_shared_doubt_veto():
     """A new overclaim entry that forgot the shared veto would call a denied claim an overclaim."""
     import yaml
