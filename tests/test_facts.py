@@ -975,3 +975,66 @@ def test_numbers_in_notes_never_use_exponents(value, unit, said):
     from srcgrade.facts import _fmt
 
     assert _fmt(value, unit) == said
+
+
+# --- round 17: a fact's subject, and "9 of the 11" read as a count ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        # another drug named in the clause: the FDA's other decisions are not MDMA's
+        ("The FDA rejected esketamine in 2019.", "unverifiable"),
+        ("Esketamine was rejected by the FDA in 2019.", "unverifiable"),
+        ("The FDA rejected ketamine in 2019.", "unverifiable"),
+        # the subject named, or referred back to: still contradicted
+        ("The FDA rejected MDMA in 2023.", "contradicted"),
+        ("The FDA rejected the application in 2023.", "contradicted"),
+        ("The FDA rejected Lykos's application in 2023.", "contradicted"),
+        ("Australia approved MDMA in 2023, while the FDA rejected it in 2023.", "contradicted"),
+    ],
+)  # fmt: skip
+def test_a_regulatory_year_is_contradicted_only_about_the_ledgers_subject(sentence, verdict):
+    claims = check("MDMA-assisted therapy for PTSD is under review. " + sentence)
+    fda = [c for c in claims if "rejected" in c.text][-1]
+    assert fda.verdict == verdict, fda.note
+    if verdict == "unverifiable":
+        assert "does not name MDMA" in fda.note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict", "fact_id"),
+    [
+        ("9 of the 11 FDA advisers voted that the benefits did not outweigh the risks.",
+         "unverifiable", None),
+        ("10 of the 11 FDA advisers voted that the benefits did not outweigh the risks.",
+         "supported", "fda-adcomm-benefit-risk-no"),
+        ("2 of the 11 FDA advisers voted in favor of its effectiveness.",
+         "supported", "fda-adcomm-effectiveness-yes"),
+        ("10 of the 11 FDA advisers voted against its effectiveness.", "unverifiable", None),
+        # which question, which way: not said, so not read
+        ("At the FDA advisory committee meeting, 9 of the 11 members voted no.",
+         "unverifiable", None),
+        ("5 of the 11 FDA panelists said it was not effective.", "unverifiable", None),
+    ],
+)  # fmt: skip
+def test_k_of_n_advisers_is_read_as_a_count_and_never_contradicted(sentence, verdict, fact_id):
+    claims = check("MDMA-assisted therapy for PTSD. " + sentence)
+    [share] = [c for c in claims if " of the 11" in c.text]
+    assert (share.verdict, share.fact_id) == (verdict, fact_id), share.note
+    assert share.unit == "percent"  # the claim stays as written
+
+
+def test_k_of_n_needs_the_vote_in_its_own_clause():
+    text = (
+        "MDMA-assisted therapy for PTSD. FDA advisers weighed whether the benefits outweighed "
+        "the risks. 9 of the 11 FDA advisers voted against its effectiveness."
+    )
+    [share] = [c for c in check(text) if c.text == "9 of the 11"]
+    assert share.verdict == "supported" and share.fact_id == "fda-adcomm-effectiveness-no"
+    text = (
+        "MDMA-assisted therapy for PTSD. FDA advisers weighed whether the benefits outweighed "
+        "the risks. 10 of the 11 FDA advisers voted against its effectiveness."
+    )
+    [share] = [c for c in check(text) if c.text == "10 of the 11"]
+    assert share.verdict == "unverifiable", share.note

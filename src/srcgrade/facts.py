@@ -125,6 +125,9 @@ class Topic:
     """Words describing a study's design or part ("open-label", "pilot", "extension")."""
     elsewhere: tuple[str, ...] = ()
     """Words placing a figure in a study other than the one under discussion ("separate")."""
+    subject: tuple[str, ...] = ()
+    """The words naming what the topic's facts are about ("MDMA", "midomafetamine"): a fact
+    with no study arm contradicts only a claim whose clause names it (``_Context.off_subject``)."""
     origin: Origin | None = None
 
 
@@ -380,6 +383,8 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
             if f.topic in state.active and state.cues_in(f.cues, window)
         ]
     if not facts:
+        if unit == "percent" and not complement and (count := _share_as_count(claim, state)):
+            return count
         return None if unit == "year" else _verdict(said, "unverifiable", None, "")
     if claim.unit == "relative_year":
         note = f"'{claim.text}' cannot be dated: the article has no date"
@@ -415,6 +420,46 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     if year_note:
         result = dataclasses.replace(result, note=f"{result.note}; {year_note}".strip("; "))
     return result
+
+
+_SHARE_OF = re.compile(
+    r"(?i)(\d{1,3})\s+(?:out\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+|those\s+|these\s+)?(\d{1,3})"
+)
+
+
+def _share_as_count(claim: Claim, state: _State) -> Claim | None:
+    """ "9 of the 11 members voted no": a share whose whole is a number of people a study of the
+    ledger states (the 11 advisers who voted) read as a count of them (9 people), when no
+    percentage fact matches the share. It may support the claim, never accuse it: a count of
+    people fits several facts of one study (9 against effectiveness, 10 against the benefits),
+    and only a fact whose cues (which question, which way) are all in the claim's own clause
+    supports it. None when the count is not so supported by a fact of the study that states
+    the whole."""
+    m = _SHARE_OF.fullmatch(claim.text)
+    if not m:
+        return None
+    part, whole = float(m[1]), float(m[2])
+    count = dataclasses.replace(
+        claim, value=part, high=None, unit="people", qualifier=None, approximate=False
+    )
+    result = _check_plain(count, state, anaphora=False)
+    fact = state.ledger.facts.get(result.fact_id or "") if result else None
+    if result is None or result.verdict != "supported" or fact is None:
+        return None
+    if not state.cues_in(fact.cues, _clause_span(claim, state.text)):
+        return None  # the question or the way of the vote named only in another sentence
+    people = state.ledger.with_unit("people")
+    if not any(f.value == whole and f.source.key == fact.source.key for f in people):
+        return None
+    note = f"read as {m[1]} of the {m[2]} people counted in {_short(fact.source)}; {result.note}"
+    return dataclasses.replace(
+        result,
+        value=claim.value,
+        unit=claim.unit,
+        qualifier=claim.qualifier,
+        approximate=claim.approximate,
+        note=note,
+    )
 
 
 def _complemented(claim: Claim) -> Claim:
@@ -482,6 +527,8 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
             return _verdict(claim, "unverifiable", None, f"{note} (secondary source)")
         if not best.own_sentence:
             return _verdict(claim, "unverifiable", None, f"{note} ({_BORROWED})")
+        if off := context.off_subject(fact):
+            return _verdict(claim, "unverifiable", None, f"{note}; {off}")
         if away := context.away(fact, before=True):
             why = f"the article may mean another study ({', '.join(away)})"
             return _verdict(claim, "unverifiable", None, f"{note}; {why}")
@@ -567,6 +614,8 @@ def _judge_miss(claim: Claim, candidates: list[_Candidate], context: _Context) -
                 "that event are in another clause of the sentence, which may date another event"
             )
             return _verdict(claim, "unverifiable", None, note)
+        if off := context.off_subject(fact):
+            return _verdict(claim, "unverifiable", None, _not_accused(claim, fact, off))
         if away := context.away(fact, before=True):
             why = f"the article may mean another study ({', '.join(away)})"
             note = _not_accused(claim, fact, why)
@@ -694,6 +743,32 @@ class _Context:
             away += list(own.elsewhere + self.markers(fact.topic, True).elsewhere)
         return list(dict.fromkeys(away))
 
+    def off_subject(self, fact: Fact) -> str:
+        """Why a fact with no study arm (a regulatory decision, its year) may not accuse the
+        claim: its own clause (a year's event clause) names neither the topic's subject, nor one
+        of its studies, nor anything referring back to them ("it", "the drug", "the
+        application"), so it may be about another treatment ("the FDA rejected esketamine in
+        2019" in an article on MDMA). A noun phrase that is bare or indefinite introduces a new
+        referent; one that is definite or a pronoun refers back (Huddleston & Pullum 2002,
+        ch. 5). Empty when the fact has an arm (the arm's words were read) or the topic names
+        no subject."""
+        topic = self.topic(fact.topic)
+        if fact.arm is not None or topic is None or not topic.subject:
+            return ""
+        state, claim = self.state, self.claim
+        span = (
+            _event_clause(claim, state) if claim.unit == "year" else _clause_span(claim, state.text)
+        )
+        names = (topic.subject, *(words for _, words in topic.studies))
+        if any(state.cues_in((words,), span) for words in names):
+            return ""
+        if _REFERS_BACK.search(state.text, *span):
+            return ""
+        return (
+            f"its clause does not name {topic.subject[0]} or refer back to it, so it may be about "
+            "another treatment"
+        )
+
     def described_sources(self, topics: set[str]) -> list[Source]:
         """The ledger's sources that the claim's sentence identifies: its years, authors, sample
         sizes or study names (at least one of them) all fit the source."""
@@ -814,6 +889,16 @@ class _Context:
 _PLACED_STUDY = re.compile(
     r"\b(?P<a>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)\s+(?:study|studies|trial|trials)\b"
     r"|\b(?:study|studies|trial|trials)\s+(?:in|at|from)\s+(?:the\s+)?(?P<b>[A-Z][a-z]+(?:\s[A-Z][a-z]+)*)"
+)
+# Words that refer back to a treatment already named: the pronoun "it", and a definite or
+# possessive noun phrase whose head names a treatment or the request to approve one ("the drug",
+# "its application", "the company's submission"). "They" and a bare "its" are left out: they as
+# often mean the regulator ("the FDA said its advisers...").
+_REFERS_BACK = re.compile(
+    r"(?i)\bit\b(?![\x27\u2019]s\b)"
+    r"|\b(?:the|this|that|these|those|its|their)\s+(?:[\w\x27\u2019-]+\s+){0,2}?"
+    r"(?:drugs?|medicines?|medications?|compounds?|substances?|therap(?:y|ies)|treatments?"
+    r"|applications?|submissions?|requests?|bids?|approach)\b"
 )
 _YEAR = re.compile(r"(?<![\w.,/$€£-])(?:19[5-9]\d|20[0-4]\d)(?![\w-]|[.,/]\d)")
 
@@ -1339,6 +1424,7 @@ def _topic(doc: YamlDoc, stem: str) -> Topic:
         ),
         designs=_strings(data.get("designs")),
         elsewhere=_strings(data.get("elsewhere")),
+        subject=_strings(data.get("subject")),
         origin=Origin(doc.path, doc.line_of(())),
     )
 
