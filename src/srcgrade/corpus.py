@@ -12,10 +12,9 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from srcgrade import regex_cache
-from srcgrade.lexicon import Lexicon, load_lexicon
 from srcgrade.model import Problem
 from srcgrade.rubric import Rubric, WeightError, load_rubric
 from srcgrade.yamlio import (
@@ -27,6 +26,9 @@ from srcgrade.yamlio import (
     schema,
     schema_errors,
 )
+
+if TYPE_CHECKING:  # the lexicons (and the scanner behind them) are imported when a folder loads
+    from srcgrade.lexicon import Lexicon
 
 NOT_APPLICABLE = "n/a"
 """An expert's level for a question that does not fit the article (numbers, when it states none),
@@ -221,6 +223,8 @@ def load_ratings(root: Path) -> Ratings:
             Problem(str(root), None, "not a directory; give the ratings/ folder")
         )
         return ratings
+    from srcgrade.lexicon import load_lexicon
+
     _load_config(ratings)
     with regex_cache.kept():
         for path in sorted((root / "lexicons").glob("*.yaml")):

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from srcgrade.model import Problem
+
+if TYPE_CHECKING:  # jsonschema is imported when a schema is first checked (0.05 s at start-up)
+    import jsonschema
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """YAML and article texts above this are refused: a rubric or an article is never that large."""
@@ -205,6 +207,8 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     spec = schema(name)
     cls = jsonschema.validators.validator_for(spec)
     return cls(spec, format_checker=cls.FORMAT_CHECKER)

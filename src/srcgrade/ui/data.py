@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from srcgrade import engine, weigh
+from srcgrade import weigh
 from srcgrade.corpus import Ratings, load_ratings
-from srcgrade.ingest import HTML_SUFFIXES, html_title, looks_like_html
 from srcgrade.model import ArticleScore, Problem
 from srcgrade.rubric import Rubric
-from srcgrade.score import Scorer
+
+if TYPE_CHECKING:  # the scorer's modules are imported when something is scored, not before
+    from srcgrade.score import Scorer
 
 # The two axes of the evidence-and-tone chart (in the spirit of the Ad Fontes media chart). Both
 # are plain means of criterion scores (higher is better); criteria a rubric lacks are left out.
@@ -30,15 +33,31 @@ TONE = ("hedging", "hype")
 
 @dataclass
 class Corpus:
-    """One rubric's scores for every article of a loaded ratings/ folder (read-only, cached)."""
+    """One rubric's scores for every article of a loaded ratings/ folder (read-only, cached).
+
+    A corpus read back from the dashboard's store (:mod:`srcgrade.ui.snapshot`) has no scorer
+    until one is asked for: ``scorer_source`` builds it then, once (only "Score your own" scores
+    new text)."""
 
     ratings: Ratings
     rubric: Rubric
-    scorer: Scorer | None
+    built_scorer: Scorer | None
     scores: list[ArticleScore] = field(default_factory=list)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_id: dict[str, ArticleScore] = field(default_factory=dict)
     error: str | None = None
+    scorer_source: Callable[[], Scorer] | None = field(default=None, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
+                                  compare=False)
+
+    @property
+    def scorer(self) -> Scorer | None:
+        """The rubric's scorer, built on first use for a corpus read from the store."""
+        if self.built_scorer is None and self.scorer_source is not None:
+            with self._lock:  # shared between sessions: built once
+                if self.built_scorer is None:
+                    self.built_scorer = self.scorer_source()
+        return self.built_scorer
 
     @property
     def criteria(self) -> list[str]:
@@ -63,9 +82,26 @@ def load(root: Path) -> Ratings:
 
 def score_corpus(ratings: Ratings, rubric_id: str | None) -> Corpus:
     """Score every article once with the rubric's default weights; sliders only reweight later."""
+    from srcgrade import engine
+
     rubric = ratings.rubric(rubric_id)
     scorer = engine.make_scorer(ratings, rubric.id)
     scores = engine.score_articles(scorer, ratings.articles)
+    return Corpus(ratings, rubric, scorer, scores, scores_frame(scores, rubric),
+                  {s.id: s for s in scores})
+
+
+def stored_corpus(ratings: Ratings, rubric: Rubric, scores: list[ArticleScore],
+                  table: pd.DataFrame, scorer_source: Callable[[], Scorer]) -> Corpus:
+    """A corpus read back from the store: the scorer is built by ``scorer_source`` when asked."""
+    return Corpus(ratings, rubric, None, scores, table, {s.id: s for s in scores},
+                  scorer_source=scorer_source)
+
+
+def scores_frame(scores: list[ArticleScore], rubric: Rubric) -> pd.DataFrame:
+    """The scores table the pages rank: a row per article, a column per criterion."""
+    from srcgrade import engine
+
     table = engine.scores_table(scores)
     if table.empty:
         table = pd.DataFrame(columns=["id", "title", "total", *rubric.criteria, "genre", "words"])
@@ -73,7 +109,7 @@ def score_corpus(ratings: Ratings, rubric_id: str | None) -> Corpus:
         if column not in table.columns:
             table[column] = None
     table["genre"] = table["genre"].fillna("other").astype(str)
-    return Corpus(ratings, rubric, scorer, scores, table, {s.id: s for s in scores})
+    return table
 
 
 def ranked(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -181,6 +217,8 @@ def short_title(text: str, limit: int = 90) -> str:
 
 def upload_title(raw: bytes, file_name: str) -> str:
     """An uploaded page's <title>, else its file name: "a.html" says nothing of the article."""
+    from srcgrade.ingest import HTML_SUFFIXES, html_title, looks_like_html
+
     is_html = Path(file_name).suffix.lower() in HTML_SUFFIXES or looks_like_html(
         raw[:2000].decode("utf-8", errors="replace"))
     return (html_title(raw) if is_html else None) or file_name

@@ -67,7 +67,24 @@ def map_loaded_modules() -> None:
     competes with the scoring for the interpreter lock and took 0.3-0.5 s; done here first, the
     first run only maps the few modules imported since.
     """
-    inspect.getmodule(map_loaded_modules.__code__)
+    inspect.getmodule(_NOT_A_MODULE)
+
+
+# A code object from no module's file: looking it up makes inspect map every module it has not
+# mapped yet, each time (a function of a mapped file is found at once and maps nothing new).
+_NOT_A_MODULE = compile("", "<srcgrade: no module's file>", "exec")
+
+
+def warm_charts(charts, corpus) -> None:
+    """Build the Overview's two figures once: plotly imports and sets up each trace and layout
+    property's checker the first time one is used (0.1-0.2 s the first time, little after)."""
+    from srcgrade.ui import data
+
+    top = data.ranked(corpus.table, corpus.rubric.default_weights()).head(30)
+    charts.totals_bar(top[["title", "total", "genre"]])
+    points = data.axes(top, corpus.criteria).assign(rank=top["rank"])
+    if not points[["evidence", "tone"]].isna().all().all():
+        charts.evidence_tone(points, labels=len(points) <= 40)
 
 
 def _warm() -> None:
@@ -83,16 +100,24 @@ def _warm() -> None:
             time.sleep(0.05)
         # Meanwhile the browser loads the front end's files from the event loop.
         with quick_handover():
-            # What the first run imports (app.py, then the Overview page), before the scoring.
-            from srcgrade.ui import charts, session  # noqa: F401
+            # What the first run imports (app.py, then the Overview page), before the scoring;
+            # and streamlit.emojis, against which Streamlit checks app.py's emoji page icon (as
+            # it is imported it compiles a regular expression of every emoji: 0.06 s).
+            import streamlit.emojis  # noqa: F401
+
+            from srcgrade.ui import charts, session
 
             map_loaded_modules()
-            session.warm()
+            corpus = session.warm()
+            if corpus is not None:
+                warm_charts(charts, corpus)
+            map_loaded_modules()  # again for the modules these imported (a few dozen)
         # The other rubrics only once the first page is served: scored meanwhile, they slowed
         # it; scored now, the first switch of rubric finds them ready.
         _wait_for_first_run()
         with quick_handover():
             session.warm_others()
+            map_loaded_modules()  # the scorer's modules, for a session that starts later
     except Exception:  # the first run does the same work again and shows the error there
         logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
 

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,9 +19,12 @@ import streamlit as st
 
 from srcgrade.corpus import Ratings, WeightPreset, default_ratings_dir, fingerprint
 from srcgrade.rubric import Rubric, WeightError, resolve_weights
-from srcgrade.ui import data
+from srcgrade.ui import data, snapshot
 from srcgrade.ui.handover import quick_handover
 from srcgrade.yamlio import did_you_mean
+
+if TYPE_CHECKING:
+    from srcgrade.score import Scorer
 
 CTX_KEY = "_srcgrade_context"
 RUBRIC_KEY = "rubric"
@@ -31,16 +35,52 @@ SLIDER_FORMAT = "%.2f"  # fitted weights such as 0.01 or 0.783 must not read as 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the ratings folder…")
 def cached_ratings(root: str, corpus_fingerprint: str) -> Ratings:
-    """The loaded ratings/ folder; a new fingerprint (any file edited) loads it again."""
+    """The ratings folder as the pages read it; a new fingerprint (any file edited) reads it again.
+
+    From the dashboard's store when it holds the folder exactly as it is now (without the compiled
+    lexicons and fact ledger, which only scoring needs), else loaded (:func:`cached_loaded`).
+    """
     with quick_handover():
-        return data.load(Path(root))
+        stored = snapshot.read_ratings(snapshot.key(Path(root)))
+        return stored if stored is not None else cached_loaded(root, corpus_fingerprint)[1]
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the ratings folder…")
+def cached_loaded(root: str, corpus_fingerprint: str) -> tuple[str, Ratings]:
+    """The whole loaded folder, lexicons and ledger included, and the store's key for the files
+    as they were *before* loading (scores computed from them are stored under it only if the
+    key is the same after scoring, so a file edited meanwhile cannot leave stale scores)."""
+    with quick_handover():
+        folder_key = snapshot.key(Path(root))
+        return folder_key, data.load(Path(root))
 
 
 @st.cache_resource(max_entries=8, show_spinner="Scoring every article (once per change)…")
 def cached_corpus(root: str, corpus_fingerprint: str, rubric_id: str) -> data.Corpus:
-    """Every article scored with one rubric. Shared read-only between sessions: never mutate."""
+    """Every article scored with one rubric. Shared read-only between sessions: never mutate.
+
+    Read from the dashboard's store when it holds this folder's scores (the scorer is then
+    built only if a page asks for it), else scored and stored."""
     with quick_handover():
-        return data.score_corpus(cached_ratings(root, corpus_fingerprint), rubric_id)
+        folder_key = snapshot.key(Path(root))
+        stored = snapshot.read_scores(folder_key, rubric_id)
+        if stored is not None:
+            rubric, scores, table = stored
+
+            def scorer() -> Scorer:
+                from srcgrade import engine
+
+                with quick_handover():
+                    return engine.make_scorer(cached_loaded(root, corpus_fingerprint)[1],
+                                              rubric.id)
+
+            return data.stored_corpus(cached_ratings(root, corpus_fingerprint), rubric, scores,
+                                      table, scorer)
+        loaded_key, ratings = cached_loaded(root, corpus_fingerprint)
+        corpus = data.score_corpus(ratings, rubric_id)
+        if snapshot.key(Path(root)) == loaded_key:
+            snapshot.write(loaded_key, ratings, corpus.rubric, corpus.scores, corpus.table)
+        return corpus
 
 
 @dataclass
@@ -137,8 +177,9 @@ def default_rubric_id(ratings: Ratings) -> str | None:
     return ratings.default_rubric if ratings.default_rubric in names else names[0]
 
 
-def warm() -> None:
-    """Load and score the ratings folder into the caches the first run reads.
+def warm() -> data.Corpus | None:
+    """Load and score the ratings folder into the caches the first run reads; the corpus of the
+    default rubric, None if there is none.
 
     ``srcgrade.ui.serve`` calls it in a thread as the server starts: while a browser loads
     Streamlit's front end (about a second) the work is done, and the first run finds it ready.
@@ -147,11 +188,10 @@ def warm() -> None:
     """
     loaded = _cached_default_ratings()
     if loaded is None:
-        return
+        return None
     root, key, ratings = loaded
     rubric_id = default_rubric_id(ratings)
-    if rubric_id is not None:
-        cached_corpus(root, key, rubric_id)
+    return None if rubric_id is None else cached_corpus(root, key, rubric_id)
 
 
 def warm_others() -> None:
@@ -159,7 +199,9 @@ def warm_others() -> None:
 
     ``srcgrade.ui.serve`` calls it after the first page is served: the first switch to another
     rubric then finds its scores ready (scoring them then took about 2.5 s), and the first page
-    is not slowed by the work (both would want the one interpreter lock).
+    is not slowed by the work (both would want the one interpreter lock). Then it builds the
+    default rubric's scorer, which a corpus read from the store lacks until "Score your own"
+    asks for it (loading the lexicons and compiling them took about 0.6 s).
     """
     loaded = _cached_default_ratings()
     if loaded is None:
@@ -169,6 +211,8 @@ def warm_others() -> None:
     for rubric_id in sorted(ratings.rubrics):
         if rubric_id != default:
             cached_corpus(root, key, rubric_id)
+    if default is not None:  # read from the store, the corpus has no scorer yet: build it too
+        _ = cached_corpus(root, key, default).scorer
 
 
 def _cached_default_ratings() -> tuple[str, str, Ratings] | None:
