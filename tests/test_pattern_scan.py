@@ -111,12 +111,70 @@ def test_case_folds_to_ascii_are_complete():
         (r"\b[^\Wa]\w+\b", True, "A apple Banana a b"),
         (r"\bſome\s+(?:Kelvin|\u212aelvin)\b", False, "SOME kelvin, ſome \u212aelvin"),
         (r"(?i)\bmay\s+help\b", True, "It MAY help, it may Help."),
+        # Bounded repeats of a group, followed turn by turn into what comes after them.
+        (r"\b(?:[A-Z][a-z]+\s+){1,2}[A-Z][a-z]+,\s+an?\b", True,
+         "Jane Mary Doe, a nurse; Jane Doe, an aide; Doe, a; Ann Lee Kim Ray, a"),
+        (r"\bcure\s+(?:\w+\s+){0,2}?in\s+sight\b", False,
+         "a cure in sight, cure is in sight, CURE is now in sight, cure is not yet in sight"),
+        (r"(?:ab){2,3}c|x(?:y|zz){0,1}w", True, "abc ababc abababc ababababc xw xyw xzzw xzw"),
+        (r"\b(?:(?:no|not)\s+){2}\w", False, "no not x, not no, no no y"),
+        # An ignore-case group in an ignore-case pattern (a veto list, lexicon.any_of).
+        (r"(?ix: \bno \s+ way)|(?i:\bnot\s+now)", False, "No way, NOT now, no  way, nOway"),
+        # Gated (pattern_scan.Gate): tried only where a word follows before the run ends.
+        (r",\s+(?:[\w'-]+\s+){0,5}?(?:said|says)\b", False,
+         "It works, the maker said. No, it said; fine, SAID Ann, x,said, y, the, z, a b c d said"),
+        (r",\s+(?:[\w'-]+\s+){0,5}?(?:said|says)\b", False, "Cure, he ſaid; x, the ıt says"),
+        (r";\s*(?:\w+\s+)*(?:wrote|noted)", True, "a; she wrote b;  he noted c; Wrote;x noted"),
+        (r"«(?:\w+\s+)*?(?:dit|écrit|x)\b", False, "« il a écrit » « rien » «ÉCRIT» «x» «DIT"),
     ],
 )
 def test_scan_equals_plain_for_tricky_patterns(pattern, case_sensitive, text, path):
     with scan_path(path):
         matcher = lexicon.Matcher([_entry(pattern, case_sensitive)])
     assert fast(matcher, text) == reference(matcher, text)
+
+
+def test_gated_patterns_get_a_gate_and_no_finder():
+    """A pattern whose first character cannot come again in its match and whose words are not
+    in its beginnings is listed by its gate (C path only); the others go to the finders."""
+    if pattern_scan.c_scanner() is None:
+        pytest.skip("gates need the C scanner (srcgrade._scan is not built)")
+    gated = {r",\s+(?:\w+\s+){0,6}said\b": True, r"\bsaid\b": False, r"\bsaid,\s+\w+": False,
+             r"\w+,\s+said\b": False, r",\s+said\b": False, r",\s+(?:\w+\s+)*said": True,
+             r",(?:\s+\w+)*": False, r",\s+.*said": False, r"\((?:\w+\s+)*(?:19|20)\d\d\)": True,
+             r",\s+(?:\w+\s+){0,2}said\b": False}  # the finder follows two turns to "said"
+    for pattern, expected in gated.items():
+        scan = pattern_scan.PatternScan([_entry(pattern)])
+        assert bool(scan.gated) == expected, pattern
+        assert bool(scan._lower_finders) != expected, pattern
+
+
+def test_a_gate_in_c_answers_as_in_python():
+    """``_scan.Gate`` gives what ``Gate.allows_here`` and ``spots_here`` do, on the bundled
+    gates and on some with words and characters outside ASCII, one character long or cut off
+    by the end of the text."""
+    with scan_path("c"):  # gates are made on the C path only
+        matcher = make_scorer(load_ratings(RATINGS)).matcher
+    gates = [gate for _, gate in matcher._pattern_scan.gated]
+    assert gates, "hype.attributed_after has a gate"
+    odd = [r"[,;:!?]\s*(?:\w+\s+){0,5}(?:x\d|said|’tis|q’s)\b", r"«(?:\w+\s+)*(?:dit|crit)\b",
+           r";[ \t]*(?:\w+[ \t]+)*(?:kk|zz|said)"]
+    for pattern in odd:
+        scan = pattern_scan.PatternScan([_entry(pattern)])
+        gates += [gate for _, gate in scan.gated]
+    assert len(gates) >= len(odd)
+    rng = random.Random(7)
+    samples = [*texts(matcher)[::4], ", é, x é; k, said", "«dit» « écrit», xy,xy, q’s, Q’S ;zz ;k",
+               ", ü", ",", ";", "«", ",\u212a said", ": ’tis, x; kk;zz", "\u2019tis,x:x;\u00e9"]
+    for text in samples:
+        low = pattern_scan.lowered(text)
+        for gate in gates:
+            assert gate.spots(text, None) == gate.spots_here(text, None)
+            if low is None:
+                continue
+            assert gate.spots(text, low) == gate.spots_here(text, low), text[:80]
+            for start in {rng.randint(0, len(text)) for _ in range(5)}:
+                assert gate.allows(text, low, start) == gate.allows_here(text, low, start)
 
 
 def _entry(pattern: str, case_sensitive: bool = False) -> lexicon.LexiconEntry:
@@ -129,6 +187,34 @@ def _entry(pattern: str, case_sensitive: bool = False) -> lexicon.LexiconEntry:
     for name, value in fields.items():
         object.__setattr__(entry, name, value)
     return entry
+
+
+def test_spot_search_answers_as_a_search_of_the_slice(matcher):
+    """Every bundled veto, tried only at its beginnings, finds a match in a window of a text
+    exactly where a search of that window does; so do patterns that are case-sensitive, begin
+    anywhere or after a non-word character."""
+    rng = random.Random(5)
+    vetoes = {id(e.unless_preceded_by): e.unless_preceded_by
+              for e in matcher.entries if e.unless_preceded_by is not None}
+    extra = [re.compile(p) for p in (r"\(\d{4}\)|\bNo\b", r"[,;]\s+said$", r"(?<=\s)x\w*$")]
+    searches = [(r, pattern_scan.SpotSearch.of(r)) for r in [*vetoes.values(), *extra]]
+    assert sum(spots is not None for _, spots in searches) > len(searches) * 0.9
+    found = 0
+    for text in texts(matcher)[::3]:
+        low = pattern_scan.lowered(text)
+        if low is None:
+            continue
+        for _ in range(6):
+            end = rng.randint(0, len(text))
+            begin = rng.randint(max(0, end - 200), end)
+            for regex, spots in searches:
+                if spots is not None:
+                    expected = regex.search(text[begin:end]) is not None
+                    piece = text[begin:end]
+                    assert spots.found(piece, low[begin:end]) == expected, (regex.pattern[:60],
+                                                                            piece)
+                    found += expected
+    assert found > 20
 
 
 @pytest.mark.parametrize("pattern", [r"(?:very\s+)?", "zz*|", r"(?=x)", r"\b", r"(?:ab)?c?"])

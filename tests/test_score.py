@@ -127,6 +127,26 @@ def test_same_input_same_output():
     assert SCORER.score(text).to_dict() == SCORER.score(text).to_dict()
 
 
+def test_an_explanation_is_written_when_read_and_is_the_same_text(monkeypatch):
+    """Scoring leaves the explanations unwritten (a table or a ranking never reads them); read,
+    pickled or compared, each is the paragraph ``explain`` writes."""
+    import pickle
+
+    from srcgrade import score as score_module
+
+    text = FILLER + " A breakthrough, studies show, published in the journal Neurology."
+    written = []
+    explain = score_module.explain
+    monkeypatch.setattr(score_module, "explain", lambda *args: written.append(1) or explain(*args))
+    unread, read = SCORER.score(text), SCORER.score(text)
+    assert not written
+    texts = {cid: c.explanation for cid, c in read.criteria.items()}
+    assert len(written) == len(texts) and all(texts.values())
+    assert read.criteria["hype"].explanation is texts["hype"]  # written once, kept
+    assert unread == read and unread.criteria == pickle.loads(pickle.dumps(read.criteria))
+    assert pickle.loads(pickle.dumps(unread)).to_dict() == read.to_dict()
+
+
 def test_count_method_grows_on_a_log_scale_and_saturates_at_full_at():
     from srcgrade.model import Finding, Origin
     from srcgrade.rubric import Criterion

@@ -24,7 +24,7 @@ from srcgrade import regex_cache, required
 from srcgrade.c_trie import REPEAT, SET, CTrie, CTrieBuilder, c_scanner, prepare
 from srcgrade.definitions import REGEX_KEYS, Definitions, expand_entry, load_definitions
 from srcgrade.model import Origin, Problem
-from srcgrade.pattern_scan import PatternScan, lowered
+from srcgrade.pattern_scan import PatternScan, SpotSearch, lowered
 from srcgrade.sentences import sentence_start_after
 from srcgrade.yamlio import YamlDoc, broken_items, load_yaml, schema_errors
 
@@ -87,10 +87,15 @@ class LexiconEntry:
                                                   compare=False)
     """Lowered literals one of which every match of ``unless_preceded_by`` holds
     (``srcgrade.required``), or None: the veto is searched only where one occurs."""
+    preceded_spots: SpotSearch | None = field(default=None, init=False, repr=False,
+                                              compare=False)
+    """``unless_preceded_by`` tried only where one of its beginnings is, on lowered text
+    (``pattern_scan.SpotSearch``), or None: searched the plain way."""
 
     def __post_init__(self) -> None:
         if self.unless_preceded_by is not None:
             object.__setattr__(self, "preceded_words", required.words_of(self.unless_preceded_by))
+            object.__setattr__(self, "preceded_spots", SpotSearch.of(self.unless_preceded_by))
 
     def vetoed(self, text: str, start: int, end: int, low: str | None = None) -> bool:
         """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation').
@@ -101,11 +106,12 @@ class LexiconEntry:
         (``pattern_scan.lowered``), when the caller has it; then the sentence is only read, and
         the veto only searched, where one of its ``preceded_words`` occurs (most matches have
         none of "not", "whether", "journal" before them, and the search cost several
-        microseconds each). Quotation marks are read through: a veto that does not match the
-        sentence as written is tried on it without its quotation marks (``_QUOTE_MARKS``), and
-        ``unless_followed_by`` also after a closing mark right after the match, so a word in
-        scare quotes ('not a "breakthrough"', 'a “breakthrough” would be premature') is denied
-        or doubted as the bare word is.
+        microseconds each), and only tried where one of its beginnings is (``preceded_spots``).
+        Quotation marks are read through: a veto that does not match the sentence as written is
+        tried on it without its quotation marks (``_QUOTE_MARKS``), and ``unless_followed_by``
+        also after a closing mark right after the match, so a word in scare quotes ('not a
+        "breakthrough"', 'a “breakthrough” would be premature') is denied or doubted as the bare
+        word is.
         """
         followed = self.unless_followed_by
         if followed and (followed.match(text, end) or (
@@ -123,10 +129,18 @@ class LexiconEntry:
                     low, words, begin, start):
                 return False
             before = text[begin:start]
-            if preceded.search(before):
+            spots = self.preceded_spots if low is not None else None
+            if spots is None:
+                if preceded.search(before):
+                    return True
+                plain = before.translate(_QUOTE_MARKS)
+                return plain != before and preceded.search(plain) is not None
+            seen = low[begin:start]
+            if spots.found(before, seen):
                 return True
+            # The marks are not letters: the lowered sentence without them is the one lowered.
             plain = before.translate(_QUOTE_MARKS)
-            if plain != before and preceded.search(plain):
+            if plain != before and spots.found(plain, seen.translate(_QUOTE_MARKS)):
                 return True
         return False
 

@@ -7,6 +7,7 @@ these records. Every record can be turned into the JSON contract with ``to_dict`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -200,13 +201,44 @@ class Contribution:
     points: float
 
 
+class Deferred:
+    """Text worked out the first time it is read, from a function and its arguments: scoring a
+    corpus for a table or a ranking never reads the explanations, and writing them was about a
+    tenth of scoring a story. Equal to, hashed as and pickled as its text."""
+
+    __slots__ = ("_args", "_make")
+
+    def __init__(self, make: Callable[..., str], *args: Any) -> None:
+        self._make = make
+        self._args = args
+
+    def __str__(self) -> str:
+        return self._make(*self._args)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str | Deferred):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return str, (str(self),)
+
+
 @dataclass(frozen=True, slots=True)
 class CriterionScore:
     criterion: str
     label: str
     score: float | None  # 0-100, higher is better; None when not applicable
     weight: float
-    explanation: str
+    _explanation: str | Deferred
+    """The paragraph ``explanation`` reads: a str, or a ``Deferred`` that writes it when first
+    read (then the str replaces it)."""
     findings: tuple[Finding, ...] = ()
     contributions: tuple[Contribution, ...] = ()
     level: int | None = None  # the 1-5 rubric level the score falls in
@@ -215,6 +247,15 @@ class CriterionScore:
     working: str = ""
     """The arithmetic from the points to the score, with the rubric lines it uses: part of
     ``explanation``, which the dashboard folds away so a student reads the plain part first."""
+
+    @property
+    def explanation(self) -> str:
+        """One plain-language paragraph naming the findings that drove the score."""
+        text = self._explanation
+        if not isinstance(text, str):
+            text = str(text)
+            object.__setattr__(self, "_explanation", text)  # written once, kept
+        return text
 
     def plain_explanation(self) -> str:
         """The explanation without its arithmetic (all of it when it has none, or is nothing

@@ -20,7 +20,10 @@ own finder over the text.
 When the optional C extension is built (``c_trie``, ``_scan.c``), the same prefix tries are
 walked in C instead of searched with ``re``, and each spot comes back with the entries whose
 beginnings match there (about a third of those filed under its first characters); the regexes of
-the finders are then not compiled. ``SRCGRADE_PURE_SCAN=1`` keeps the ``re`` path.
+the finders are then not compiled. ``SRCGRADE_PURE_SCAN=1`` keeps the ``re`` path. There, a
+pattern that begins with a character its match cannot hold again (", the company said") is not
+in a finder: a ``Gate`` lists the places where one of the words its matches hold follows close
+enough, and only those are tried.
 
 The matches are exactly those of searching each pattern on its own (each entry's leftmost,
 non-overlapping, non-vetoed matches), in the same order; tests check this on real and random text
@@ -38,9 +41,9 @@ from operator import itemgetter
 from pathlib import Path
 from re import _constants as _sre  # the parse tree of `re` itself, to read pattern beginnings
 from re import _parser as _sre_parse
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from srcgrade import regex_cache
+from srcgrade import regex_cache, required
 from srcgrade.c_trie import (
     BOUNDARY,
     REPEAT,
@@ -48,6 +51,7 @@ from srcgrade.c_trie import (
     CTrie,
     CTrieBuilder,
     c_scanner,
+    charsets,
     repeat_parts,
 )
 
@@ -62,12 +66,22 @@ class _Entry(Protocol):
 
     def vetoed(self, text: str, start: int, end: int, low: str | None = None) -> bool: ...
 
-# A beginning is followed for up to _LONG_ATOMS atoms (through optional groups, keeping `\b`):
-# the longer, the fewer false spots (a phrase pattern is often followed to its end); with too many
-# alternatives (more than _CALLS steps) it is cut at _PREFIX_ATOMS.
+# A beginning is followed for up to _LONG_ATOMS atoms (through optional groups, keeping `\b`,
+# and through the turns of a bounded repeat of a group): the longer, the fewer false spots (a
+# phrase pattern is often followed to its end). With too many alternatives (more than _CALLS
+# steps) the repeats are followed for _UNROLLED_ATOMS (name_with_role: past the two words of a
+# name to its comma), else a repeated group ends the beginning, at _LONG_ATOMS or _PREFIX_ATOMS.
 _LONG_ATOMS = 12
+_UNROLLED_ATOMS = 9
 _PREFIX_ATOMS = 6
 _CALLS = 2000
+_BUDGETS = ((_CALLS, _LONG_ATOMS, True), (_CALLS, _UNROLLED_ATOMS, True),
+            (_CALLS, _LONG_ATOMS, False), (_CALLS, _PREFIX_ATOMS, False))
+"""[calls, most atoms, unroll] of ``_starts``, tried in turn until one is enough."""
+_SHORT_BUDGETS = ((_CALLS, _PREFIX_ATOMS, False),)
+_MOST_TURNS = 4
+"""A repeated group is followed turn by turn up to this many turns ("one to three words"); a
+longer one ("up to 160 characters of one sentence") would only multiply the beginnings."""
 _BOUNDARY: Atom = ("assert", r"\b", False)
 _CATEGORY_SOURCE = {
     _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
@@ -138,10 +152,12 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
             budget: list[int]) -> None:
     """Every way a match can begin: (starts at \\b, the first atoms it consumes).
 
-    ``budget`` is [calls left, most atoms]: a beginning stops growing at that many atoms. Past
-    the first atom, assertions are left out (the finder then finds a superset of the spots) except
-    ``\\b``, which is kept as an atom: a finite pattern is thus followed to its end, boundary
-    included, and the finder only stops where its whole text is.
+    ``budget`` is [calls left, most atoms, unroll]: a beginning stops growing at that many
+    atoms; with ``unroll``, a bounded repeat of a group is followed turn by turn (else the
+    beginning ends with its first turn). Past the first atom, assertions are left out (the
+    finder then finds a superset of the spots) except ``\\b``, which is kept as an atom: a
+    finite pattern is thus followed to its end, boundary included, and the finder only stops
+    where its whole text is.
     """
     budget[0] -= 1
     if budget[0] < 0:
@@ -164,7 +180,9 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
             continue
         if op is _sre.SUBPATTERN:
             _group, add, drop, sub = av
-            if (add | drop) & ~re.VERBOSE:  # verbose only changes how the source was read
+            # Verbose only changes how the source was read; ignore-case, how an ignore-case
+            # pattern already reads (a veto list's "(?ix:...)", ``lexicon.any_of``).
+            if drop & ~re.VERBOSE or add & ~(re.VERBOSE | (0 if case_sensitive else re.I)):
                 raise _Unknown
             return _starts(list(sub) + rest, boundary, atoms, case_sensitive, out, budget)
         if op is _sre.BRANCH:
@@ -186,8 +204,16 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
                     source = f"{source}{{{low},{upper}}}"
                     atoms = (*atoms, ("repeat", source, False))
                 continue
+            if high == 0:  # what an unrolled repeat leaves when it has no more to give
+                continue
             if low == 0 and high == 1:  # an optional group: with it, then the rest; or the rest
                 _starts([*sub, *rest], boundary, atoms, case_sensitive, out, budget)
+            elif budget[2] and high <= _MOST_TURNS and sub.getwidth()[0] > 0:
+                # One turn, then the repeat with one turn less, then the rest: followed on to
+                # what comes after ("Jane Doe" is not a spot of a name with a role; "Jane Doe,
+                # a" is), until the beginning is long enough. A turn always consumes an atom.
+                again = (op, (max(low - 1, 0), _less(high), sub))
+                _starts([*sub, again, *rest], boundary, atoms, case_sensitive, out, budget)
             else:
                 _starts([*sub, _STOP], boundary, atoms, case_sensitive, out, budget)
             if low == 0:
@@ -212,6 +238,11 @@ def _starts(seq: list, boundary: bool, atoms: tuple, case_sensitive: bool, out: 
             return emit()
         raise _Unknown
     return emit()
+
+
+def _less(high: int) -> int:
+    """A repeat's upper bound after one turn (no bound stays none)."""
+    return high if high == _sre.MAXREPEAT else high - 1
 
 
 # Characters outside ASCII that `re.IGNORECASE` matches to ASCII letters (tests check the list).
@@ -276,16 +307,28 @@ def pattern_starts(pattern: str, case_sensitive: bool) -> set | None:
     on-disk store of ``regex_cache``: working it out parses the pattern in Python)."""
     key = f"starts:{_algorithm()}:{int(case_sensitive)}:{pattern}"
     stored = regex_cache.recall(key)
-    if isinstance(stored, list):
-        return {(bool(b), tuple((k, s, bool(w)) for k, s, w in atoms)) for b, atoms in stored}
+    if isinstance(stored, dict):
+        table = [(k, s, bool(w)) for k, s, w in stored["atoms"]]
+        return {(bool(b), tuple(table[i] for i in atoms)) for b, *atoms in stored["starts"]}
     if stored == "unknown":
         return None
     starts = _work_out_starts(pattern, case_sensitive)
-    regex_cache.keep(key, "unknown" if starts is None else [[b, atoms] for b, atoms in starts])
+    regex_cache.keep(key, "unknown" if starts is None else _stored_starts(starts))
     return starts
 
 
-def _work_out_starts(pattern: str, case_sensitive: bool) -> set | None:
+def _stored_starts(starts: set) -> dict:
+    """Beginnings for the store: each atom once, each beginning as [at a word boundary, atom
+    numbers...] (a pattern's hundreds of beginnings share a few dozen atoms; stored whole, the
+    bundled rubrics' took 2.7 MB of the store, which every start reads)."""
+    numbers: dict[Atom, int] = {}
+    rows = [[int(b), *(numbers.setdefault(atom, len(numbers)) for atom in atoms)]
+            for b, atoms in sorted(starts)]
+    return {"atoms": [list(atom) for atom in numbers], "starts": rows}
+
+
+def _work_out_starts(pattern: str, case_sensitive: bool, budgets: tuple[tuple, ...] = _BUDGETS
+                     ) -> set | None:
     try:
         parsed = _sre_parse.parse(pattern, 0 if case_sensitive else re.IGNORECASE)
         flags = parsed.state.flags
@@ -294,10 +337,10 @@ def _work_out_starts(pattern: str, case_sensitive: bool) -> set | None:
         ci = bool(flags & re.IGNORECASE)
     except (re.error, RecursionError, ValueError):
         return None
-    for budget in ([_CALLS, _LONG_ATOMS], [_CALLS, _PREFIX_ATOMS]):
+    for budget in budgets:
         out: set = set()
         try:
-            _starts(list(parsed), False, (), not ci, out, budget)
+            _starts(list(parsed), False, (), not ci, out, list(budget))
         except (_Unknown, RecursionError, ValueError):
             continue
         return out
@@ -380,6 +423,14 @@ _KEY_CHARS = 3
 _MAX_KEYS = 4096
 
 
+class _Filed(NamedTuple):
+    """Entries by the ASCII keys their first characters can make (``_Finder._register``)."""
+
+    always: set[int]  # no key: tried everywhere
+    exact: list[dict[str, set[int]]]  # [length][key]: beginnings whose key is that long
+    under: list[dict[str, set[int]]]  # [length][shorter key]: the same, by their shorter keys
+
+
 class _Finder:
     """One prefix regex over some entries' beginnings, and the entries filed by first
     characters; it reads the lowered text (ignore-case entries) or the text (case-sensitive)."""
@@ -388,15 +439,12 @@ class _Finder:
         # beginning -> the entries it begins, for those at word starts and the others
         word_prefixes: dict[tuple, set[int]] = {}
         other_prefixes: dict[tuple, set[int]] = {}
-        self._always: set[int] = set()
-        self._exact: list[dict[str, set[int]]] = [{} for _ in range(_KEY_CHARS + 1)]
-        self._under: list[dict[str, set[int]]] = [{} for _ in range(_KEY_CHARS + 1)]
+        self._starts = starts  # filed by their first characters when first needed (_filed)
         self.indices = sorted(starts)
         for index, entry_starts in starts.items():
             for boundary, atoms in entry_starts:
                 prefixes = word_prefixes if boundary and atoms[0][2] else other_prefixes
                 prefixes.setdefault(atoms, set()).add(index)
-                self._register(index, atoms)
         self._chosen: dict[str, tuple[int, ...]] = {}
         # When every beginning is at a word start, the finder takes the non-word character before
         # it: `re` then only tries the positions after one (the text is read behind a space).
@@ -442,7 +490,19 @@ class _Finder:
             position = hit.start() + 1
             yield hit.start()
 
-    def _register(self, index: int, atoms: tuple) -> None:
+    @functools.cached_property
+    def _filed(self) -> _Filed:
+        """The entries filed by their first characters: read only where the C walker does not
+        list a spot's entries (the pure path; a spot past its budget), so filed at the first
+        such spot, not with the rubric (it was a third of building the core rubric's finders)."""
+        filed = _Filed(set(), [{} for _ in range(_KEY_CHARS + 1)],
+                       [{} for _ in range(_KEY_CHARS + 1)])
+        for index, entry_starts in self._starts.items():
+            for _boundary, atoms in entry_starts:
+                self._register(filed, index, atoms)
+        return filed
+
+    def _register(self, filed: _Filed, index: int, atoms: tuple) -> None:
         """File the entry under every ASCII key its first characters can make."""
         keys = [""]
         for atom in atoms[:_KEY_CHARS]:
@@ -452,12 +512,12 @@ class _Finder:
             keys = [k + c for k in keys for c in chars]
         length = len(keys[0])
         if length == 0:
-            self._always.add(index)
+            filed.always.add(index)
             return
         for key in keys:
-            self._exact[length].setdefault(key, set()).add(index)
+            filed.exact[length].setdefault(key, set()).add(index)
             for cut in range(length):
-                self._under[length].setdefault(key[:cut], set()).add(index)
+                filed.under[length].setdefault(key[:cut], set()).add(index)
 
     @staticmethod
     @functools.cache
@@ -472,12 +532,13 @@ class _Finder:
     def _choose(self, key: str) -> tuple[int, ...]:
         """Entries that may match where the text starts with ``key`` (ASCII, cut at the
         first other character or the end of the text)."""
-        chosen = set(self._always)
+        filed = self._filed
+        chosen = set(filed.always)
         for length in range(1, _KEY_CHARS + 1):
             if length <= len(key):
-                chosen |= self._exact[length].get(key[:length], set())
+                chosen |= filed.exact[length].get(key[:length], set())
             else:
-                chosen |= self._under[length].get(key, set())
+                chosen |= filed.under[length].get(key, set())
         result = self._chosen[key] = tuple(sorted(chosen))
         return result
 
@@ -521,6 +582,311 @@ class _Finder:
         return self._choose(key) if chosen is None else chosen
 
 
+class SpotSearch:
+    """``regex.search`` over a slice of a text, as a yes or no, trying ``regex`` only where one
+    of its beginnings is: the vetoes (``LexiconEntry.vetoed``) are alternations of a few dozen
+    phrases ending at ``$``, which ``re`` tries in turn at every position of the sentence read
+    back (up to 100 microseconds a search); the prefix trie of their beginnings is one search
+    that ``re`` runs quickly (the finders' own tricks, see ``_Finder``)."""
+
+    def __init__(self, regex: re.Pattern[str], spots: str, padded: bool):
+        self._regex = regex
+        self._cased = not regex.flags & re.IGNORECASE
+        self._spots = regex_cache.compile(spots)
+        self._padded = padded
+
+    @classmethod
+    def of(cls, regex: re.Pattern[str]) -> SpotSearch | None:
+        """The search for ``regex`` (compiled with no flag but ignore-case), or None when its
+        beginnings cannot be worked out. The spots' regex is kept in the on-disk store of
+        ``regex_cache``, not the beginnings: a veto's tail of "up to four words" makes hundreds,
+        to be read at every start."""
+        cased = not regex.flags & re.IGNORECASE
+        # The beginnings are read from the pattern with this one flag: others must be inline.
+        if re.compile(regex.pattern, 0 if cased else re.IGNORECASE).flags != regex.flags:
+            return None
+        key = f"spots:{_algorithm()}:{int(cased)}:{regex.pattern}"
+        stored = regex_cache.recall(key)
+        if stored is None:
+            stored = _spots_source(regex.pattern, cased) or "unknown"
+            regex_cache.keep(key, stored)
+        if not isinstance(stored, list) or len(stored) != 2:
+            return None
+        return cls(regex, str(stored[0]), bool(stored[1]))
+
+    def found(self, piece: str, low: str) -> bool:
+        """Whether ``regex.search(piece)`` finds a match; ``low``: ``piece`` lowered
+        (``lowered``: as long as ``piece``, read only by an ignore-case regex).
+
+        Exact: a match at some position is a match of ``regex.match`` there, and every position
+        where one can start is a spot (the same beginnings as the finders', read from the piece,
+        so that ``(?<!\\w)`` sees its start as the start of a text)."""
+        seen = piece if self._cased else low
+        if self._padded:
+            seen = " " + seen  # a spot's index there is that of the character before it
+        search, match = self._spots.search, self._regex.match
+        position = 0
+        while (hit := search(seen, position)) is not None:
+            spot = hit.start()
+            if match(piece, spot):
+                return True
+            position = spot + 1
+        return False
+
+
+def _spots_source(pattern: str, case_sensitive: bool) -> list | None:
+    """[the regex of the places where a match can begin, whether it reads the text behind a
+    space]: beginnings of ``_PREFIX_ATOMS`` atoms, all at word starts taking the non-word
+    character before them (``_Finder.after_other``); None when they cannot be worked out."""
+    starts = _work_out_starts(pattern, case_sensitive, _SHORT_BUDGETS)
+    if not starts:
+        return None
+    word = {atoms for boundary, atoms in starts if boundary and atoms[0][2]}
+    other = {atoms for boundary, atoms in starts if not (boundary and atoms[0][2])}
+    if not other:
+        return [rf"\W(?:{_prefix_regex(word)})", True]
+    alternatives = [rf"(?<!\w){_prefix_regex(word)}"] if word else []
+    return ["|".join([*alternatives, _prefix_regex(other)]), False]
+
+
+_GATE_REACH = 1000
+"""A gate (``Gate``) lets a pattern be tried where the run of characters after the spot is
+this long, without looking for its words."""
+_RUN_FLAGS = re.IGNORECASE | re.VERBOSE | re.UNICODE
+
+
+class Gate:
+    """Where a pattern is worth trying, from literal words one of which every match holds
+    (``required.required_words``): a required-literal prefilter, as in RE2 and Hyperscan.
+
+    Beside the words, a gate knows the characters a match can begin with (``first``) and those
+    it can consume past its first (``run``), as code point ranges. A match at ``start`` lies
+    within ``text[start:end]``, where ``end`` is where the run of ``run`` characters from
+    ``start + 1`` stops, and one of the words occurs there in the lowered text; where none does,
+    the pattern cannot match there.
+
+    Only a pattern whose first character cannot occur again in its match gets one (``Gate.of``):
+    the runs after two of its spots then never overlap, so listing the spots (``spots``) reads
+    each character of a text about twice, and the entry needs no finder. ``hype.attributed_after``
+    (", the company said", ", according to its maker") begins at a comma, but one of its words
+    ("said", "according", ...) must come before the next comma, semicolon or quotation mark:
+    3,429 tries over the HNR stories where its finder made 24,034. The test is in C
+    (``_scan.Gate``); the pure path has no gates (in Python the test costs what the try does)."""
+
+    def __init__(self, words: tuple[str, ...], run: tuple[int, ...], first: tuple[int, ...]):
+        self.words, self.run, self.first = words, run, first
+        scanner = c_scanner()
+        made = None if scanner is None else scanner.Gate(run, first, words, _GATE_REACH)
+        self.allows: Any = self.allows_here if made is None else made.allows
+        self.spots: Any = self.spots_here if made is None else made.spots
+
+    def __reduce__(self) -> tuple[type[Gate], tuple[tuple[str, ...], tuple[int, ...],
+                                                   tuple[int, ...]]]:
+        return Gate, (self.words, self.run, self.first)
+
+    @functools.cached_property
+    def _regexes(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        def klass(ranges: tuple[int, ...]) -> str:
+            return "[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+                                 for lo, hi in zip(ranges[::2], ranges[1::2], strict=True)) + "]"
+
+        return (re.compile(f"{klass(self.run)}*" if self.run else ""),
+                re.compile(klass(self.first) if self.first else "(?!)"))
+
+    def allows_here(self, text: str, low: str, start: int) -> bool:
+        """``allows`` in Python (the reference the C test is compared with): whether one of
+        the words occurs in ``low`` (``text`` lowered, as long) from ``start`` to the end of the
+        run after it; True when the run is ``_GATE_REACH`` characters or longer."""
+        if len(low) != len(text):
+            return True
+        first = start + 1
+        end = self._regexes[0].match(text, first, first + _GATE_REACH).end()
+        if end - first >= _GATE_REACH:
+            return True
+        return required.holds_any(low, self.words, start, end)
+
+    def spots_here(self, text: str, low: str | None) -> list[int]:
+        """``spots`` in Python: the positions of ``text`` holding a ``first`` character where
+        the pattern is worth trying (``allows``); every one of them when ``low`` (the text
+        lowered) is None."""
+        starts = (hit.start() for hit in self._regexes[1].finditer(text))
+        if low is None:
+            return list(starts)
+        return [start for start in starts if self.allows_here(text, low, start)]
+
+    @classmethod
+    def of(cls, regex: re.Pattern[str], starts: set) -> Gate | None:
+        """The gate of ``regex``, whose beginnings are ``starts`` (``pattern_starts``), or None:
+        no C scanner, no words every match holds, words its beginnings already spell (its
+        finder reports a spot only where they are), a first character that may occur again in
+        the match, or characters that cannot be worked out."""
+        if c_scanner() is None:
+            return None
+        words = required.words_of(regex)
+        if not words:
+            return None
+        ordered = tuple(sorted(words))
+        if all(_spells(atoms, ordered) for _boundary, atoms in starts):
+            return None
+        key = f"gate:{_algorithm()}:{regex.flags}:{regex.pattern}"
+        stored = regex_cache.recall(key)
+        if stored is None:
+            ranges = _gate_ranges(regex)
+            stored = "none" if ranges is None else [list(r) for r in ranges]
+            regex_cache.keep(key, stored)
+        if not isinstance(stored, list) or len(stored) != 2:
+            return None
+        run, first = (tuple(map(int, r)) for r in stored)
+        return cls(ordered, run, first)
+
+
+def _spells(atoms: tuple, words: tuple[str, ...]) -> bool:
+    """Whether a beginning's literal characters in a row hold one of ``words``."""
+    runs, run = [], ""
+    for kind, source, _word in atoms:
+        if kind == "char":
+            run += source.lower()
+        else:
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    return any(word in piece for piece in runs for word in words)
+
+
+def _gate_ranges(regex: re.Pattern[str]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The code point ranges (``c_trie.charsets``) of the characters a match of ``regex`` can
+    consume past its first, and of those it can begin with; None when they cannot be worked
+    out, the pattern can match nothing, or its first character may be among the others (see
+    ``Gate``)."""
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        if parsed.state.flags & ~_RUN_FLAGS:
+            return None
+        ci = bool(parsed.state.flags & re.IGNORECASE)
+        later, _every = _run_sources(list(parsed), ci)
+        first, empty = _first_sources(list(parsed), ci)
+    except (_Unknown, re.error, RecursionError, ValueError, OverflowError):
+        return None
+    if empty or not first:
+        return None
+    run_source, first_source = "|".join(sorted(later)) or "(?!)", "|".join(sorted(first))
+    # Most patterns begin with a letter and hold letters: told apart on the first 256 code
+    # points, without working out the sets over all of them (about 0.2 s each).
+    may_run, may_begin = re.compile(run_source).fullmatch, re.compile(first_source).fullmatch
+    if any(may_run(char) and may_begin(char) for char in map(chr, range(256))):
+        return None
+    run, begin = charsets([run_source, first_source])
+    return None if _overlap(run, begin) else (run, begin)
+
+
+def _overlap(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether two sorted lists of code point ranges (lo, hi, lo, hi, ...) share a point."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i + 1] < b[j]:
+            i += 2
+        elif b[j + 1] < a[i]:
+            j += 2
+        else:
+            return True
+    return False
+
+
+def _first_sources(items: list, ci: bool) -> tuple[set[str], bool]:
+    """Regex sources of the characters a sequence of parse items can begin with, and whether it
+    can match nothing."""
+    first: set[str] = set()
+    for op, av in items:
+        item_first, empty = _item_first(op, av, ci)
+        first |= item_first
+        if not empty:
+            return first, False
+    return first, True
+
+
+def _item_first(op: Any, av: Any, ci: bool) -> tuple[set[str], bool]:
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return set(), True
+    if op is _sre.SUBPATTERN:
+        return _first_sources(list(av[3]), _inner_ci(av, ci))
+    if op is _sre.ATOMIC_GROUP:
+        return _first_sources(list(av), ci)
+    if op is _sre.BRANCH:
+        first: set[str] = set()
+        empty = False
+        for alternative in av[1]:
+            alt_first, alt_empty = _first_sources(list(alternative), ci)
+            first |= alt_first
+            empty = empty or alt_empty
+        return first, empty
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if high == 0:
+            return set(), True
+        first, empty = _first_sources(list(sub), ci)
+        return first, empty or low == 0
+    _later, every = _item_run(op, av, ci)  # one character
+    return every, False
+
+
+def _inner_ci(av: Any, ci: bool) -> bool:
+    """Whether a group (a SUBPATTERN's arguments) reads ignore-case; other flags than those of
+    ``_RUN_FLAGS`` are not read here."""
+    _group, add, drop, _sub = av
+    if (add | drop) & ~_RUN_FLAGS:
+        raise _Unknown
+    return (ci or bool(add & re.IGNORECASE)) and not drop & re.IGNORECASE
+
+
+def _run_sources(items: list, ci: bool) -> tuple[set[str], set[str]]:
+    """Regex sources of one character each: (those a sequence of parse items can consume at
+    any but its first position, all it can consume). Assertions consume nothing; a repeat of
+    more than one turn consumes anything of its item after its first character."""
+    later: set[str] = set()
+    every: set[str] = set()
+    for op, av in items:
+        item_later, item_every = _item_run(op, av, ci)
+        later |= item_later
+        if every:  # something may come before this item
+            later |= item_every
+        every |= item_every
+    return later, every
+
+
+def _item_run(op: Any, av: Any, ci: bool) -> tuple[set[str], set[str]]:
+    if op is _sre.LITERAL:
+        source = re.escape(chr(av))
+        return set(), {f"(?i:{source})" if ci else source}
+    if op is _sre.NOT_LITERAL:
+        source = f"[^{re.escape(chr(av))}]"
+        return set(), {f"(?i:{source})" if ci else source}
+    if op is _sre.IN:
+        return set(), {_class_atom(av, not ci)[1]}
+    if op is _sre.ANY:
+        return set(), {"."}
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return set(), set()
+    if op is _sre.SUBPATTERN:
+        return _run_sources(list(av[3]), _inner_ci(av, ci))
+    if op is _sre.ATOMIC_GROUP:
+        return _run_sources(list(av), ci)
+    if op is _sre.BRANCH:
+        later: set[str] = set()
+        every: set[str] = set()
+        for alternative in av[1]:
+            alt_later, alt_every = _run_sources(list(alternative), ci)
+            later |= alt_later
+            every |= alt_every
+        return later, every
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        _low, high, sub = av
+        if high == 0:
+            return set(), set()
+        later, every = _run_sources(list(sub), ci)
+        return (later | every if high > 1 else later), every
+    raise _Unknown  # a back reference, a conditional: what it consumes is not read here
+
+
 class PatternScan:
     """Finds the spots where some pattern may match with one pass of a prefix regex (two: one
     over the lowered text for the ignore-case patterns, one for the case-sensitive ones), then runs
@@ -533,12 +899,18 @@ class PatternScan:
             for e in entries
         ]
         self.alone: list[int] = []
+        self.gated: list[tuple[int, Gate]] = []
+        """Entries tried only where their ``Gate`` lists a spot, not by a finder."""
         # (case-sensitive, all beginnings at word starts) -> {entry index: beginnings}
         groups: dict[tuple[bool, bool], dict[int, set]] = {}
         for index, entry in enumerate(entries):
             starts = pattern_starts(entry.pattern or "", entry.case_sensitive)
             if not starts:
                 self.alone.append(index)
+                continue
+            gate = Gate.of(self.compiled[index], starts)
+            if gate is not None:
+                self.gated.append((index, gate))
                 continue
             words = all(boundary and atoms[0][2] for boundary, atoms in starts)
             # By the flags in force (a case-sensitive entry may still say `(?i)`).
@@ -576,6 +948,15 @@ class PatternScan:
                 finder.scan(low, text, self, last_end, found, prepared[1], low)
         elif self._lower_finders:  # they read lowered text: each of their patterns on its own
             alone = [*alone, *(i for f in self._lower_finders for i in f.indices)]
+        for index, gate in self.gated:
+            entry, match = entries[index], compiled[index].match
+            end = -1
+            for start in gate.spots(text, low):  # as a finder's spots (see _Finder.scan)
+                if end > start or (hit := match(text, start)) is None:
+                    continue
+                if hit.end() > start and not entry.vetoed(text, start, hit.end(), low):
+                    end = hit.end()
+                    found.append((start, index, (start, end, entry)))
         for index in alone:
             entry, regex = entries[index], compiled[index]
             position = 0
