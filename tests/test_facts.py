@@ -987,19 +987,27 @@ def test_numbers_in_notes_never_use_exponents(value, unit, said):
         ("The FDA rejected esketamine in 2019.", "unverifiable"),
         ("Esketamine was rejected by the FDA in 2019.", "unverifiable"),
         ("The FDA rejected ketamine in 2019.", "unverifiable"),
-        # the subject named, or referred back to: still contradicted
+        # "it" or "the treatment" may be the regulator or another drug ("the psilocybin
+        # treatment"): a referring word counts only in a sentence that names the subject
+        ("The FDA rejected the psilocybin treatment in 2022.", "unverifiable"),
+        ("In 2019 the FDA granted the psilocybin therapy breakthrough status.", "unverifiable"),
+        ("This is not the first time the FDA has rejected a psychedelic: it rejected a "
+         "psilocybin application in 2022.", "unverifiable"),
+        ("Esketamine had a rockier path: the FDA declined it in 2018.", "unverifiable"),
+        ("The FDA rejected the application in 2023.", "unverifiable"),
+        # the subject named, or referred back to in a sentence that names it: still contradicted
         ("The FDA rejected MDMA in 2023.", "contradicted"),
-        ("The FDA rejected the application in 2023.", "contradicted"),
+        ("Lykos applied, and the FDA rejected the application in 2023.", "contradicted"),
         ("The FDA rejected Lykos's application in 2023.", "contradicted"),
         ("Australia approved MDMA in 2023, while the FDA rejected it in 2023.", "contradicted"),
     ],
 )  # fmt: skip
 def test_a_regulatory_year_is_contradicted_only_about_the_ledgers_subject(sentence, verdict):
     claims = check("MDMA-assisted therapy for PTSD is under review. " + sentence)
-    fda = [c for c in claims if "rejected" in c.text][-1]
+    fda = [c for c in claims if c.unit == "year"][-1]
     assert fda.verdict == verdict, fda.note
     if verdict == "unverifiable":
-        assert "does not name MDMA" in fda.note
+        assert "does not say it is about MDMA" in fda.note
 
 
 @pytest.mark.parametrize(
@@ -1038,3 +1046,19 @@ def test_k_of_n_needs_the_vote_in_its_own_clause():
     )
     [share] = [c for c in check(text) if c.text == "10 of the 11"]
     assert share.verdict == "unverifiable", share.note
+
+
+@pytest.mark.parametrize("broken", ["subject: MDMA", "subject: 5", "subject: []", "subject:"])
+def test_a_broken_subject_makes_the_ledger_accuse_less_not_more(tmp_path, broken):
+    """A typo in the guard used to drop it, and "the FDA rejected esketamine in 2019" came back
+    contradicted; now no fact without a study arm contradicts, and validate says how to write it."""
+    shipped = (RATINGS / "facts" / "mdma-ptsd.yaml").read_text(encoding="utf-8")
+    start = shipped.index("\nsubject: [") + 1
+    end = shipped.index("\n", start)
+    (tmp_path / "mdma-ptsd.yaml").write_text(shipped[:start] + broken + shipped[end:])
+    ledger, problems = load_ledger(tmp_path, tmp_path)
+    assert any(p.line == shipped[:start].count("\n") + 1 for p in problems), problems
+    if broken == "subject: MDMA":
+        assert any("write it as a list in brackets: [MDMA]" in p.message for p in problems)
+    text = "MDMA-assisted therapy for PTSD is under review. The FDA rejected esketamine in 2019."
+    assert [c.verdict for c in check(text, ledger=ledger) if c.unit == "year"] == ["unverifiable"]

@@ -205,13 +205,35 @@ def _display(path: Path, root: Path) -> str:
     return str(path)
 
 
+def files_under(root: Path) -> list[Path]:
+    """Every file below ``root``, sorted, through symlinked folders too (each real folder once).
+
+    What the loader reads (``lexicons/*.yaml`` globbed through a symlinked ``lexicons/``) must be
+    what the dashboard's cache keys hash: ``Path.rglob`` does not enter symlinked folders, and an
+    edit there used to leave stale scores on screen."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree
+            subfolders.clear()
+            continue
+        seen.add(real)
+        found.extend(Path(folder, name) for name in names)
+    return sorted(found)
+
+
 def fingerprint(root: Path) -> str:
-    """A hash of every file's name, size and modification time: a cache key for the dashboard."""
+    """A hash of every file's name, size and modification time: a cache key for the dashboard.
+    A file that vanishes or cannot be read meanwhile (an editor's swap file) is hashed as such."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
+    for path in files_under(root):
+        try:
             stat = path.stat()
-            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f"{path}:gone".encode())
+            continue
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 

@@ -127,7 +127,9 @@ class Topic:
     """Words placing a figure in a study other than the one under discussion ("separate")."""
     subject: tuple[str, ...] = ()
     """The words naming what the topic's facts are about ("MDMA", "midomafetamine"): a fact
-    with no study arm contradicts only a claim whose clause names it (``_Context.off_subject``)."""
+    with no study arm contradicts only a claim whose clause names it (``_Context.off_subject``).
+    ``("",)`` when the key is given but holds no words: then such a fact contradicts nothing
+    (a typo in the guard must not make the ledger accuse more)."""
     origin: Origin | None = None
 
 
@@ -745,13 +747,14 @@ class _Context:
 
     def off_subject(self, fact: Fact) -> str:
         """Why a fact with no study arm (a regulatory decision, its year) may not accuse the
-        claim: its own clause (a year's event clause) names neither the topic's subject, nor one
-        of its studies, nor anything referring back to them ("it", "the drug", "the
-        application"), so it may be about another treatment ("the FDA rejected esketamine in
-        2019" in an article on MDMA). A noun phrase that is bare or indefinite introduces a new
-        referent; one that is definite or a pronoun refers back (Huddleston & Pullum 2002,
-        ch. 5). Empty when the fact has an arm (the arm's words were read) or the topic names
-        no subject."""
+        claim: its own clause (a year's event clause) names neither the topic's subject nor one
+        of its studies, nor refers back to them ("it", "the drug", "the application") in a
+        sentence that names them, so it may be about another treatment ("the FDA rejected
+        esketamine in 2019" in an article on MDMA). A noun phrase that is bare or indefinite
+        introduces a new referent; one that is definite or a pronoun refers back (Huddleston &
+        Pullum 2002, ch. 5), but "it" may be the regulator and "the psilocybin treatment" another
+        drug, so the sentence must name the subject too. Empty when the fact has an arm (the
+        arm's words were read) or the topic names no subject."""
         topic = self.topic(fact.topic)
         if fact.arm is not None or topic is None or not topic.subject:
             return ""
@@ -759,13 +762,18 @@ class _Context:
         span = (
             _event_clause(claim, state) if claim.unit == "year" else _clause_span(claim, state.text)
         )
+        if topic.subject == ("",):  # given, but not as a list of words: accuse nothing
+            return "the ledger's `subject` is not a list of words (see `srcgrade validate`)"
         names = (topic.subject, *(words for _, words in topic.studies))
         if any(state.cues_in((words,), span) for words in names):
             return ""
-        if _REFERS_BACK.search(state.text, *span):
+        sentence = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
+        if _REFERS_BACK.search(state.text, *span) and any(
+            state.cues_in((words,), sentence) for words in names
+        ):  # "it" alone may be the regulator or another drug: its sentence must name the subject
             return ""
         return (
-            f"its clause does not name {topic.subject[0]} or refer back to it, so it may be about "
+            f"its sentence does not say it is about {topic.subject[0]}, so it may be about "
             "another treatment"
         )
 
@@ -1424,7 +1432,7 @@ def _topic(doc: YamlDoc, stem: str) -> Topic:
         ),
         designs=_strings(data.get("designs")),
         elsewhere=_strings(data.get("elsewhere")),
-        subject=_strings(data.get("subject")),
+        subject=_strings(data.get("subject")) or (("",) if "subject" in data else ()),
         origin=Origin(doc.path, doc.line_of(())),
     )
 

@@ -290,7 +290,10 @@ def _friendly(error: jsonschema.ValidationError, keys: PathKey, name: str | None
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        return f"{where} must be {wanted}, not {type(error.instance).__name__} {error.instance!r}"
+        said = f"{where} must be {wanted}, not {type(error.instance).__name__} {error.instance!r}"
+        if wanted == "array" and isinstance(error.instance, str | int | float):
+            return f"{said}; write it as a list in brackets: [{error.instance}]"
+        return said
     if error.validator == "enum":
         options = ", ".join(map(str, error.validator_value))
         guess = did_you_mean(str(error.instance), map(str, error.validator_value))

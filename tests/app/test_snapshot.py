@@ -156,3 +156,44 @@ def test_only_the_most_recent_snapshots_are_kept(tmp_path, monkeypatch, ratings)
     for i in range(snapshot.KEEP + 3):
         snapshot.write(f"{i:02d}" + "0" * 62, ratings, rubric, [], None)
     assert len(list(tmp_path.glob(f"{snapshot.PREFIX}*.pickle"))) == snapshot.KEEP
+
+
+def test_an_edit_in_a_symlinked_folder_is_scored_again(app_ratings, tmp_path):
+    """The loader reads through a symlinked `articles/texts/`; the key used to skip it
+    (``Path.rglob`` does not enter symlinked folders), and the edit never showed."""
+    texts = app_ratings / "articles" / "texts"
+    elsewhere = tmp_path / "texts-elsewhere"
+    shutil.move(texts, elsewhere)
+    texts.symlink_to(elsewhere, target_is_directory=True)
+    before = _shown_totals(_start())
+    _new_process()
+    first = sorted(elsewhere.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8")
+                     + "\nThis miracle breakthrough is a game-changer." * 5, encoding="utf-8")
+    expected = _fresh_totals(app_ratings)
+    assert expected != before
+    assert _shown_totals(_start()) == pytest.approx(expected, nan_ok=True)
+
+
+def test_an_unreadable_file_does_not_stop_the_dashboard(app_ratings, monkeypatch):
+    """A file that cannot be read, or vanishes while the key is computed (an editor's swap
+    file), used to end the first page in a traceback, even with the store turned off."""
+    (app_ratings / "notes.txt").write_text("private", encoding="utf-8")
+    real_read = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "notes.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert _shown_totals(_start()) == pytest.approx(_fresh_totals(app_ratings), nan_ok=True)
+
+
+def test_a_store_file_others_may_write_is_not_read(app_ratings):
+    """Reading a pickle runs code: one that another user could have replaced is ignored."""
+    _start()
+    path = snapshot._path(snapshot.key(app_ratings))
+    assert path is not None and snapshot.read_ratings(snapshot.key(app_ratings)) is not None
+    path.chmod(0o666)
+    assert snapshot.read_ratings(snapshot.key(app_ratings)) is None

@@ -23,8 +23,9 @@ asked (:attr:`srcgrade.ui.data.Corpus.scorer`).
 The files live beside the regex store (``srcgrade.regex_cache.cache_dir``: ``$SRCGRADE_CACHE_DIR``,
 ``~/.cache/srcgrade``; ``SRCGRADE_CACHE_DIR=""`` turns both off), one per ratings folder state,
 the most recently written few kept. They are pickles, so, like ``.pyc`` files, they are trusted as
-the user's own files; a file that is missing, damaged, unreadable or for another key is ignored
-(and the corpus computed), and one that cannot be written only costs the time. Deleting them is
+the user's own files, and read only when this user owns them and no one else may write them; a
+file that is missing, damaged, unreadable or for another key is ignored (and the corpus
+computed), and one that cannot be written only costs the time. Deleting them is
 always safe.
 """
 
@@ -42,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from srcgrade import regex_cache
-from srcgrade.corpus import Ratings
+from srcgrade.corpus import Ratings, files_under
 from srcgrade.output import open_atomic
 
 FORMAT = 1
@@ -70,11 +71,14 @@ def _library_versions() -> str:
 
 
 def _hash_tree(digest: Any, root: Path, skip: Callable[[Path], bool] = lambda p: False) -> None:
-    for path in sorted(root.rglob("*")):
-        if skip(path) or not path.is_file():
+    for path in files_under(root):
+        if skip(path):
             continue
         digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes())
+        except OSError as error:  # unreadable or gone: the loader reports it; hash that state
+            digest.update(f"\0unreadable {error.errno}\0".encode())
 
 
 def _not_code(path: Path) -> bool:
@@ -83,6 +87,8 @@ def _not_code(path: Path) -> bool:
 
 def key(root: Path) -> str:
     """The hash of everything a stored corpus of ``root`` depends on (see the module's text)."""
+    if regex_cache.cache_dir() is None:  # the store is off: nothing to key
+        return ""
     digest = hashlib.sha256()
     digest.update(f"{FORMAT}\0{Path(root).resolve()}\0{sys.version}\0".encode())
     digest.update(f"{_library_versions()}\0{os.environ.get('SRCGRADE_PURE_SCAN', '')}".encode())
@@ -105,12 +111,22 @@ def forget(root: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _own_file(status: os.stat_result) -> bool:
+    """A pickle runs code when read, so only a file this user wrote, that no one else may
+    change, is read (a ``SRCGRADE_CACHE_DIR`` in a shared folder must not let others in)."""
+    if not hasattr(os, "getuid"):  # Windows: the user's profile folder is private already
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 def _read(folder_key: str) -> dict[str, Any] | None:
     path = _path(folder_key)
     if path is None:
         return None
     try:
         with open(path, "rb") as stored:
+            if not _own_file(os.fstat(stored.fileno())):
+                return None
             document = pickle.load(stored)
     except Exception:  # missing, unreadable, damaged, or from code that is gone: recompute
         return None
@@ -154,6 +170,7 @@ def write(folder_key: str, ratings: Ratings, rubric: Any, scores: list, table: A
         path.parent.mkdir(parents=True, exist_ok=True)
         with open_atomic(path, binary=True) as out:  # readers see the old file or the new
             out.write(data)
+        path.chmod(0o600)  # a umask of 002 would leave it group-writable, and never read
         _prune(path.parent)
 
 
