@@ -450,3 +450,48 @@ def test_an_integer_field_that_some_lines_lack_stays_integer_in_parquet(tmp_path
     assert frame["year"].dropna().tolist() == [2020, 2021]
     assert str(frame["pages"].dtype) == "Int64" and frame["pages"].tolist() == [3, 4, 5]
     assert str(frame["words"].dtype) == "int64" and str(frame["total"].dtype) == "float64"
+
+
+def _interrupt_at_line(n: int):
+    """A trace function that raises KeyboardInterrupt at the ``n``-th line run, as Python's SIGINT
+    handler does when Ctrl-C arrives there; a trace function that raises is then switched off."""
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+            if count == n:
+                raise KeyboardInterrupt
+        return trace
+
+    return trace
+
+
+def test_ctrl_c_at_any_line_of_writing_the_output_leaves_no_temporary_file(tmp_path):
+    """Ctrl-C just after the temporary file was created (still inside mkstemp, or before the
+    cleanup's try began) used to leave the .part file behind: the test above, under load."""
+    target = tmp_path / "out.csv"
+
+    def write() -> None:
+        with open_atomic(target) as out:
+            out.write("id,total\n")
+
+    interrupted = 0
+    for n in range(1, 5000):
+        previous = sys.gettrace()
+        sys.settrace(_interrupt_at_line(n))
+        try:
+            write()
+        except KeyboardInterrupt:
+            interrupted += 1
+        else:
+            break
+        finally:
+            sys.settrace(previous)
+        left = [p.name for p in tmp_path.iterdir() if p != target]
+        assert not left, f"Ctrl-C at line {n} left {left}"
+        assert not target.exists() or target.read_text() == "id,total\n"
+    else:
+        pytest.fail("open_atomic never ran to its end")
+    assert interrupted > 20 and target.read_text() == "id,total\n"

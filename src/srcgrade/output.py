@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -143,18 +143,38 @@ def _writing(path: str | os.PathLike[str]) -> Iterator[None]:
 def _atomic(
     path: str | os.PathLike[str], target: Path, mode: str, binary: bool
 ) -> Iterator[IO[Any]]:
-    """A temporary file beside ``target``, renamed over it when the block ends without error."""
-    with _writing(path):
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent or Path()
-        )
+    """A temporary file beside ``target``, renamed over it when the block ends without error.
+
+    The name is chosen before the file is created, inside the ``try``: with ``mkstemp`` a Ctrl-C
+    arriving between its creating the file and the ``try`` (its own return, ``_writing``'s exit)
+    left the ``.part`` file behind, as nothing yet knew its name.
+    """
+    temporary, handle = "", None
     try:
+        with _writing(path):
+            while handle is None:
+                temporary = _temporary_name(target)
+                with contextlib.suppress(FileExistsError):  # 64 random bits: never, in practice
+                    handle = os.open(temporary, _CREATE_FLAGS, 0o600)
         with os.fdopen(handle, mode, **_text_options(binary)) as out:
             yield out
         with _writing(path):
             os.chmod(temporary, _file_mode(target))
             os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        # Before ``handle`` is known the file may not exist (creating it failed): then a failed
+        # removal must not hide the error that stopped the run.
+        with contextlib.suppress(FileNotFoundError if handle is not None else OSError):
+            if temporary:
+                os.unlink(temporary)
         raise
+
+
+_CREATE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_BINARY", 0))
+"""How ``mkstemp`` creates its file: only if it does not exist yet, not through a symlink."""
+
+
+def _temporary_name(target: Path) -> str:
+    """A fresh name for the temporary file beside ``target``: ``.out.csv.<random>.part``."""
+    return os.path.abspath(target.parent / f".{target.name}.{secrets.token_hex(8)}.part")
