@@ -24,7 +24,7 @@ from srcgrade import regex_cache, required
 from srcgrade.c_trie import REPEAT, SET, CTrie, CTrieBuilder, c_scanner, prepare
 from srcgrade.definitions import REGEX_KEYS, Definitions, expand_entry, load_definitions
 from srcgrade.model import Origin, Problem
-from srcgrade.pattern_scan import PatternScan, SpotSearch, lowered
+from srcgrade.pattern_scan import BackSearch, PatternScan, SpotSearch, lowered
 from srcgrade.sentences import sentence_start_after
 from srcgrade.yamlio import YamlDoc, broken_items, load_yaml, schema_errors
 
@@ -43,10 +43,20 @@ LOOKBEHIND_CHARS = 200
 """How far back ``unless_preceded_by`` reads at most: to the start of the match's sentence
 (``srcgrade.sentences``), and never more than this many characters."""
 _QUOTE_MARKS = dict.fromkeys(map(ord, '"\u201c\u201d\u00ab\u00bb\u201e\u2018'))
-"""Quotation marks a veto reads through (``str.translate`` deletes them): not a word of the
+"""Quotation marks a veto reads through (``_without_quote_marks`` deletes them): not a word of the
 sentence, so 'not a "breakthrough"' is denied as 'not a breakthrough' is. The apostrophe forms
 (' and \u2019) stay: they are also letters of "it's" and "patients'"."""
 _CLOSING_MARKS = frozenset('"\u201d\u2019\u00bb\'')
+_QUOTE_MARK = re.compile(f"[{''.join(map(chr, _QUOTE_MARKS))}]")
+_HAS_QUOTE_MARK = _QUOTE_MARK.search
+"""Whether a slice of a text holds one of ``_QUOTE_MARKS`` (``search(text, start, end)``): most
+sentences hold none."""
+
+
+def _without_quote_marks(text: str) -> str:
+    """``text.translate(_QUOTE_MARKS)``: the same string, made by a regex substitution, as
+    ``str.translate`` costs about 3 microseconds on a sentence that is not ASCII."""
+    return _QUOTE_MARK.sub("", text)
 
 
 def term_key(text: str) -> str:
@@ -86,16 +96,24 @@ class LexiconEntry:
     preceded_words: frozenset[str] | None = field(default=None, init=False, repr=False,
                                                   compare=False)
     """Lowered literals one of which every match of ``unless_preceded_by`` holds
-    (``srcgrade.required``), or None: the veto is searched only where one occurs."""
+    (``srcgrade.required``), or None: the veto is searched only where one occurs. None too when
+    one of them is a single letter ("i" in ``hype.said_before``'s "I said"): it occurs before
+    nearly every match, and the test cost more than it spared."""
     preceded_spots: SpotSearch | None = field(default=None, init=False, repr=False,
                                               compare=False)
     """``unless_preceded_by`` tried only where one of its beginnings is, on lowered text
     (``pattern_scan.SpotSearch``), or None: searched the plain way."""
+    preceded_back: BackSearch | None = field(default=None, init=False, repr=False, compare=False)
+    """``unless_preceded_by`` read from the match back (``pattern_scan.BackSearch``): one
+    anchored match, which answers alone when ``exact``, else only when it finds nothing."""
 
     def __post_init__(self) -> None:
         if self.unless_preceded_by is not None:
-            object.__setattr__(self, "preceded_words", required.words_of(self.unless_preceded_by))
+            words = required.words_of(self.unless_preceded_by)
+            if words is not None and min(map(len, words)) > 1:
+                object.__setattr__(self, "preceded_words", words)
             object.__setattr__(self, "preceded_spots", SpotSearch.of(self.unless_preceded_by))
+            object.__setattr__(self, "preceded_back", BackSearch.of(self.unless_preceded_by))
 
     def vetoed(self, text: str, start: int, end: int, low: str | None = None) -> bool:
         """Whether the context rules a match out (e.g. 'Breakthrough Therapy designation').
@@ -107,6 +125,9 @@ class LexiconEntry:
         the veto only searched, where one of its ``preceded_words`` occurs (most matches have
         none of "not", "whether", "journal" before them, and the search cost several
         microseconds each), and only tried where one of its beginnings is (``preceded_spots``).
+        Where the veto can be read from the match back (``preceded_back``: every bundled one
+        ends at ``$``), one anchored match of it reversed answers, or rules it out when it is
+        only a filter.
         Quotation marks are read through: a veto that does not match the sentence as written is
         tried on it without its quotation marks (``_QUOTE_MARKS``), and ``unless_followed_by``
         also after a closing mark right after the match, so a word in scare quotes ('not a
@@ -129,18 +150,28 @@ class LexiconEntry:
                     low, words, begin, start):
                 return False
             before = text[begin:start]
+            back = self.preceded_back
+            if back is not None:
+                quoted = _HAS_QUOTE_MARK(text, begin, start)
+                if back.found(before) or (quoted and back.found(
+                        _without_quote_marks(before))):
+                    if back.exact:
+                        return True
+                else:
+                    return False
             spots = self.preceded_spots if low is not None else None
             if spots is None:
                 if preceded.search(before):
                     return True
-                plain = before.translate(_QUOTE_MARKS)
-                return plain != before and preceded.search(plain) is not None
+                if not _HAS_QUOTE_MARK(text, begin, start):
+                    return False
+                return preceded.search(_without_quote_marks(before)) is not None
             seen = low[begin:start]
             if spots.found(before, seen):
                 return True
             # The marks are not letters: the lowered sentence without them is the one lowered.
-            plain = before.translate(_QUOTE_MARKS)
-            if plain != before and spots.found(plain, seen.translate(_QUOTE_MARKS)):
+            if _HAS_QUOTE_MARK(text, begin, start) and spots.found(
+                    _without_quote_marks(before), _without_quote_marks(seen)):
                 return True
         return False
 

@@ -634,6 +634,165 @@ class SpotSearch:
         return False
 
 
+class BackSearch:
+    """``regex.search(piece)`` as a yes or no for a regex all of whose alternatives end at ``$``
+    (every ``unless_preceded_by`` veto: "not a ... $"), read from the end: the regex reversed
+    (its parse tree turned around, look-behinds made look-aheads and back) is matched once, at
+    the start of the piece reversed, instead of being tried at every place where it could begin
+    (``SpotSearch``: a search for the places, then a try at each).
+
+    Exact: ``$`` matches at the end of the piece or before a line break that ends it, so a match
+    of the regex without its final ``$`` ends at one of those two places; the reversed regex
+    matched at 0 or 1 of the reversed piece finds whether one does (``re`` backtracks through
+    every way of matching, and without atomic groups or possessive repeats no way is cut off).
+    A look-ahead in the regex reads what a look-behind reads in the reversed one, within the
+    piece. A look-behind's width is fixed: a look-ahead whose width is not is left out where
+    leaving it out can only add matches (not inside a negative look-around), and the search is
+    then a filter, ``exact`` False: no match found means none, a match found means perhaps."""
+
+    def __init__(self, reversed_regex: re.Pattern[str], exact: bool):
+        self._match = reversed_regex.match
+        self.exact = exact
+
+    @classmethod
+    def of(cls, regex: re.Pattern[str]) -> BackSearch | None:
+        """The search for ``regex``, or None when it cannot be read from the end. The reversed
+        pattern is kept in the on-disk store of ``regex_cache``."""
+        key = f"back:{_algorithm()}:{regex.flags}:{regex.pattern}"
+        stored = regex_cache.recall(key)
+        if stored is None:
+            stored = _back_source(regex) or "unknown"
+            regex_cache.keep(key, stored)
+        if not isinstance(stored, list) or len(stored) != 3:
+            return None
+        return cls(regex_cache.compile(str(stored[0]), int(stored[1])), bool(stored[2]))
+
+    def found(self, piece: str) -> bool:
+        """Whether ``regex.search(piece)`` finds a match (not ``exact``: whether it may)."""
+        back = piece[::-1]
+        return self._match(back) is not None or (
+            back[:1] == "\n" and self._match(back, 1) is not None)
+
+
+_BACK_FLAGS = re.IGNORECASE | re.UNICODE | re.DOTALL | re.VERBOSE | re.ASCII
+"""Flags a reversed pattern can keep (``VERBOSE`` only shaped the source, now parsed)."""
+_AT_BACK = {
+    _sre.AT_BOUNDARY: r"\b", _sre.AT_NON_BOUNDARY: r"\B",
+    _sre.AT_BEGINNING: r"\Z", _sre.AT_BEGINNING_STRING: r"\Z",
+}
+
+
+def _back_source(regex: re.Pattern[str]) -> list | None:
+    """[the source of ``regex`` reversed, without the ``$`` that ends each of its alternatives,
+    its flags, whether it is exact], or None when it has another ``$``, a construct whose
+    reversal is not written here (atomic groups, possessive repeats, group references,
+    conditionals, ``\\Z``) or a look-ahead of varying width inside a negative look-around."""
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        flags = parsed.state.flags
+        if flags & ~_BACK_FLAGS:
+            return None
+        items = _without_end(list(parsed))
+        if items is None:
+            return None
+        exact = [True]
+        source = _back_sequence(items, False, exact)
+        flags &= ~re.VERBOSE
+        re.compile(source, flags)  # a look-behind of varying width is an error here
+    except (_Unknown, re.error, RecursionError, OverflowError):
+        return None
+    return [source, flags, exact[0]]
+
+
+def _without_end(items: list) -> list | None:
+    """``items`` without the ``$`` that ends every one of its alternatives, or None when one
+    does not end with it."""
+    if not items:
+        return None
+    op, av = items[-1]
+    if op is _sre.AT and av is _sre.AT_END:
+        return items[:-1]
+    if op is _sre.SUBPATTERN:
+        inner = _without_end(list(av[3]))
+        return None if inner is None else [*items[:-1], (op, (av[0], av[1], av[2], inner))]
+    if op is _sre.BRANCH:
+        alternatives = [_without_end(list(a)) for a in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        return [*items[:-1], (op, (av[0], alternatives))]
+    return None
+
+
+def _back_sequence(items: list, negated: bool, exact: list[bool]) -> str:
+    """``items`` reversed; ``negated``: inside an odd number of negative look-arounds;
+    ``exact[0]`` is set False when a look-ahead is left out."""
+    return "".join(_back_item(op, av, negated, exact) for op, av in reversed(items))
+
+
+def _char(code: int) -> str:
+    """One character as a pattern writes it, in or out of a class: ASCII letters and digits as
+    they are, the others escaped."""
+    if code < 0x80 and chr(code).isalnum():
+        return chr(code)
+    return f"\\x{code:02x}" if code < 0x100 else (
+        f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+
+
+def _back_item(op: Any, av: Any, negated: bool, exact: list[bool]) -> str:
+    if op is _sre.LITERAL:
+        return _char(av)
+    if op is _sre.NOT_LITERAL:
+        return f"[^{_char(av)}]"
+    if op is _sre.ANY:
+        return "."
+    if op is _sre.IN:
+        parts = []
+        for o, v in av:
+            if o is _sre.NEGATE:
+                parts.append("^")
+            elif o is _sre.LITERAL:
+                parts.append(_char(v))
+            elif o is _sre.RANGE:
+                parts.append(f"{_char(v[0])}-{_char(v[1])}")
+            elif o is _sre.CATEGORY and v in _CATEGORY_SOURCE:
+                parts.append(_CATEGORY_SOURCE[v])
+            else:
+                raise _Unknown
+        return f"[{''.join(parts)}]"
+    if op is _sre.AT:
+        if av not in _AT_BACK:
+            raise _Unknown
+        return _AT_BACK[av]
+    if op is _sre.BRANCH:
+        return "(?:" + "|".join(_back_sequence(list(a), negated, exact) for a in av[1]) + ")"
+    if op is _sre.SUBPATTERN:
+        _group, add, remove, body = av
+        if (add | remove) & ~(re.IGNORECASE | re.VERBOSE):
+            raise _Unknown
+        add, remove = add & re.IGNORECASE, remove & re.IGNORECASE
+        scoped = ("i" if add else "") + ("-i" if remove else "")
+        return f"(?{scoped}:{_back_sequence(list(body), negated, exact)})"
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        low, high, body = av
+        bound = f"{{{low},}}" if high is _sre.MAXREPEAT else f"{{{low},{high}}}"
+        lazy = "?" if op is _sre.MIN_REPEAT else ""
+        return f"(?:{_back_sequence(list(body), negated, exact)}){bound}{lazy}"
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        direction, body = av
+        body = list(body)
+        inner = negated != (op is _sre.ASSERT_NOT)
+        if direction > 0:  # a look-ahead becomes a look-behind: its width must be fixed
+            low, high = _sre_parse.SubPattern(_sre_parse.State(), body).getwidth()
+            if low != high:
+                if negated:  # left out, it would take matches away
+                    raise _Unknown
+                exact[0] = False
+                return ""
+        kind = ("(?<" if direction > 0 else "(?") + ("=" if op is _sre.ASSERT else "!")
+        return f"{kind}{_back_sequence(body, inner, exact)})"
+    raise _Unknown
+
+
 def _spots_source(pattern: str, case_sensitive: bool) -> list | None:
     """[the regex of the places where a match can begin, whether it reads the text behind a
     space]: beginnings of ``_PREFIX_ATOMS`` atoms, all at word starts taking the non-word

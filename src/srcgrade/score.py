@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Any
 
 from srcgrade import c_trie
@@ -108,7 +109,8 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
     boilerplate_weight, quoted_weight, cap = plan.boilerplate_weight, plan.quoted_weight, plan.cap
     distinct = plan.distinct[table_name]
     unpartnered = _unpartnered(criterion, findings) if plan.required else ()
-    overlapped = _overlapped(plan.overlap[table_name], table, weighed, unpartnered,
+    overlap_kinds = plan.overlap[table_name]
+    overlapped = _overlapped(overlap_kinds, table, weighed, unpartnered,
                              quoted_weight, boilerplate_weight)
     direction = "raises" if table_name == "reward" else "lowers"
     seen: set[tuple[str, str]] = set()
@@ -120,7 +122,7 @@ def _tally(criterion: Criterion, findings: Iterable[Finding], table_name: str) -
             aside = "only_with"
         elif finding.boilerplate and boilerplate_weight == 0:
             aside = "boilerplate"
-        elif overlapped and finding in overlapped:
+        elif overlapped and finding.kind in overlap_kinds and finding in overlapped:
             aside = "overlap"
         elif finding.kind in distinct:
             key = (finding.kind, _distinct_key(finding.text, plan.by_last_word))
@@ -163,7 +165,7 @@ def _overlapped(
         (f for f in weighed
          if f.kind in kinds and f.kind not in unpartnered
          and not (f.boilerplate and boilerplate_weight == 0)),
-        key=lambda f: (f.kind, f.start),
+        key=_KIND_START,
     )
     overlapped: dict[Finding, Finding] = {}
     for cluster in _overlap_clusters(candidates):
@@ -179,6 +181,12 @@ def _overlapped(
             else:
                 overlapped[finding] = stronger
     return overlapped
+
+
+_KIND_START = attrgetter("kind", "start")
+_FINDING_SPAN = attrgetter("finding.start", "finding.end")
+_SPAN = attrgetter("start", "end")
+"""Sort keys, as tuples made in C (a lambda per item cost more)."""
 
 
 def _overlap_clusters(findings: list[Finding]) -> Iterator[list[Finding]]:
@@ -435,7 +443,7 @@ class _Sides:
 def _sides(criterion: Criterion, findings: list[Finding]) -> _Sides:
     rewarded = _tally(criterion, findings, "reward")
     penalised = _tally(criterion, findings, "penalise")
-    tallies = sorted(rewarded + penalised, key=lambda t: (t.finding.start, t.finding.end))
+    tallies = sorted(rewarded + penalised, key=_FINDING_SPAN)
     return _sides_of(*_sum(rewarded), *_sum(penalised), tuple(tallies))
 
 
@@ -655,7 +663,7 @@ def level_gate(criterion: Criterion, result: MethodResult) -> MethodResult:
 
 def _flatten(*groups: dict[str, list[Finding]]) -> tuple[Finding, ...]:
     merged = [f for group in groups for items in group.values() for f in items]
-    return tuple(sorted(merged, key=lambda f: (f.start, f.end)))
+    return tuple(sorted(merged, key=_SPAN))
 
 
 def weighted_mean(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:

@@ -24,19 +24,32 @@ def sentence_start_after(text: str, pos: int, low: int) -> int:
     line break): a scan asks this for every match an ``unless_preceded_by`` veto reads, and
     running the boundary pattern over the whole window cost a fifth of the scoring time."""
     high = min(len(text), pos + 40)
-    right = pos
+    rfind = text.rfind
+    # The last place of each mark still to be read, each looked for again only once passed.
+    dot, bang, ask, line = (rfind(".", low, pos), rfind("!", low, pos), rfind("?", low, pos),
+                            rfind("\n", low, pos))
+    match = SENTENCE_END.match
     while True:
-        mark = max(text.rfind(".", low, right), text.rfind("!", low, right),
-                   text.rfind("?", low, right), text.rfind("\n", low, right))
+        mark = max(dot, bang, ask, line)
         if mark < 0:
             return low
         first = mark
-        if text[mark] != "\n":
+        if mark != line:
             while first > low and text[first - 1] in ".!?":  # a run: "?!", "...", "F.D.A.."
                 first -= 1
         # as a left-to-right search would: the run's first place where a boundary matches
-        boundary = next(filter(None, (SENTENCE_END.match(text, at, high)
-                                      for at in range(first, mark + 1))), None)
+        boundary = match(text, first, high)
+        at = first
+        while boundary is None and at < mark:
+            at += 1
+            boundary = match(text, at, high)
         if boundary and boundary.end() <= pos:
             return boundary.end()
-        right = first
+        if dot >= first:
+            dot = rfind(".", low, first)
+        if bang >= first:
+            bang = rfind("!", low, first)
+        if ask >= first:
+            ask = rfind("?", low, first)
+        if line >= first:
+            line = rfind("\n", low, first)

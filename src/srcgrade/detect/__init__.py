@@ -37,22 +37,27 @@ def reported_spans(text: str, matches: list[Match]
     ``ATTRIBUTED_CHARS`` back."""
     spans = []
     last_end = 0
-    for m in matches:
-        if m.entry.reports_what_precedes:
-            floor = max(last_end, m.start - ATTRIBUTED_CHARS, 0)
-            begin = sentence_start_after(text, m.start, floor)
-            said = text[m.start : m.end].lstrip(", \t\n")  # the words, not the comma before
-            phrase = Reporter(m.end - len(said), m.end, said, m.entry.rule, m.entry.origin,
-                              follows=True)
-            spans.append((begin, m.start, m.entry.reports_what_precedes, phrase))
-            last_end = m.end
-        if m.entry.reports_what_follows:
-            limit = min(len(text), m.end + REPORTED_CHARS)
-            stop = _CLAUSE_END.search(text, m.end, limit)
-            phrase = Reporter(m.start, m.end, text[m.start : m.end], m.entry.rule, m.entry.origin)
-            spans.append((m.end, stop.start() if stop else limit, m.entry.reports_what_follows,
-                          phrase))
+    search = _CLAUSE_END.search
+    for start, end, entry in matches:
+        precedes = entry.reports_what_precedes
+        if precedes:
+            floor = max(last_end, start - ATTRIBUTED_CHARS, 0)
+            begin = sentence_start_after(text, start, floor)
+            said = text[start:end].lstrip(", \t\n")  # the words, not the comma before
+            phrase = _reporter_of(end - len(said), end, said, entry.rule, entry.origin, True)
+            spans.append((begin, start, precedes, phrase))
+            last_end = end
+        follows = entry.reports_what_follows
+        if follows:
+            limit = min(len(text), end + REPORTED_CHARS)
+            stop = search(text, end, limit)
+            phrase = _reporter_of(start, end, text[start:end], entry.rule, entry.origin, False)
+            spans.append((end, stop.start() if stop else limit, follows, phrase))
     return spans
+
+
+_reporter_of = c_trie.maker(Reporter)
+"""Reporter(...) from all six fields, positionally: see ``c_trie.maker``."""
 
 
 _finding = c_trie.maker(Finding)
@@ -81,10 +86,12 @@ def lexicon_findings(
             for start, end, entry in matches
         ]
     findings = []
+    reported_kinds = frozenset().union(*(kinds for _, _, kinds, _ in reported))
     for start, end, entry in matches:
         # Inside quotation marks is said as such; only outside them does a phrase report it.
         quoted = contains(start, end)
-        by = None if quoted else _reporter(start, end, entry.kind, reported)
+        by = (None if quoted or entry.kind not in reported_kinds
+              else _reporter(start, end, entry.kind, reported))
         findings.append(_finding(start, end, text[start:end], entry.kind, quoted or by is not None,
                                  entry.message, entry.rule, entry.strength, entry.origin,
                                  start >= boilerplate_from, by))
