@@ -128,7 +128,7 @@ class Topic:
     subject: tuple[str, ...] = ()
     """The words naming what the topic's facts are about ("MDMA", "midomafetamine"): a fact
     with no study arm contradicts only a claim whose clause names it (``_Context.off_subject``).
-    ``("",)`` when the key is given but holds no words: then such a fact contradicts nothing
+    ``_NO_WORDS`` when the key is given but holds no words: then such a fact contradicts nothing
     (a typo in the guard must not make the ledger accuse more)."""
     origin: Origin | None = None
 
@@ -762,7 +762,7 @@ class _Context:
         span = (
             _event_clause(claim, state) if claim.unit == "year" else _clause_span(claim, state.text)
         )
-        if topic.subject == ("",):  # given, but not as a list of words: accuse nothing
+        if topic.subject == _NO_WORDS:  # given, but not as a list of words: accuse nothing
             return "the ledger's `subject` is not a list of words (see `srcgrade validate`)"
         names = (topic.subject, *(words for _, words in topic.studies))
         if any(state.cues_in((words,), span) for words in names):
@@ -908,6 +908,8 @@ _REFERS_BACK = re.compile(
     r"(?:drugs?|medicines?|medications?|compounds?|substances?|therap(?:y|ies)|treatments?"
     r"|applications?|submissions?|requests?|bids?|approach)\b"
 )
+_NO_WORDS = ("",)
+"""A topic's ``subject`` given but holding no words (a typo): see ``Topic.subject``."""
 _YEAR = re.compile(r"(?<![\w.,/$€£-])(?:19[5-9]\d|20[0-4]\d)(?![\w-]|[.,/]\d)")
 
 
@@ -1432,7 +1434,7 @@ def _topic(doc: YamlDoc, stem: str) -> Topic:
         ),
         designs=_strings(data.get("designs")),
         elsewhere=_strings(data.get("elsewhere")),
-        subject=_strings(data.get("subject")) or (("",) if "subject" in data else ()),
+        subject=_strings(data.get("subject")) or (_NO_WORDS if "subject" in data else ()),
         origin=Origin(doc.path, doc.line_of(())),
     )
 
