@@ -218,6 +218,25 @@ def test_approval_expected_this_year_in_2024_is_outdated():
     assert "Complete Response Letter" in expected.note and "2024" in expected.note
 
 
+def test_a_typo_in_the_later_fact_costs_that_fact_only(tmp_path):
+    """The expectation overtaken by the letter stays loaded when the letter's entry is broken,
+    and a claim matching it is unverifiable (not supported: the ledger knows it was overtaken)."""
+    ledger_text = (RATINGS / "facts" / "mdma-ptsd.yaml").read_text()
+    letter = ledger_text.index("  - id: fda-crl-2024")
+    broken = ledger_text[:letter] + ledger_text[letter:].replace(
+        "source: fda-crl-2024", "source: fda-crl-2042", 1
+    )
+    (tmp_path / "mdma-ptsd.yaml").write_text(broken)
+    ledger, problems = load_ledger(tmp_path, tmp_path)
+    assert "fda-crl-2024" not in ledger.facts and "fda-approval-expected-2024" in ledger.facts
+    typo_line = broken[: broken.index("source: fda-crl-2042")].count("\n") + 1
+    assert any(p.line == typo_line and "fda-crl-2042" in p.message for p in problems)
+    assert any("fda-approval-expected-2024" in p.message for p in problems)
+    claims = check(seed_text("003") + APPROVAL, dt.date(2024, 3, 1), ledger)
+    expected = claim_in(claims, "approval is expected this year")
+    assert expected.verdict == "unverifiable" and "fda-crl-2024" in expected.note
+
+
 @pytest.mark.parametrize(
     ("date", "verdict"),
     [(None, "unverifiable"), (dt.date(2023, 5, 1), "unverifiable"), (dt.date(2023, 6, 1), None)],

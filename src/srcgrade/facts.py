@@ -535,7 +535,11 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
             why = f"the article may mean another study ({', '.join(away)})"
             return _verdict(claim, "unverifiable", None, f"{note}; {why}")
         return _verdict(claim, "contradicted", fact, f"{note}; {_about(fact)}")
-    if fact.superseded_by and (later := state.ledger.facts.get(fact.superseded_by)):
+    if fact.superseded_by:
+        later = state.ledger.facts.get(fact.superseded_by)
+        if later is None:
+            note = f"overtaken by fact '{fact.superseded_by}', which the ledger could not load"
+            return _verdict(claim, "unverifiable", None, note)
         note = f"overtaken by a later fact: {_about(later)} ({later.source.citation()})"
         return _verdict(claim, "outdated", fact, note)
     note = _about(fact) + ("; secondary source" if fact.status == "secondary" else "")
@@ -1337,9 +1341,11 @@ def load_ledger(directory: Path, display_root: Path | None = None) -> tuple[Ledg
         return Ledger(), [Problem(shown, None, "fact directory not found; check the path")]
     topics: dict[str, Topic] = {}
     facts: dict[str, Fact] = {}
+    declared: set[str] = set()
     for path in sorted(directory.glob("*.yaml")):
-        topic, file_facts, file_problems = _load_file(path, _display(path, display_root))
+        topic, file_facts, file_problems, file_ids = _load_file(path, _display(path, display_root))
         problems.extend(file_problems)
+        declared |= file_ids
         if topic is None:
             continue
         topics[topic.id] = topic
@@ -1350,14 +1356,26 @@ def load_ledger(directory: Path, display_root: Path | None = None) -> tuple[Ledg
                 problems.append(_fact_problem(fact, message))
                 continue
             facts[fact.id] = fact
-    facts = _drop_dangling(facts, problems)
+    facts = _drop_dangling(facts, declared, problems)
     return Ledger(facts, topics), problems
 
 
-def _load_file(path: Path, display: str) -> tuple[Topic | None, list[Fact], list[Problem]]:
+def _declared_ids(data: Any) -> set[str]:
+    """The ids a ledger file's facts declare, broken ones included: a fact overtaken by a broken
+    one is kept, since the typo is not in it."""
+    entries = data.get("facts") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return set()
+    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+
+
+def _load_file(
+    path: Path, display: str
+) -> tuple[Topic | None, list[Fact], list[Problem], set[str]]:
+    """The file's topic, its loadable facts, its problems and the ids of all its facts."""
     doc, problem = load_yaml(path, display)
     if problem:
-        return None, [], [problem]
+        return None, [], [problem], set()
     assert doc is not None
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
@@ -1365,6 +1383,7 @@ def _load_file(path: Path, display: str) -> tuple[Topic | None, list[Fact], list
             None,
             [],
             check_schema(doc, "facts") or [doc.problem("expected a mapping with facts")],
+            set(),
         )
     problems = check_schema(doc, "facts")
     broken = _broken_entries(doc, problems)
@@ -1390,7 +1409,7 @@ def _load_file(path: Path, display: str) -> tuple[Topic | None, list[Fact], list
         problems.extend(fact_problems)
         if fact is not None:
             facts.append(fact)
-    return topic, facts, problems
+    return topic, facts, problems, _declared_ids(data)
 
 
 def _broken_entries(doc: YamlDoc, problems: list[Problem]) -> set[int | str]:
@@ -1563,14 +1582,28 @@ def _sanity(
     ]
 
 
-def _drop_dangling(facts: dict[str, Fact], problems: list[Problem]) -> dict[str, Fact]:
-    """Facts whose ``superseded_by`` names no loaded fact are reported and left out."""
+def _drop_dangling(
+    facts: dict[str, Fact], declared: set[str], problems: list[Problem]
+) -> dict[str, Fact]:
+    """Facts whose ``superseded_by`` names no fact at all are reported and left out.
+
+    One that names a fact which exists but could not be loaded stays: its claims are left
+    unverifiable (a later fact the ledger cannot show), and one typo costs one fact, not two.
+    """
     kept = {}
     for fid, fact in facts.items():
-        if fact.superseded_by and fact.superseded_by not in facts:
-            message = f"fact '{fid}': superseded_by '{fact.superseded_by}' is not a loaded fact"
-            problems.append(_fact_problem(fact, message))
-            continue
+        later = fact.superseded_by
+        if later and later not in facts:
+            if later in declared:
+                message = (
+                    f"fact '{fid}': superseded_by '{later}', which could not be loaded (see its "
+                    "problem); until it is fixed, claims matching this fact are unverifiable"
+                )
+                problems.append(_fact_problem(fact, message))
+            else:
+                message = f"fact '{fid}': superseded_by '{later}' is not a loaded fact"
+                problems.append(_fact_problem(fact, message))
+                continue
         kept[fid] = fact
     return kept
 
