@@ -25,6 +25,10 @@ SEEDS = ("000", "001", "002", "003", "004")
 
 # (text, [(claim text, value, unit, qualifier), ...]) -- every claim the text makes, in order.
 MUST_FIRE = {
+    "k of n after a lowercase 'no.'": (
+        "The panel voted no. 10 of the 11 members said the risks were too high.",
+        [("10 of the 11", 100 * 10 / 11, "percent", None)],
+    ),
     "percent sign": ("In the trial, 67% of patients improved.", [("67%", 67, "percent", None)]),
     "percent word": (
         "They made up 84 percent of the sample.",
@@ -186,6 +190,7 @@ MUST_NOT_FIRE = {
     "times over a period": "They received acupuncture nine times over three weeks.",
     "end of a span of years": "on cocoa and stroke between 2001 and 2009, are scheduled to report",
     "version": "version 3.8.1",
+    "number sign": "It was bill No. 5 of 20 on the docket.",
     "schedule": "MDMA is still a Schedule I substance.",
     "this year without event": "This year was hard.",
 }

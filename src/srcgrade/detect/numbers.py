@@ -139,10 +139,12 @@ _FRACTION_AT = re.compile(
 _LABEL_BEFORE = re.compile(
     r"(?i)\b(?:phase|type|schedule|stage|grade|level|version|chapter|section|fig(?:ure)?|table"
     r"|page|pp?|step|round|wave|episode|part|class|tier|cohort|study|trial|experiment|item"
-    r"|question|number|no|vol(?:ume)?|issue|appendix|lines?|room|article|day|week|month"
-    r"|session|visit|covid|nct|pmid|isbn|issn)"
+    r"|question|number|(?-i:No|NO)|vol(?:ume)?|issue|appendix|lines?|room|article|day|week"
+    r"|month|session|visit|covid|nct|pmid|isbn|issn)"
     r"\.?[\s-]*#?$"
 )
+"""A lowercase "no." before a number ends a sentence ("The panel voted no. 10 of the 11..."),
+as ``srcgrade.sentences`` reads it; only "No." / "NO." is the number sign."""
 _STAT_BEFORE = re.compile(r"(?:\b[prtzPRFTZ]|χ2|\bOR|\bHR|\bRR)\s*[<=>≤≥]\s*$")
 _N_BEFORE = re.compile(r"(?:^|(?<=[\s(\[,;]))[nN]\s*=\s*$")
 _EFFECT_BEFORE = re.compile(
