@@ -381,6 +381,18 @@ def test_a_missing_key_names_the_entry_by_its_id_and_says_what_to_add(tmp_path):
     assert str(path) in str(problem)
 
 
+def test_numbers_in_a_list_of_terms_are_one_problem_not_one_per_item(tmp_path):
+    """Twelve lines for one mistake bury the other problems of the file."""
+    _, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: numbers\n    terms: [1, 2, 3, 4, 5, 6.5, x]\n    strength: 1\n    source: s\n"
+        "    message: \"m\"\n    examples: {fire: [x]}\n",
+    )
+    [problem] = problems
+    assert problem.line == 15 and problem.message == (
+        "entry 'numbers' terms: 6 items must be string, not 1, 2, 3, 4, 5, ...; put each in quotes")
+
+
 def _affiliations() -> Matcher:
     import dataclasses
 

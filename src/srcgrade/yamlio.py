@@ -224,9 +224,11 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
     drop only the broken part."""
     problems: list[tuple[PathKey, Problem]] = []
     errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
-    for error in errors:
+    for error, items in _fold_list_items(errors):
         keys = tuple(error.absolute_path)
         message = _friendly(error, keys, _entry_name(doc.data, keys))
+        if len(items) > 1:
+            message = _list_items_message(error, keys, items, _entry_name(doc.data, keys[:-1]))
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - allowed, key=str):
@@ -238,6 +240,37 @@ def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
             continue
         problems.append((keys, doc.problem(message, keys)))
     return problems
+
+
+def _fold_list_items(
+    errors: list[jsonschema.ValidationError],
+) -> list[tuple[jsonschema.ValidationError, list[Any]]]:
+    """Type errors of several items of one list, as one error with the items' values: twelve
+    numbers in a list of words are one mistake, and twelve lines for it bury the others."""
+    folded: list[tuple[jsonschema.ValidationError, list[Any]]] = []
+    for error in errors:
+        keys = tuple(error.absolute_path)
+        if error.validator == "type" and keys and isinstance(keys[-1], int) and folded:
+            first, items = folded[-1]
+            first_keys = tuple(first.absolute_path)
+            if (first.validator == "type" and first_keys[:-1] == keys[:-1]
+                    and isinstance(first_keys[-1], int)
+                    and first.validator_value == error.validator_value):
+                items.append(error.instance)
+                continue
+        folded.append((error, [error.instance]))
+    return folded
+
+
+def _list_items_message(error: jsonschema.ValidationError, keys: PathKey, items: list[Any],
+                        name: str | None) -> str:
+    wanted = error.validator_value
+    wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+    shown = ", ".join(repr(item) for item in items[:5]) + (", ..." if len(items) > 5 else "")
+    where = name or _dotted(keys[:-1]) or "the list"
+    scalars = all(isinstance(item, int | float) for item in items)
+    hint = "; put each in quotes" if wanted == "string" and scalars else ""
+    return f"{where}: {len(items)} items must be {wanted}, not {shown}{hint}"
 
 
 def broken_items(errors: list[tuple[PathKey, Problem]],
