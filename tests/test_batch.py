@@ -22,7 +22,7 @@ from srcgrade import batch, engine, report
 from srcgrade.cli import main
 from srcgrade.corpus import load_ratings
 from srcgrade.ingest import iter_jsonl
-from srcgrade.output import open_atomic
+from srcgrade.output import open_atomic, was_written
 
 RATINGS = Path(__file__).resolve().parents[1] / "ratings"
 N_ARTICLES = 240
@@ -495,3 +495,44 @@ def test_ctrl_c_at_any_line_of_writing_the_output_leaves_no_temporary_file(tmp_p
     else:
         pytest.fail("open_atomic never ran to its end")
     assert interrupted > 20 and target.read_text() == "id,total\n"
+
+
+def test_after_ctrl_c_at_any_line_the_output_is_known_written_or_not(tmp_path):
+    """What Ctrl-C's message says: "nothing written" was wrong when it came after the rename."""
+    target = tmp_path / "out.csv"
+    answers = set()
+    for n in range(1, 5000):
+        target.unlink(missing_ok=True)
+        previous = sys.gettrace()
+        sys.settrace(_interrupt_at_line(n))
+        try:
+            with open_atomic(target) as out:
+                out.write("id,total\n")
+        except KeyboardInterrupt:
+            pass
+        else:
+            break
+        finally:
+            sys.settrace(previous)
+        assert was_written(target) == target.exists(), f"Ctrl-C at line {n}"
+        answers.add(target.exists())
+    assert answers == {True, False} and was_written(target)
+
+
+def test_ctrl_c_right_after_the_rename_says_the_output_was_written(tmp_path, monkeypatch, capsys):
+    import srcgrade.output
+
+    real_replace = os.replace
+
+    def replace_then_interrupt(source, destination):
+        real_replace(source, destination)
+        raise KeyboardInterrupt
+
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "A breakthrough cure."}) + "\n")
+    target = tmp_path / "out.csv"
+    monkeypatch.setattr(srcgrade.output.os, "replace", replace_then_interrupt)
+    code = main(["rate", str(corpus), "--ratings", str(RATINGS), "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 130 and err == f"srcgrade: interrupted after {target} was written in full\n"
+    assert target.read_text().startswith("id,")

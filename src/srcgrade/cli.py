@@ -34,7 +34,14 @@ from srcgrade.ingest import (
 )
 from srcgrade.lexicon import example_problems
 from srcgrade.model import Problem
-from srcgrade.output import OutputError, WriteError, check_not_input, check_target, open_atomic
+from srcgrade.output import (
+    OutputError,
+    WriteError,
+    check_not_input,
+    check_target,
+    open_atomic,
+    was_written,
+)
 from srcgrade.rubric import WeightError, parse_weights, resolve_weights
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -575,6 +582,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         kept = f"; nothing written to {output}" if output else ""
+        if output and was_written(output):
+            kept = f" after {output} was written in full"
         print(f"srcgrade: interrupted{kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as error:

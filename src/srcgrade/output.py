@@ -150,12 +150,14 @@ def _atomic(
     left the ``.part`` file behind, as nothing yet knew its name.
     """
     temporary, handle = "", None
+    _created.pop(_key(target), None)
     try:
         with _writing(path):
             while handle is None:
                 temporary = _temporary_name(target)
                 with contextlib.suppress(FileExistsError):  # 64 random bits: never, in practice
                     handle = os.open(temporary, _CREATE_FLAGS, 0o600)
+        _created[_key(target)] = _node(os.fstat(handle))
         with os.fdopen(handle, mode, **_text_options(binary)) as out:
             yield out
         with _writing(path):
@@ -168,6 +170,31 @@ def _atomic(
             if temporary:
                 os.unlink(temporary)
         raise
+
+
+def was_written(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is now the complete file this process's last atomic write to it made.
+
+    A Ctrl-C can arrive after the rename and before the run returns; asked then, "nothing
+    written" would be wrong. The file on disk is compared with the one created, by inode, so
+    any moment of the interrupt gets the right answer."""
+    target = resolve_target(path)
+    try:
+        return _created.get(_key(target)) == _node(os.stat(target))
+    except OSError:
+        return False
+
+
+_created: dict[str, tuple[int, int]] = {}
+"""Per output (absolute path), the device and inode of the temporary file last created for it."""
+
+
+def _key(target: Path) -> str:
+    return os.path.abspath(target)
+
+
+def _node(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
 
 
 _CREATE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
