@@ -175,6 +175,21 @@ def test_an_edit_in_a_symlinked_folder_is_scored_again(app_ratings, tmp_path):
     assert _shown_totals(_start()) == pytest.approx(expected, nan_ok=True)
 
 
+def test_a_folder_reached_through_a_symlink_shows_its_own_paths(app_ratings, tmp_path,
+                                                               monkeypatch):
+    """Both spellings of one folder used to share a stored corpus, so the second start showed
+    the first spelling's paths in its problems and explanations."""
+    link = tmp_path / "ratings-link"
+    link.symlink_to(app_ratings, target_is_directory=True)
+    _start()
+    _new_process()
+    monkeypatch.setenv("SRCGRADE_RATINGS", str(link))
+    _start()
+    stored = snapshot.read_ratings(snapshot.key(link))
+    assert stored is not None and stored.root == link
+    assert snapshot.read_ratings(snapshot.key(app_ratings)).root == app_ratings
+
+
 def test_an_unreadable_file_does_not_stop_the_dashboard(app_ratings, monkeypatch):
     """A file that cannot be read, or vanishes while the key is computed (an editor's swap
     file), used to end the first page in a traceback, even with the store turned off."""

@@ -90,7 +90,9 @@ def key(root: Path) -> str:
     if regex_cache.cache_dir() is None:  # the store is off: nothing to key
         return ""
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}\0{Path(root).resolve()}\0{sys.version}\0".encode())
+    # The folder as spelt, not resolved: the stored corpus shows its paths, and a second spelling
+    # (a symlink) must show its own.
+    digest.update(f"{FORMAT}\0{os.path.abspath(root)}\0{sys.version}\0".encode())
     digest.update(f"{_library_versions()}\0{os.environ.get('SRCGRADE_PURE_SCAN', '')}".encode())
     _hash_tree(digest, _PACKAGE, _not_code)
     digest.update(b"\0ratings\0")
