@@ -218,6 +218,14 @@ def test_approval_expected_this_year_in_2024_is_outdated():
     assert "Complete Response Letter" in expected.note and "2024" in expected.note
 
 
+def test_a_number_no_fact_is_about_says_so():
+    """The dashboard's "what the ledger says" cell used to be empty for these."""
+    claims = check("MDMA-assisted therapy for PTSD. Over 50,000 Norwegians live with PTSD.")
+    [claim] = [c for c in claims if "50,000" in c.text]
+    assert claim.verdict == "unverifiable" and claim.fact_id is None
+    assert claim.note == "the ledger has no fact on what this number measures"
+
+
 def test_a_typo_in_the_later_fact_costs_that_fact_only(tmp_path):
     """The expectation overtaken by the letter stays loaded when the letter's entry is broken,
     and a claim matching it is unverifiable (not supported: the ledger knows it was overtaken)."""

@@ -239,9 +239,15 @@ def check_claims(
     for claim in state.claims:
         result = _check(claim, state)
         if result is not None:
-            checked.append(result)
             state.remember(result)
+            if result.verdict == "unverifiable" and not result.note:
+                result = dataclasses.replace(result, note=_NOTHING_ON_IT)
+            checked.append(result)
     return checked
+
+
+_NOTHING_ON_IT = "the ledger has no fact on what this number measures"
+"""The note of a number no fact's words are near: an empty cell taught students nothing."""
 
 
 @dataclass
