@@ -751,6 +751,29 @@ def test_hype_that_backers_or_sellers_say_is_reported_not_the_authors():
     assert not own.quoted and own.reported_by is None
 
 
+def test_a_reported_clause_runs_on_past_a_relative_clause_set_off_by_commas():
+    """'She said the new procedure, which coaxes stem cells ..., offers promise': the speaker's
+    claim resumes after the parenthetic 'which' clause (round 18, an HNR story); a 'which'
+    clause that ends the sentence, and what follows a new clause, stay the author's."""
+    text = ("She said the new procedure, which coaxes stem cells to regenerate normal tissue in "
+            "the body, offers promise.")
+    (promise,) = [f for f in SCORER.findings(text) if f.rule == "hype.great_promise"]
+    assert promise.quoted and promise.reported_by.text == "said"
+    for own in ("She said the drug works, which is a breakthrough.",
+                "She said the drug, which is cheap, works, and it is a breakthrough."):
+        (word,) = [f for f in SCORER.findings(own) if f.rule == "hype.breakthrough"]
+        assert not word.quoted, own
+
+
+def test_an_attribution_with_a_plural_present_verb_reports_the_clause_before_it():
+    """', say scientists who developed the new procedure' (round 18, an HNR story)."""
+    text = ("A new form of cataract surgery has restored vision in babies, and someday the "
+            "technique may hold promise for millions of older Americans, say scientists who "
+            "developed the new procedure.")
+    (promise,) = [f for f in SCORER.findings(text) if f.rule == "hype.great_promise"]
+    assert promise.quoted and promise.reported_by.rule == "hype.attributed_after"
+
+
 def test_overlapping_hype_counts_once():
     """'offered hope for the millions' is one claim, not 'offered hope' and 'hope for the
     millions' (overlap_once on the hype criteria)."""

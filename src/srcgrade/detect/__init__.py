@@ -19,6 +19,13 @@ from srcgrade.sentences import sentence_start_after
 # at most this many characters on ("Some call it a miracle cure, but the evidence is thin").
 _CLAUSE_END = re.compile("[,.;:!?()\\n\u2014\u2013]|\\s-\\s")
 REPORTED_CHARS = 60
+# A non-restrictive relative clause set off by commas does not end the reported clause: in
+# "She said the new procedure, which coaxes stem cells to regenerate tissue, offers promise"
+# the speaker's claim resumes after it (Quirk et al. 1985, 17.22: a supplementive relative
+# clause is parenthetic). It is skipped when it closes with a comma within this many
+# characters, and its length does not count against ``REPORTED_CHARS``.
+_ASIDE_OPEN = re.compile(r",\s+(?:which|who|whose|whom)\b")
+ASIDE_CHARS = 120
 # How far back an attribution after the words it reports reaches ("This is a breakthrough, said
 # Dr. Berg"): to the start of its sentence, an earlier such attribution's end, or this many
 # characters, whichever is nearest (the look-behind of ``unless_preceded_by`` reads as far).
@@ -51,6 +58,12 @@ def reported_spans(text: str, matches: list[Match]
         if follows:
             limit = min(len(text), end + REPORTED_CHARS)
             stop = search(text, end, limit)
+            while stop and _ASIDE_OPEN.match(text, stop.start()):
+                close = search(text, stop.end(), stop.end() + ASIDE_CHARS)
+                if not close or text[close.start()] != ",":
+                    break
+                limit = min(len(text), limit + close.end() - stop.start())
+                stop = search(text, close.end(), limit)
             phrase = _reporter_of(start, end, text[start:end], entry.rule, entry.origin, False)
             spans.append((end, stop.start() if stop else limit, follows, phrase))
     return spans
