@@ -4,7 +4,7 @@ and the experts, with the evidence for each."""
 import pandas as pd
 import streamlit as st
 
-from srcgrade import highlight
+from srcgrade import highlight, report
 from srcgrade.corpus import ExpertRating
 from srcgrade.ui import views
 from srcgrade.ui.session import context, md, url_selectbox
@@ -122,7 +122,7 @@ st.dataframe(frame, hide_index=True, width="stretch", key="class_table",
                  "differs from the expert's, per criterion.")
 download = frame.assign(article_id=chosen, article=article.title,
                         student=st.session_state.get("class_name", ""))
-st.download_button("Download your answers (CSV)", data=download.to_csv(index=False),
+st.download_button("Download your answers (CSV)", data=report.csv_text(download),
                    file_name=f"srcgrade-classroom-{chosen}.csv", mime="text/csv",
                    on_click="ignore", key="class_csv")
 st.markdown("### The evidence behind each rating")

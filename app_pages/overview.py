@@ -6,6 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from srcgrade import report
 from srcgrade.ui import charts, data
 from srcgrade.ui.session import Context, chart, context, md
 
@@ -168,7 +169,7 @@ export = ranked[["rank", "id", "title", "total", *ctx.criteria, "genre",
 downloads = st.container(horizontal=True, key="downloads")
 downloads.download_button(
     "Download CSV",
-    data=lambda: export.to_csv(index=False),
+    data=lambda: report.csv_text(export),
     file_name="srcgrade-ranking.csv",
     mime="text/csv",
     on_click="ignore",

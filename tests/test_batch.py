@@ -536,3 +536,32 @@ def test_ctrl_c_right_after_the_rename_says_the_output_was_written(tmp_path, mon
     err = capsys.readouterr().err
     assert code == 130 and err == f"srcgrade: interrupted after {target} was written in full\n"
     assert target.read_text().startswith("id,")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(tmp_path, jobs):
+    """An id or title typed as a formula (CSV injection) must not run when the researcher opens
+    the export in a spreadsheet; a number stays a number."""
+    corpus = tmp_path / "in.jsonl"
+    rows = [{"id": '=HYPERLINK("http://evil.example","x")', "title": "+1 cmd", "text": "A cure."},
+            {"id": "-7", "title": "@SUM(A1)", "text": "A miracle."}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    target = tmp_path / "out.csv"
+    assert main(["rate", str(corpus), "--ratings", str(RATINGS), "--jobs", jobs,
+                 "-o", str(target)]) == 0
+    with target.open(newline="") as handle:
+        read = list(csv.DictReader(handle))
+    assert [r["id"] for r in read] == ['\'=HYPERLINK("http://evil.example","x")', "-7"]
+    assert [r["title"] for r in read] == ["'+1 cmd", "'@SUM(A1)"]
+    assert all(float(r["total"]) >= 0 for r in read)
+
+
+def test_a_ratings_folder_exported_as_csv_keeps_formula_titles_as_text(tmp_path):
+    from helpers import copy_ratings
+
+    root = copy_ratings(tmp_path)
+    article = next((root / "articles").glob("*.yaml"))
+    article.write_text(article.read_text().replace("title:", "title: '=1+1' #", 1))
+    target = tmp_path / "out.csv"
+    main(["rate", str(root), "--format", "csv", "-o", str(target)])
+    assert "'=1+1" in pd.read_csv(target)["title"].tolist()

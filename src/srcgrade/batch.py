@@ -263,7 +263,7 @@ class CsvWriter(Writer):
 
 
 def _csv_cell(value: Any) -> Any:
-    return "" if value is None else value
+    return "" if value is None else report.spreadsheet_safe(value)
 
 
 class ParquetWriter(Writer):

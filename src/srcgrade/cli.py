@@ -349,7 +349,7 @@ def _write_scores(args: argparse.Namespace, pairs: Iterable[tuple[dict, object]]
         else:
             frame = _frame(pairs, digits=None if fmt == "table" else 1)
             if fmt == "csv":
-                frame.to_csv(out, index=False)
+                out.write(report.csv_text(frame))
             elif fmt == "parquet":
                 frame.to_parquet(out, index=False)
             else:

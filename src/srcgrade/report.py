@@ -133,3 +133,24 @@ def flat_row(
 
 def _round(value: float | None, digits: int | None = 1) -> float | None:
     return value if value is None or digits is None else round(value, digits)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)`` typed as a student's
+    name, an article id starting with "+"), with a leading apostrophe, so it shows as text: the
+    OWASP advice on CSV injection. Numbers, and text that is a plain number ("-0.5"), are kept."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV with every text cell made :func:`spreadsheet_safe`."""
+    return frame.map(spreadsheet_safe).to_csv(index=False)
