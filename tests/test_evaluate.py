@@ -500,3 +500,20 @@ def test_a_file_without_stars_is_reported_in_a_few_plain_lines(tmp_path, capsys)
     assert "... and 292 more lines skipped" in err and len(err.splitlines()) <= 12
     assert main(["fit-weights", str(data)]) == 2
     assert len(capsys.readouterr().err.splitlines()) <= 12
+
+
+def test_stars_outside_the_scale_are_reported_and_skipped(mini, capsys):
+    """"stars": 7 (a typo, or ratings out of 10) was rated silently, and the AUC's threshold of 3
+    then split another scale."""
+    ratings, data = mini
+    lines = data.read_text(encoding="utf-8").splitlines()[:5]
+    lines += [json.dumps({"id": "s7", "text": "side effects", "stars": 7}),
+              json.dumps({"id": "neg", "text": "side effects", "stars": -1})]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = main(["evaluate", str(data), "--ratings", str(ratings), "--format", "json",
+                 "--bootstrap", "20"])
+    captured = capsys.readouterr()
+    assert code == EXIT_PROBLEMS
+    assert json.loads(captured.out)["datasets"][0]["n"] == 5
+    assert f'{data}:6: "stars" is 7, outside 0-5' in captured.err
+    assert f'{data}:7: "stars" is -1, outside 0-5' in captured.err

@@ -70,6 +70,8 @@ HNR_LABELS: dict[str, str] = {
 SATISFACTORY, NOT_SATISFACTORY = "Satisfactory", "Not Satisfactory"
 BOOTSTRAP_DRAWS = 1000
 STAR_THRESHOLD = 3
+STAR_SCALE = (0, 5)
+"""HealthNewsReview's stars run from 0 to 5; a line outside the scale is a typo or another scale."""
 
 
 # --- pure metrics ------------------------------------------------------------------------------
@@ -557,6 +559,13 @@ def load_rated(path: Path, problems: list[Problem]) -> tuple[list[Any], int]:
         if not numeric or not math.isfinite(stars):
             said = f'"stars" is {json.dumps(stars)}, not a number'
             said = 'no "stars"' if stars is None else said
+            problems.append(Problem(str(path), record.line, f"{said}; skipped"))
+            continue
+        if not STAR_SCALE[0] <= stars <= STAR_SCALE[1]:
+            low, high = STAR_SCALE
+            said = (f'"stars" is {json.dumps(stars)}, outside {low}-{high} (HealthNewsReview\'s '
+                    f"scale, which the AUC's threshold of {STAR_THRESHOLD:g} assumes); fix or "
+                    "rescale it")
             problems.append(Problem(str(path), record.line, f"{said}; skipped"))
             continue
         if record.extra.get("text_flag"):
