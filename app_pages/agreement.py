@@ -129,16 +129,23 @@ def criteria_table(criteria: pd.DataFrame) -> None:
              alt="Table of each criterion's AUC against the HealthNewsReview verdict.")
 
 
-def beside(core_rho: float, main_rho: float | None, report: dict) -> str:
+def beside(core_rho: float, main_rho: float | None, report: dict,
+           cross_validated: float | None = None) -> str:
     """The core rubric's rho said against the main report's on the same file: it is below it on
-    the stories and above it on the releases, so one "agrees less" was wrong for one file."""
+    the stories and above it on the releases, so one "agrees less" was wrong for one file. Where
+    the main figure is in-sample, the cross-validated one is compared: the page tells readers to
+    quote it, and the core rubric's weights were not fitted to the file."""
+    if cross_validated is not None and not pd.isna(cross_validated):
+        main_rho, kind = cross_validated, " (cross-validated)"
+    else:
+        kind = ""
     if main_rho is None or pd.isna(main_rho):
         return ""
     if round(core_rho, 2) == round(main_rho, 2):
         where = "level with"
     else:
         where = "below" if core_rho < main_rho else "above"
-    return f", {where} `{report['rubric']}`'s {main_rho:.2f}"
+    return f", {where} `{report['rubric']}`'s {main_rho:.2f}{kind}"
 
 
 def holds(weights: dict[str, float], preset: dict[str, float]) -> bool:
@@ -208,8 +215,10 @@ core = read(CORE_REPORT)
 if core is not None:
     core_rho = report_tables(core)[0].query("measure == 'Spearman rho with stars'")
     main_rho = dict(zip(rho["file"], rho["rubric"], strict=True))
+    main_cv = dict(zip(rho["file"], rho["cross_validated"], strict=True))
     figures = "; ".join(
-        f"{row.file}: rho {row.rubric:.2f}{beside(row.rubric, main_rho.get(row.file), report)} "
+        f"{row.file}: rho {row.rubric:.2f}"
+        f"{beside(row.rubric, main_rho.get(row.file), report, main_cv.get(row.file))} "
         f"(length alone {row.length:.2f})"
         for row in core_rho.itertuples()
     )
