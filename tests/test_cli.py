@@ -116,6 +116,21 @@ def test_score_refuses_binary_data_and_says_how_to_score_text_given_as_an_argume
     assert code == 2 and "file not found" in err
 
 
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [("www.vox.com/story", True), ("nytimes.com", True), ("example.org/page.html", True),
+     ("article.txt", False), ("notes.md", False)],
+)
+def test_a_web_address_without_its_scheme_is_told_to_add_it(capsys, monkeypatch, tmp_path,
+                                                            given, url):
+    """"file not found; check the path" sent a student looking for a file that was a URL."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "score", given)
+    assert code == 2 and not out
+    assert (f"srcgrade score https://{given}" in err) == url
+    assert ("file not found" in err) == (not url)
+
+
 def test_score_warns_when_the_text_is_not_english(capsys, tmp_path):
     from test_language import GERMAN
 

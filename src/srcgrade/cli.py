@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -383,6 +384,13 @@ _MAGIC = (
 say "not valid UTF-8; save the file as UTF-8", which is the wrong advice."""
 
 
+_WEB_ADDRESS = re.compile(
+    r"(?i)(?![^/]*\.(?:txt|md|html?|ya?ml|jsonl?|csv|pdf)$)(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/?#]|$)"
+)
+"""A host name with nothing before it ("www.vox.com/story", "nytimes.com"): a URL typed without
+its scheme. A bare name with a file's ending ("article.txt") is taken for a file."""
+
+
 def _check_article_file(given: str) -> None:
     """Refuse a file that is not one article before it is scored as if it were one (a JSONL
     corpus would be scored as a single 64,000-word article, an article YAML with its expert
@@ -394,6 +402,11 @@ def _check_article_file(given: str) -> None:
             f"'{given if len(given) <= 40 else given[:40] + '...'}' is not a file; to score "
             "text itself, pipe it in: "
             "echo 'the text' | srcgrade score -"
+        )
+    if not path.exists() and _WEB_ADDRESS.match(given):
+        raise UsageError(
+            f"{given}: no such file; if it is a web address, write it with its scheme: "
+            f"srcgrade score https://{given}"
         )
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
