@@ -440,6 +440,25 @@ def test_a_missing_key_names_the_entry_by_its_id_and_says_what_to_add(tmp_path):
     assert str(path) in str(problem)
 
 
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [("    terms: [x]\n    pattern: 'y'\n",
+      "entry 'both' has `terms:` and `pattern:`; it takes one of `terms:` or `pattern:`: keep one, "
+      "delete the other"),
+     ("", "entry 'both' needs one of `terms:` or `pattern:`")],
+    ids=["both", "neither"],
+)
+def test_terms_and_pattern_together_or_neither_is_said_plainly(tmp_path, keys, message):
+    """Both used to print the whole entry as a Python dict and "is valid under each of"."""
+    _, problems = _load_with_a_broken_entry(
+        tmp_path,
+        f"  - id: both\n{keys}    strength: 1\n    source: s\n    message: \"m\"\n"
+        "    examples: {fire: [x]}\n",
+    )
+    [problem] = problems
+    assert problem.line == 14 and problem.message == message
+
+
 def test_numbers_in_a_list_of_terms_are_one_problem_not_one_per_item(tmp_path):
     """Twelve lines for one mistake bury the other problems of the file."""
     _, problems = _load_with_a_broken_entry(

@@ -311,6 +311,15 @@ def _entry_name(data: Any, keys: PathKey) -> str | None:
     return " ".join([f"entry '{item['id']}'", _dotted(keys[2:])]).strip()
 
 
+def _one_key_of(error: jsonschema.ValidationError) -> list[str]:
+    """The keys of a ``oneOf`` whose options each require one key (``terms`` or ``pattern``);
+    empty for other ``oneOf``s, whose raw message is kept."""
+    options = error.validator_value
+    keys = [o["required"][0] for o in options
+            if isinstance(o, dict) and set(o) == {"required"} and len(o["required"]) == 1]
+    return keys if len(keys) == len(options) else []
+
+
 def _friendly(error: jsonschema.ValidationError, keys: PathKey, name: str | None = None) -> str:
     where = name or _dotted(keys) or "the file"
     if error.validator == "required":
@@ -327,6 +336,13 @@ def _friendly(error: jsonschema.ValidationError, keys: PathKey, name: str | None
         if wanted == "array" and isinstance(error.instance, str | int | float):
             return f"{said}; write it as a list in brackets: [{error.instance}]"
         return said
+    if error.validator == "oneOf" and (choice := _one_key_of(error)):
+        given = [k for k in choice if isinstance(error.instance, dict) and k in error.instance]
+        keys = " or ".join(f"`{k}:`" for k in choice)
+        if given:
+            both = " and ".join(f"`{k}:`" for k in given)
+            return f"{where} has {both}; it takes one of {keys}: keep one, delete the other"
+        return f"{where} needs one of {keys}"
     if error.validator == "enum":
         options = ", ".join(map(str, error.validator_value))
         guess = did_you_mean(str(error.instance), map(str, error.validator_value))
