@@ -618,3 +618,21 @@ def test_the_sentence_start_read_right_to_left_equals_the_left_to_right_search()
             for low in (0, max(0, pos - 12)):
                 assert sentence_start_after(text, pos, low) == _windowed_start(text, pos, low), (
                     text, pos, low)
+
+
+def test_a_misspelt_kind_is_reported_with_the_kind_meant(ratings_copy):
+    """`kind: hyp` passed validate: the entry's findings were highlighted and scored nothing."""
+    path = ratings_copy / "lexicons" / "hype.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "    terms: [breakthrough, breakthroughs]\n"
+    path.write_text(text.replace(anchor, anchor + "    kind: hyp\n", 1), encoding="utf-8")
+    entry_start = text.rindex("  - id: ", 0, text.index(anchor))  # the entry's own line
+    line = text[:entry_start].count("\n") + 1
+    problems = [p for p in load_ratings(ratings_copy).problems if "'hyp'" in p.message]
+    assert [(p.path.endswith("hype.yaml"), p.line) for p in problems] == [(True, line)]
+    assert "no criterion counts" in problems[0].message
+    assert "did you mean 'hype'?" in problems[0].message
+
+
+def test_the_bundled_lexicons_make_no_kind_near_a_counted_one_by_mistake():
+    assert not [p for p in load_ratings(RATINGS).problems if "no criterion counts" in p.message]

@@ -258,6 +258,7 @@ def load_ratings(root: Path) -> Ratings:
                 ratings.failed_lexicons[path.stem] = problems[0].where
     for path in sorted((root / "rubrics").glob("*.yaml")):
         _load_one_rubric(ratings, path)
+    ratings.problems.extend(_misspelt_kinds(ratings))
     _load_ledger(ratings)
     _load_articles(ratings)
     _load_presets(ratings)
@@ -302,6 +303,26 @@ def _load_one_rubric(ratings: Ratings, path: Path) -> None:
     ratings.rubrics[rubric.id] = rubric
     if ratings.default_rubric is None and len(ratings.rubrics) == 1:
         ratings.default_rubric = rubric.id
+
+
+def _misspelt_kinds(ratings: Ratings) -> list[Problem]:
+    """An entry whose kind no criterion counts, but which is one letter or so from a kind one
+    does (``kind: hyp``): its findings would be highlighted and score nothing, without a word.
+    A kind that is uncounted on purpose (``ritual_hedge``, ``reported_speech``) is not near any."""
+    counted = {k for rubric in ratings.rubrics.values()
+               for criterion in rubric.criteria.values() for k in criterion.kinds()}
+    if not counted:
+        return []
+    problems = []
+    for lexicon in ratings.lexicons.values():
+        for entry in lexicon.entries:
+            if entry.kind in counted or not (guess := did_you_mean(entry.kind, counted,
+                                                                      cutoff=0.75)):
+                continue
+            message = (f"entry '{entry.rule}' makes kind '{entry.kind}', which no criterion "
+                       f"counts, so its findings score nothing; {guess}")
+            problems.append(Problem(entry.origin.path, entry.origin.line, message.rstrip()))
+    return problems
 
 
 def _missing_lexicons(ratings: Ratings, rubric: Rubric, missing: list[str]) -> list[Problem]:
