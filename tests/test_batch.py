@@ -565,3 +565,17 @@ def test_a_ratings_folder_exported_as_csv_keeps_formula_titles_as_text(tmp_path)
     target = tmp_path / "out.csv"
     main(["rate", str(root), "--format", "csv", "-o", str(target)])
     assert "'=1+1" in pd.read_csv(target)["title"].tolist()
+
+
+def test_mixed_types_in_parquet_say_what_was_done_with_them():
+    """A number in a text column is written as text: "were left empty" said the opposite."""
+    import pyarrow as pa
+
+    said: list[str] = []
+    schema = pa.schema([("stars", pa.string()), ("words", pa.int64())])
+    table = batch.rows_to_table([{"stars": "4", "words": 3}, {"stars": 2, "words": "many"}],
+                                schema, said.append)
+    assert table.column("stars").to_pylist() == ["4", "2"]
+    assert table.column("words").to_pylist() == [3, None]
+    assert said == ["column 'stars': values that are not text were written as text",
+                    "column 'words': values that are not int64 were left empty"]

@@ -195,8 +195,8 @@ def rows_to_table(
 ) -> Any:
     """A pyarrow table of flat rows in ``schema``: missing fields empty, unknown fields left out.
 
-    A value that does not fit its column's type (text in a number column) is left empty and
-    reported once per column through ``warn``.
+    A value that does not fit its column's type (text in a number column) is left empty, a
+    number in a text column written as text, each reported once per column through ``warn``.
     """
     import pyarrow as pa
 
@@ -208,9 +208,10 @@ def rows_to_table(
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             if pa.types.is_string(field.type):
                 fixed = [None if v is None else str(v) for v in values]
+                warn(f"column '{field.name}': values that are not text were written as text")
             else:
                 fixed = [v if _fits(v, field.type) else None for v in values]
-            warn(f"column '{field.name}': values that are not {field.type} were left empty")
+                warn(f"column '{field.name}': values that are not {field.type} were left empty")
             columns.append(pa.array(fixed, type=field.type))
     return pa.Table.from_arrays(columns, schema=schema)
 
