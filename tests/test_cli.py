@@ -67,6 +67,16 @@ def test_rate_a_folder_of_articles_uses_the_ratings_folder_and_skips_a_broken_on
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == ["vox-mdma-self-experience"]
     assert code == 1 and "skipped" in err and f"{folder / 'broken.yaml'}:" in err
+    # A mistake the article is still rated with is a "problem", not "skipped", and exits 1 as
+    # the same mistake in ratings/articles does; `validate` checks the folder `rate` took.
+    (folder / "broken.yaml").unlink()
+    dated = (folder / vox.name).read_text().replace("date: ", "date: 2024-02-30 #", 1)
+    (folder / vox.name).write_text(dated)
+    code, out, err = run(capsys, "rate", str(folder), "--ratings", str(RATINGS), "--format", "csv")
+    assert code == 1 and len(list(csv.DictReader(io.StringIO(out)))) == 1
+    assert "srcgrade: problem:" in err and "skipped" not in err and "2024-02-30" in err
+    code, out, err = run(capsys, "validate", str(folder))
+    assert code == 1 and "2024-02-30" in out and err.strip() == f"{folder}: 1 problem (1 article)"
 
 
 def test_rate_a_folder_of_neither_articles_nor_ratings_says_what_it_takes(capsys, tmp_path):

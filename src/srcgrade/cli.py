@@ -159,6 +159,8 @@ def _warn(problems: Iterable[Problem], what: str | None = None, limit: int | Non
 def cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if root.is_dir() and not _is_ratings_folder(root):
+        if _is_article_folder(root):  # as `rate` takes one
+            return _validate_article_folder(root)
         # Else a typo'd path, or the lexicons/ folder itself, would pass as "ok (0 rubrics)".
         raise UsageError(
             f"{root}: not a ratings folder; give the folder that holds rubrics/ and lexicons/"
@@ -178,6 +180,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
         counts += f", {len(ratings.ledger)} facts"
     status = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "ok"
     print(f"{args.path}: {status} ({counts})", file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _validate_article_folder(folder: Path) -> int:
+    """The articles of a folder that ``rate`` accepts, checked as ``rate`` would read them."""
+    articles, problems = load_articles(folder, folder)
+    for problem in problems:
+        print(problem)
+    status = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "ok"
+    print(f"{folder}: {status} ({len(articles)} article{'s' if len(articles) != 1 else ''})",
+          file=sys.stderr)
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -250,20 +263,36 @@ def _is_ratings_folder(path: Path) -> bool:
     return any((path / sub).is_dir() for sub in ("rubrics", "lexicons"))
 
 
+_ARTICLE_KEY = re.compile(rb"(?m)^(?:text_file|text):")
+
+
+def _is_article_folder(path: Path) -> bool:
+    """Whether the folder holds article YAMLs (a ``text_file:`` or ``text:`` key in one of its
+    first files), not lexicons, rubrics or other YAML: those are not articles to rate."""
+    for n, file in enumerate(sorted(path.glob("*.yaml"))):
+        if n == 20:
+            break
+        with contextlib.suppress(OSError), file.open("rb") as handle:
+            if _ARTICLE_KEY.search(handle.read(65536)):
+                return True
+    return False
+
+
 def _rate_article_folder(args: argparse.Namespace, folder: Path) -> int:
     """A folder of article YAMLs (such as ``ratings/articles``), rated with the ratings folder
     of ``--ratings`` or the default one: typing the folder the articles are in is as natural as
     typing the ratings folder above it."""
-    if not any(folder.glob("*.yaml")):
+    if not _is_article_folder(folder):
         raise UsageError(
             f"{folder}: neither a ratings folder (rubrics/, lexicons/) nor a folder of article "
             "YAML files; give the ratings folder, a folder of articles, or a JSONL file"
         )
     ratings = load_for(args)
     articles, problems = load_articles(folder, folder)
-    _warn(problems, "skipped")
+    for problem in problems:  # as for ratings/articles: "skipped" only for what was left out
+        _warn([problem], "skipped" if problem.level == "error" else "problem")
     _rate_articles(args, ratings, articles)
-    return finished(ratings, problems)
+    return EXIT_PROBLEMS if problems else finished(ratings)
 
 
 def _rate_articles(args: argparse.Namespace, ratings: Ratings, articles: list[Article]) -> None:
