@@ -177,6 +177,24 @@ def test_score_a_file_prints_a_readable_report(capsys, tmp_path):
     assert "[hype]" in out
 
 
+def test_a_jsonl_text_that_is_an_html_page_is_read_as_score_reads_the_page(capsys, tmp_path):
+    """A corpus of saved pages was scored raw: a <title> "Miracle" and a footer counted as hype."""
+    body = "<p>" + "</p><p>".join(seed_text("001").split("\n\n")[:12]) + "</p>"
+    page = (f"<!DOCTYPE html><html><head><title>Miracle breakthrough!</title><script>alert(1)"
+            f"</script></head><body>{body}</body></html>")
+    (tmp_path / "page.html").write_text(page)
+    corpus = tmp_path / "pages.jsonl"
+    corpus.write_text(json.dumps({"id": "p", "text": page}) + "\n")
+    _, single, _ = run(capsys, "score", str(tmp_path / "page.html"), "--ratings", str(RATINGS),
+                       "--format", "json")
+    code, out, err = run(capsys, "rate", str(corpus), "--ratings", str(RATINGS),
+                         "--format", "jsonl")
+    [row] = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and not err
+    assert row["total"] == pytest.approx(json.loads(single)["total"], abs=0.05)
+    assert row["scores"] == {c: v["score"] for c, v in json.loads(single)["criteria"].items()}
+
+
 def test_score_html_strips_markup(capsys, tmp_path):
     path = tmp_path / "page.html"
     body = "<p>" + "</p><p>".join(seed_text("001").split("\n\n")[:12]) + "</p>"

@@ -370,6 +370,12 @@ def _parse_line(raw: bytes, number: int, shown: str, problems: list[Problem]) ->
             said = f'"text" is {json.dumps(text)[:40]}, not a string; skipped'
         problems.append(Problem(shown, number, said))
         return None
+    if looks_like_html(text):  # a saved page: its main text, as `srcgrade score page.html` reads
+        text = html_to_text(text)
+        if not text:
+            problems.append(Problem(shown, number, '"text" is an HTML page with no main text; '
+                                    "skipped"))
+            return None
     record_id = data.get("id")
     record_id = str(record_id) if record_id is not None else f"line-{number}"
     extra = {k: v for k, v in data.items() if k != "text"}
