@@ -364,48 +364,117 @@ static void text_dealloc(TextObject *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* One pass per storage kind: each character widened to UCS-4, its word flag and the word
+ * starts together (a copy by PyUnicode_AsUCS4Copy and then a second pass over the copy cost
+ * about a third more). */
+#define TEXT_FILL(TYPE)                                                                        \
+    do {                                                                                       \
+        const TYPE *chars = data;                                                              \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                   \
+            const Py_UCS4 ch = chars[i];                                                       \
+            const int word = ch < 128 ? ASCII_WORD[ch] : Py_UNICODE_ISALNUM(ch);               \
+            out[i] = ch;                                                                       \
+            flags[i] = (unsigned char)word;                                                    \
+            wordstarts[starts] = i; /* kept only after a non-word character: no branch */      \
+            starts += !previous;                                                               \
+            previous = word;                                                                   \
+        }                                                                                      \
+    } while (0)
+
 static int text_fill(TextObject *self, PyObject *str)
 {
     if (PyUnicode_READY(str) < 0)
         return -1;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
-    self->text = PyUnicode_AsUCS4Copy(str); /* PyMem_Malloc'd, with a trailing NUL */
-    if (self->text == NULL)
-        return -1;
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
     self->length = n;
+    self->text = PyMem_Malloc(sizeof(Py_UCS4) * ((size_t)n + 1));
     self->word = PyMem_Malloc((size_t)n + 1);
     self->wordstarts = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)n + 1));
-    if (self->word == NULL || self->wordstarts == NULL) {
+    if (self->text == NULL || self->word == NULL || self->wordstarts == NULL) {
         PyErr_NoMemory();
         return -1;
     }
+    const int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    Py_UCS4 *out = self->text;
+    unsigned char *flags = self->word;
+    Py_ssize_t *wordstarts = self->wordstarts;
     Py_ssize_t starts = 0;
     int previous = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 ch = self->text[i];
-        int word = ch < 128 ? ASCII_WORD[ch] : Py_UNICODE_ISALNUM(ch);
-        self->word[i] = (unsigned char)word;
-        self->wordstarts[starts] = i; /* kept only after a non-word character: no branch */
-        starts += !previous;
-        previous = word;
-    }
-    self->word[n] = 0;
-    self->wordstarts[starts] = n;
+    if (kind == PyUnicode_1BYTE_KIND)
+        TEXT_FILL(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        TEXT_FILL(Py_UCS2);
+    else
+        TEXT_FILL(Py_UCS4);
+    out[n] = 0; /* the trailing NUL */
+    flags[n] = 0;
+    wordstarts[starts] = n;
     starts += !previous;
     self->nwordstarts = starts;
     return 0;
 }
+#undef TEXT_FILL
+
+/* `like`'s word flags and word starts for `str`, a text as long whose characters are word
+ * characters where like's are (the lowered text: pattern_scan.lowered keeps each character's
+ * place, and str.lower() keeps isalnum(), which tests/test_matcher_equivalence.py checks on
+ * every code point); only the characters are read. */
+#define TEXT_WIDEN(TYPE)                                                                       \
+    do {                                                                                       \
+        const TYPE *chars = data;                                                              \
+        for (Py_ssize_t i = 0; i < n; i++)                                                     \
+            out[i] = chars[i];                                                                 \
+    } while (0)
+
+static int text_fill_like(TextObject *self, PyObject *str, const TextObject *like)
+{
+    if (PyUnicode_READY(str) < 0)
+        return -1;
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    self->length = n;
+    self->nwordstarts = like->nwordstarts;
+    self->text = PyMem_Malloc(sizeof(Py_UCS4) * ((size_t)n + 1));
+    self->word = PyMem_Malloc((size_t)n + 1);
+    self->wordstarts = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)like->nwordstarts + 1));
+    if (self->text == NULL || self->word == NULL || self->wordstarts == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    const int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    Py_UCS4 *out = self->text;
+    if (kind == PyUnicode_1BYTE_KIND)
+        TEXT_WIDEN(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        TEXT_WIDEN(Py_UCS2);
+    else
+        memcpy(out, data, sizeof(Py_UCS4) * (size_t)n);
+    out[n] = 0;
+    memcpy(self->word, like->word, (size_t)n + 1);
+    memcpy(self->wordstarts, like->wordstarts, sizeof(Py_ssize_t) * (size_t)like->nwordstarts);
+    return 0;
+}
+#undef TEXT_WIDEN
 
 static PyObject *text_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"text", NULL};
-    PyObject *str;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "U:Text", keywords, &str))
+    static char *keywords[] = {"text", "like", NULL};
+    PyObject *str, *like = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|O:Text", keywords, &str, &like))
+        return NULL;
+    if (like != Py_None && !PyObject_TypeCheck(like, &TextType)) {
+        PyErr_SetString(PyExc_TypeError, "like must be a Text or None");
+        return NULL;
+    }
+    if (PyUnicode_READY(str) < 0)
         return NULL;
     TextObject *self = (TextObject *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
-    if (text_fill(self, str) < 0) {
+    const TextObject *model = (const TextObject *)like;
+    if ((like != Py_None && model->length == PyUnicode_GET_LENGTH(str)
+         ? text_fill_like(self, str, model) : text_fill(self, str)) < 0) {
         Py_DECREF(self);
         return NULL;
     }
@@ -417,8 +486,9 @@ static Py_ssize_t text_length(TextObject *self) { return self->length; }
 static PySequenceMethods text_as_sequence = {.sq_length = (lenfunc)text_length};
 
 PyDoc_STRVAR(text_doc,
-"Text(text): a str prepared once for several walks (its characters as UCS-4, which are\n"
-"word characters, where words start).");
+"Text(text, like=None): a str prepared once for several walks (its characters as UCS-4, which\n"
+"are word characters, where words start). like: a Text as long whose characters are word\n"
+"characters exactly where text's are (the text, for its lowered form): its flags are copied.");
 
 static PyTypeObject TextType = {
     PyVarObject_HEAD_INIT(NULL, 0)
@@ -1690,6 +1760,161 @@ static PyObject *scan_count_words(PyObject *Py_UNUSED(module), PyObject *arg)
     return PyLong_FromSsize_t(words);
 }
 
+/* str.lower(), the same str, without its per-character call of the full case mapping where
+ * that changes nothing: ASCII letters are lowered here, and every other character is kept when
+ * it is not upper or title case and its simple lower-case mapping is itself (then its full one
+ * is too: the only longer lower-case mapping, U+0130, and the final sigma, U+03A3, both have
+ * another simple one). Any other character: the whole text goes to str.lower(). The result has
+ * the input's storage kind (only ASCII characters change). tests/test_c_scan.py compares it with
+ * str.lower() on every code point. */
+#define LOWER(TYPE)                                                                            \
+    do {                                                                                       \
+        const TYPE *chars = data;                                                              \
+        TYPE *into = PyUnicode_DATA(result);                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                   \
+            const Py_UCS4 ch = chars[i];                                                       \
+            if (ch < 128)                                                                      \
+                into[i] = (TYPE)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);                       \
+            else if (Py_UNICODE_TOLOWER(ch) == ch && !Py_UNICODE_ISUPPER(ch)                   \
+                     && !Py_UNICODE_ISTITLE(ch))                                               \
+                into[i] = (TYPE)ch;                                                            \
+            else                                                                               \
+                goto other;                                                                    \
+        }                                                                                      \
+    } while (0)
+
+static PyObject *scan_lower(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "lower() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0)
+        return NULL;
+    if (PyUnicode_IS_ASCII(arg)) /* str.lower() is a byte loop there already */
+        return PyObject_CallMethod(arg, "lower", NULL);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    /* Not ASCII: the largest character is not ASCII and is kept, so the kind is the same. */
+    PyObject *result = PyUnicode_New(n, PyUnicode_MAX_CHAR_VALUE(arg));
+    if (result == NULL)
+        return NULL;
+    if (kind == PyUnicode_1BYTE_KIND)
+        LOWER(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        LOWER(Py_UCS2);
+    else
+        LOWER(Py_UCS4);
+    return result;
+other:
+    Py_DECREF(result);
+    return PyObject_CallMethod(arg, "lower", NULL);
+}
+#undef LOWER
+
+/* sentences.sentence_start_after's loop, with its regex's `match` handed in: the last of
+ * `.`, `!`, `?` or a line break in text[low:limit] found in one pass from the right (four
+ * str.rfind calls in Python), the boundary tried at the run's first place as there. About 10
+ * times per story, where the Python loop cost about 1.3 of its 2 microseconds. */
+static Py_ssize_t last_mark(int kind, const void *data, Py_ssize_t low, Py_ssize_t limit)
+{
+    for (Py_ssize_t i = limit - 1; i >= low; i--) {
+        const Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch == '.' || ch == '!' || ch == '?' || ch == '\n')
+            return i;
+    }
+    return -1;
+}
+
+static inline int is_run_mark(Py_UCS4 ch) { return ch == '.' || ch == '!' || ch == '?'; }
+
+/* match(text, at, high): a Match, Py_None (both new references) or NULL. */
+static PyObject *match_at(PyObject *match, PyObject *text, Py_ssize_t at, PyObject *high)
+{
+    PyObject *where = PyLong_FromSsize_t(at);
+    if (where == NULL)
+        return NULL;
+    PyObject *args[3] = {text, where, high};
+    PyObject *found = PyObject_Vectorcall(match, args, 3, NULL);
+    Py_DECREF(where);
+    return found;
+}
+
+static PyObject *scan_sentence_start(PyObject *Py_UNUSED(module), PyObject *const *args,
+                                     Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "sentence_start(text: str, pos: int, low: int, match: callable)");
+        return NULL;
+    }
+    PyObject *text = args[0], *match = args[3];
+    const Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
+    if (pos == -1 && PyErr_Occurred())
+        return NULL;
+    const Py_ssize_t low = PyLong_AsSsize_t(args[2]);
+    if (low == -1 && PyErr_Occurred())
+        return NULL;
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (low < 0 || pos < 0) {
+        PyErr_SetString(PyExc_ValueError, "pos and low must not be negative");
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *high = PyLong_FromSsize_t(n < pos + 40 ? n : pos + 40);
+    if (high == NULL)
+        return NULL;
+    Py_ssize_t limit = pos < n ? pos : n;
+    for (;;) {
+        const Py_ssize_t mark = last_mark(kind, data, low, limit);
+        if (mark < 0)
+            break;
+        Py_ssize_t first = mark;
+        if (PyUnicode_READ(kind, data, mark) != '\n') /* a run: "?!", "...", "F.D.A.." */
+            while (first > low && is_run_mark(PyUnicode_READ(kind, data, first - 1)))
+                first--;
+        /* as a left-to-right search would: the run's first place where a boundary matches */
+        Py_ssize_t at = first;
+        PyObject *boundary = match_at(match, text, at, high);
+        while (boundary == Py_None && at < mark) {
+            Py_DECREF(boundary);
+            boundary = match_at(match, text, ++at, high);
+        }
+        if (boundary == NULL) {
+            Py_DECREF(high);
+            return NULL;
+        }
+        if (boundary != Py_None) {
+            PyObject *end_obj = PyObject_CallMethod(boundary, "end", NULL);
+            Py_DECREF(boundary);
+            if (end_obj == NULL) {
+                Py_DECREF(high);
+                return NULL;
+            }
+            const Py_ssize_t end = PyLong_AsSsize_t(end_obj);
+            if (end == -1 && PyErr_Occurred()) {
+                Py_DECREF(end_obj);
+                Py_DECREF(high);
+                return NULL;
+            }
+            if (end <= pos) {
+                Py_DECREF(high);
+                return end_obj;
+            }
+            Py_DECREF(end_obj);
+        }
+        else
+            Py_DECREF(boundary);
+        limit = first;
+    }
+    Py_DECREF(high);
+    return PyLong_FromSsize_t(low);
+}
+
 /* --- Maker --------------------------------------------------------------------------------- */
 
 /* Maker(cls, fields): a callable that makes an instance of a slotted, frozen dataclass from all
@@ -1836,6 +2061,7 @@ typedef struct {
     PyObject_HEAD
     CharSet run, first;
     Py_ssize_t reach, nwords;
+    int disjoint; /* no character is in both run and first (see gate_spots) */
     Py_UCS4 *chars;             /* the words' characters, side by side */
     Py_ssize_t *at, *len;       /* word i: chars[at[i] .. at[i] + len[i]) */
     Py_ssize_t head[NON_ASCII + 2]; /* words by first character's bucket: order[head[b]..head[b+1]) */
@@ -1867,6 +2093,19 @@ static void gate_dealloc(GateObject *self)
     PyMem_Free(self->len);
     PyMem_Free(self->order);
     Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Whether no character is in both sets. */
+static int sets_disjoint(const CharSet *a, const CharSet *b)
+{
+    for (int k = 0; k < 4; k++)
+        if (a->ascii[k] & b->ascii[k])
+            return 0;
+    for (int32_t i = 0; i < a->nranges; i++)
+        for (int32_t j = 0; j < b->nranges; j++)
+            if (a->ranges[2 * i] <= b->ranges[2 * j + 1] && b->ranges[2 * j] <= a->ranges[2 * i + 1])
+                return 0;
+    return 1;
 }
 
 static int gate_init(GateObject *self, PyObject *args, PyObject *kwds)
@@ -1948,6 +2187,7 @@ static int gate_init(GateObject *self, PyObject *args, PyObject *kwds)
     }
     self->nwords = n;
     self->reach = reach;
+    self->disjoint = sets_disjoint(&self->run, &self->first);
     Py_DECREF(words);
     return 0;
 }
@@ -2016,18 +2256,22 @@ static int find_word(const GateObject *self, int lkind, const void *ldata, Py_ss
 }
 #undef FIND_WORD
 
-/* The test of `allows` (text and low of length n, low the text lowered). */
+/* The test of `allows` (text and low of length n, low the text lowered); *run_end: where the
+ * run of run characters from start + 1 was read to. */
 static int gate_test(const GateObject *self, int tkind, const void *tdata, int lkind,
-                     const void *ldata, Py_ssize_t n, Py_ssize_t start)
+                     const void *ldata, Py_ssize_t n, Py_ssize_t start, Py_ssize_t *run_end)
 {
     const Py_ssize_t first = start + 1;
     Py_ssize_t end = first;
     if (first < n) {
         const Py_ssize_t limit = n - first > self->reach ? first + self->reach : n;
         end = scan_set(&self->run, tkind, tdata, first, limit, 1);
+        *run_end = end;
         if (end - first >= self->reach)
             return 1;
     }
+    else
+        *run_end = first;
     return find_word(self, lkind, ldata, start, end > n ? n : end);
 }
 
@@ -2051,8 +2295,9 @@ static PyObject *gate_allows(GateObject *self, PyObject *const *args, Py_ssize_t
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (start < 0 || PyUnicode_GET_LENGTH(low) != n)
         Py_RETURN_TRUE;
+    Py_ssize_t run_end;
     if (gate_test(self, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_KIND(low),
-                  PyUnicode_DATA(low), n, start))
+                  PyUnicode_DATA(low), n, start, &run_end))
         Py_RETURN_TRUE;
     Py_RETURN_FALSE;
 }
@@ -2078,13 +2323,18 @@ static PyObject *gate_spots(GateObject *self, PyObject *const *args, Py_ssize_t 
     PyObject *spots = PyList_New(0);
     if (spots == NULL)
         return NULL;
-    for (Py_ssize_t i = 0; (i = scan_set(&self->first, tkind, tdata, i, n, 0)) < n; i++) {
-        if (test && !gate_test(self, tkind, tdata, lkind, ldata, n, i))
-            continue;
-        if (append_int(spots, i) < 0) {
+    /* The next spot is looked for from the end of the run the test read, not from i + 1, when
+     * no run character can be a first one: the run holds none (each character is then read
+     * about twice, not three times). */
+    Py_ssize_t i = 0;
+    while ((i = scan_set(&self->first, tkind, tdata, i, n, 0)) < n) {
+        Py_ssize_t run_end = i + 1;
+        const int allowed = !test || gate_test(self, tkind, tdata, lkind, ldata, n, i, &run_end);
+        if (allowed && append_int(spots, i) < 0) {
             Py_DECREF(spots);
             return NULL;
         }
+        i = test && self->disjoint && run_end > i + 1 ? run_end : i + 1;
     }
     return spots;
 }
@@ -2275,6 +2525,9 @@ static PyObject *scan_quote_spans(PyObject *Py_UNUSED(module), PyObject *arg)
 static PyMethodDef module_methods[] = {
     {"is_word", scan_is_word, METH_O, "is_word(code) -> bool: the walker's \\w (for tests)."},
     {"count_words", scan_count_words, METH_O, "count_words(text) -> int: len(text.split())."},
+    {"sentence_start", (PyCFunction)(void (*)(void))scan_sentence_start, METH_FASTCALL,
+     "sentence_start(text, pos, low, match) -> int: sentences.sentence_start_after's loop."},
+    {"lower", scan_lower, METH_O, "lower(text) -> str: text.lower(), quicker outside ASCII."},
     {"quote_spans", scan_quote_spans, METH_O,
      "quote_spans(text) -> list[int]: start, end, ... of detect.quotes' quotations."},
     {NULL, NULL, 0, NULL},

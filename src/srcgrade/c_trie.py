@@ -18,6 +18,7 @@ store of ``regex_cache`` (one store per Python version, so per Unicode database)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable
@@ -87,12 +88,42 @@ def maker(cls: type[T]) -> Callable[..., T]:
         return cls
 
 
-def prepare(text: str) -> Any:
+def lower_function() -> Callable[[str], str]:
+    """``str.lower``, or ``_scan.lower`` when the extension is built: the same str, about four
+    times quicker on a text that is not all ASCII (``str.lower`` looks up the full case mapping
+    of every character; ``_scan.lower`` lowers ASCII letters itself and keeps the characters whose
+    lower case is themselves, else hands the text to ``str.lower``). Chosen when the importing
+    module loads, whatever ``SRCGRADE_PURE_SCAN`` says: the result is the same
+    (tests/test_c_scan.py compares them on every code point)."""
+    scanner = built()
+    lower = getattr(scanner, "lower", None)
+    return str.lower if lower is None else lower
+
+
+def prepare(text: str, like: Any = None) -> Any:
     """``text`` prepared once for the walks of several tries (``_scan.Text``: its characters as
-    UCS-4, its word flags and word starts); only called where a ``CTrie`` was built."""
+    UCS-4, its word flags and word starts); only called where a ``CTrie`` was built. ``like``:
+    the prepared text of which ``text`` is the lowered form (``pattern_scan.lowered``: each
+    character in its place, a word character where the original is one), whose word flags and
+    word starts are copied instead of worked out again (not by a build older than ``like``)."""
     from srcgrade import _scan
 
-    return _scan.Text(text)
+    if like is None or not _text_takes_like():
+        return _scan.Text(text)
+    return _scan.Text(text, like)
+
+
+@functools.cache
+def _text_takes_like() -> bool:
+    """Whether the built ``_scan.Text`` takes ``like`` (a build older than its source may not:
+    then each text is prepared on its own, as before)."""
+    from srcgrade import _scan
+
+    try:
+        _scan.Text("", _scan.Text(""))
+    except TypeError:
+        return False
+    return True
 
 
 class CTrie:

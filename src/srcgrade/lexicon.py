@@ -424,7 +424,8 @@ class Matcher:
         # With the C walker, each text is prepared once for all the walks over it.
         prepared = (None, None)
         if self._walks_in_c:
-            prepared = (prepare(text), None if low is None else prepare(low))
+            cased = prepare(text)
+            prepared = (cased, None if low is None else prepare(low, cased))
         if self._term_list:
             found.extend(self._term_matches(text, low, prepared[1]))
         found.extend(
