@@ -172,11 +172,45 @@ def test_67_changed_to_76_is_contradicted():
     assert "67%" in wrong.note and wrong.source.endswith(MAPP1_DOI)
 
 
-def test_67_attributed_to_one_year_later_is_contradicted_on_time_frame():
-    claims = check(altered(HUBERMAN_67, HUBERMAN_67.replace("post-treatment", "one year later")))
+def test_67_attributed_to_six_months_later_is_contradicted_on_time_frame():
+    claims = check(altered(HUBERMAN_67, HUBERMAN_67.replace("post-treatment", "six months later")))
     wrong = claim_in(claims, "67%")
     assert (wrong.verdict, wrong.fact_id) == ("contradicted", "mapp1-no-longer-met-mdma")
-    assert "18 weeks" in wrong.note and "one year later" in wrong.note
+    assert "18 weeks" in wrong.note and "six months later" in wrong.note
+
+
+def test_67_one_year_later_is_the_retracted_follow_ups_figure_not_a_mistimed_mapp1_one():
+    # MAPP1's 67% is at 18 weeks, the retracted phase 2 follow-up's 67% at 12 months or more:
+    # a time point that conflicts with one fact and fits another is that other fact's figure
+    claims = check(altered(HUBERMAN_67, HUBERMAN_67.replace("post-treatment", "one year later")))
+    said = claim_in(claims, "67%")
+    assert (said.verdict, said.fact_id) == (
+        "retracted_source",
+        "jerome2020-no-longer-met-long-term",
+    )
+    assert "'one year later' fits 12 months or more" in said.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In MDMA trials for PTSD, 56% no longer met the criteria at the end of treatment, rising "
+        "to 67% a year later.",
+        "MDMA therapy for PTSD: 67% of participants no longer had PTSD a year after treatment.",
+    ],
+)
+def test_a_figure_of_the_right_time_frame_beats_a_time_conflict_with_another_fact(text):
+    said = claim_in(check(text), "67%")
+    assert (said.verdict, said.fact_id) == (
+        "retracted_source",
+        "jerome2020-no-longer-met-long-term",
+    )
+
+
+def test_a_named_study_keeps_the_time_conflict_with_its_own_figure():
+    text = "In MAPP1, 67% of the MDMA group no longer met PTSD criteria a year later."
+    said = claim_in(check(text), "67%")
+    assert (said.verdict, said.fact_id) == ("contradicted", "mapp1-no-longer-met-mdma")
 
 
 def test_67_at_18_weeks_is_supported():
@@ -514,6 +548,7 @@ def test_the_ledger_only_applies_to_articles_on_its_topic():
 WIDGETS = """\
 id: widgets
 topic: Widgets
+topic_cues: [[widget*]]
 sources:
   s1: {authors: [Doe J, Roe R], title: Widgets, journal: J Widgets, year: 2020, doi: 10.1234/w.1}
 facts:
@@ -585,6 +620,7 @@ def test_cues_may_sit_in_the_sentence_before(widgets):
 BROKEN = """\
 id: broken
 topic: Widgets
+topic_cues: [[widget*]]
 sources:
   s1: {authors: [Doe J], title: A widget census, journal: J Widgets, year: 2020, doi: 10.1234/w.1}
 facts:
@@ -1089,3 +1125,105 @@ def test_a_broken_subject_makes_the_ledger_accuse_less_not_more(tmp_path, broken
         assert any("write it as a list in brackets: [MDMA]" in p.message for p in problems)
     text = "MDMA-assisted therapy for PTSD is under review. The FDA rejected esketamine in 2019."
     assert [c.verdict for c in check(text, ledger=ledger) if c.unit == "year"] == ["unverifiable"]
+
+
+# --- round 18: the numeric checker's QA findings ------------------------------------------------
+
+OTHER_EVENT = [
+    "In 2025, a year after the FDA rejected MDMA for PTSD, Lykos began a new trial.",
+    "Lykos resubmitted MDMA for PTSD to the FDA in 2025 after it was rejected.",
+]
+
+
+@pytest.mark.parametrize("sentence", OTHER_EVENT)
+def test_a_year_dating_a_later_event_is_not_checked_against_the_rejection(sentence):
+    [year] = check(sentence)
+    assert year.verdict == "unverifiable" and "another clause" in year.note, year.note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        # the year inside the subordinate clause dates the event that clause names
+        ("Lykos resubmitted MDMA for PTSD after the FDA rejected it in 2023, a spokesperson said.",
+         "contradicted"),
+        ("The FDA rejected MDMA for PTSD in 2023 after an advisory panel voted against it.",
+         "contradicted"),
+        # "when" dates the same event
+        ("In 2023, when the FDA rejected MDMA for PTSD, Lykos cut staff.", "contradicted"),
+        ("The FDA rejected MDMA for PTSD in 2024 after an advisory panel voted against it.",
+         "supported"),
+    ],
+)  # fmt: skip
+def test_a_year_in_the_clause_of_its_event_is_still_checked(sentence, verdict):
+    [year] = check(sentence)
+    assert year.verdict == verdict, year.note
+
+
+def test_a_year_beside_another_claims_measure_is_context_not_unverifiable():
+    text = (
+        "In August 2024 the FDA declined to approve MDMA for PTSD. The earlier trial, MAPP1, "
+        "published in 2021, had reported that 67% of the MDMA group no longer met the criteria "
+        "at 18 weeks."
+    )
+    claims = check(text)
+    assert [c.text for c in claims if c.unit == "year"] == []
+    assert claim_in(claims, "67%").verdict == "supported"
+    assert not any("no fact in the ledger on" in c.note for c in claims)
+
+
+RETRACTION_NOTICE = (
+    "The journal Psychopharmacology has retracted a 2019 pooled analysis of MDMA-assisted "
+    "therapy for PTSD, citing unethical conduct at one trial site. A 2020 follow-up paper by the "
+    "same group was also retracted. The analysis of six phase 2 trials had reported that 54.2% "
+    "of participants no longer met PTSD criteria."
+)
+
+
+def test_a_claim_whose_clause_reports_the_retraction_is_not_penalised():
+    claims = check(RETRACTION_NOTICE)
+    notice = claim_in(claims, "a 2019 pooled analysis")
+    assert (notice.verdict, notice.fact_id) == ("supported", "mithoefer2019-published")
+    assert "the article says the paper was retracted" in notice.note
+    assert claim_in(claims, "A 2020 follow-up").verdict == "supported"
+    # a figure whose own clause does not say so is still the retracted paper's
+    assert claim_in(claims, "54.2%").verdict == "retracted_source"
+
+
+def test_a_misspelt_topic_cues_makes_the_topic_apply_to_no_text(tmp_path):
+    shipped = (RATINGS / "facts" / "mdma-ptsd.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mdma-ptsd.yaml").write_text(shipped.replace("\ntopic_cues:", "\ntopic_cue:"))
+    ledger, problems = load_ledger(tmp_path, tmp_path)
+    assert any("unknown key 'topic_cue'" in p.message for p in problems)
+    assert any("applies to no article" in p.message for p in problems), problems
+    coffee = "Drinking coffee cut the risk by 30%, a study of 500 people found."
+    assert ledger.topics_in(coffee) == []
+    assert ledger.topics_in(seed_text("000")) == []
+
+
+def test_many_numbers_in_one_sentence_are_read_once_per_sentence(monkeypatch):
+    """1,000 figures in one sentence took 29 s: each claim read the whole sentence again for
+    every cue phrase. Now a sentence's phrase matches are found once: the regex searches do not
+    grow with the number of claims times the sentence's length."""
+    import srcgrade.facts as facts
+
+    calls = 0
+    pattern = facts._phrase_pattern
+
+    class Counting:
+        def __init__(self, compiled):
+            self.compiled = compiled
+
+        def finditer(self, *args):
+            nonlocal calls
+            calls += 1
+            return self.compiled.finditer(*args)
+
+        def __getattr__(self, name):
+            return getattr(self.compiled, name)
+
+    monkeypatch.setattr(facts, "_phrase_pattern", lambda phrases: Counting(pattern(phrases)))
+    text = ", ".join(f"{i} people" for i in range(300)) + " with MDMA for PTSD."
+    claims = check(text)
+    assert len(claims) > 250
+    assert calls < 1_000, calls  # 300 claims x ~40 phrases would be 12,000 and more

@@ -9,7 +9,8 @@ peer-reviewed papers (``ratings/facts/<topic>.yaml``, one topic per file, schema
   respecting the claim's qualifier ("over 50%" is not supported by 45%);
 - ``contradicted``: the claim states the same measure with another value, or gives the fact's value
   a time frame it was not measured at ("one year later" for an 18-week figure);
-- ``retracted_source``: the matching figure comes from a retracted paper;
+- ``retracted_source``: the matching figure comes from a retracted paper (a claim whose own clause
+  says the work was retracted reports the retraction, and is supported);
 - ``outdated``: the matching fact has been overtaken by a later one (``superseded_by``);
 - ``unverifiable``: anything else.
 
@@ -211,7 +212,8 @@ class Ledger:
         if low is True:
             low = lowered(text)
         low = low if isinstance(low, str) else None
-        return [t for t in self.topics.values() if _all_cues(t.cues, text, low)]
+        # a topic with no cues (a misspelt `topic_cues`) is about nothing, not about everything
+        return [t for t in self.topics.values() if t.cues and _all_cues(t.cues, text, low)]
 
 
 # --- checking claims ---------------------------------------------------------------------------
@@ -246,6 +248,11 @@ def check_claims(
     return checked
 
 
+NEAR = 2000
+"""How many characters either side of a claim its sentence is read for (``_State.near``); no
+sentence of the evaluation texts is as long as twice this."""
+_SPACE = re.compile(r"\s")
+
 _NOTHING_ON_IT = "the ledger has no fact on what this number measures"
 """The note of a number no fact's words are near: an empty cell taught students nothing."""
 
@@ -268,10 +275,19 @@ class _State:
     borrowed_study: dict[int, dict[str, tuple[str, str] | None]] = field(default_factory=dict)
     """Per claim (by start) and topic: the study its "the same trial" took from an earlier
     sentence, as (the study's first name in the ledger, the words the article says)."""
+    starts: dict[int, list[int]] = field(default_factory=dict)
+    """The starts of each sentence's claims (by the sentence's start), for bisecting."""
+    sentence_labels: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
+    """The studies each sentence names, by (sentence start, topic id)."""
+    counted: dict[int, tuple[list[int], list[Claim]]] = field(default_factory=dict)
+    phrase_memo: dict[tuple[tuple[int, int], str], tuple[list[int], list[re.Match[str]]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         for claim in self.claims:
             self.by_sentence.setdefault(claim.sentence_start, []).append(claim)
+        self.starts = {k: [c.start for c in same] for k, same in self.by_sentence.items()}
 
     def cues_in(self, groups: tuple[tuple[str, ...], ...], span: tuple[int, int]) -> bool:
         """Whether every cue group has a phrase in ``text[span]``; remembered per span, since the
@@ -302,8 +318,50 @@ class _State:
     def neighbours(self, claim: Claim) -> tuple[Claim | None, Claim | None]:
         """The claims just before and after ``claim`` in its sentence."""
         same = self.by_sentence.get(claim.sentence_start, [])
-        i = bisect_left([c.start for c in same], claim.start) if len(same) > 1 else 0
+        i = bisect_left(self.starts[claim.sentence_start], claim.start) if len(same) > 1 else 0
         return (same[i - 1] if i > 0 else None), (same[i + 1] if i + 1 < len(same) else None)
+
+    def phrase_hits(
+        self, phrase: str, span: tuple[int, int], window: tuple[int, int], blank: tuple[int, int]
+    ) -> list[str]:
+        """The matches of one cue phrase in ``text[window]`` (a part of the sentence ``span``),
+        leaving out those that overlap ``blank`` (a claim's own words). The matches of a sentence
+        are found once and reused for every claim in it: reading the sentence again for each of
+        its claims would take time growing with the square of its length."""
+        key = (span, phrase)
+        if key not in self.phrase_memo:
+            hits = list(_phrase_pattern((phrase,)).finditer(self.text, *span))
+            self.phrase_memo[key] = ([m.start() for m in hits], hits)
+        starts, hits = self.phrase_memo[key]
+        lo, hi = window
+        return [
+            m.group(0)
+            for m in hits[bisect_left(starts, lo) : bisect_left(starts, hi)]
+            if m.end() <= hi and (m.end() <= blank[0] or m.start() >= blank[1])
+        ]
+
+    def people(self, sentence_start: int) -> tuple[list[int], list[Claim]]:
+        """The claims of a sentence that count people taking part (not "two therapists"), and
+        their starts: the sample sizes a sentence states (``_markers``)."""
+        if sentence_start not in self.counted:
+            same = self.by_sentence.get(sentence_start, [])
+            counted = [c for c in same if c.unit == "people" and not _STAFF.search(c.text)]
+            self.counted[sentence_start] = ([c.start for c in counted], counted)
+        return self.counted[sentence_start]
+
+    def near(self, claim: Claim) -> tuple[int, int]:
+        """The part of the claim's sentence read for it, as (start, end) in ``text``: all of it,
+        unless it runs more than ``NEAR`` characters either side of the claim (a list of
+        thousands of figures is no sentence; reading all of it for each of them would take time
+        growing with the square of its length). Cut at whitespace, so no word is cut in two."""
+        lo, hi = claim.sentence_start, claim.sentence_start + len(claim.sentence)
+        if claim.start - lo > NEAR:
+            ws = _SPACE.search(self.text, claim.start - NEAR, claim.start)
+            lo = ws.start() if ws else claim.start
+        if hi - claim.end > NEAR:
+            cut = self.text.rfind(" ", claim.end, claim.end + NEAR)
+            hi = cut if cut >= 0 else claim.end
+        return lo, hi
 
     def remember(self, claim: Claim) -> None:
         if claim.verdict == "supported" and claim.fact_id:
@@ -398,6 +456,10 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
     facts = [f for f in facts if context.about_named_measure(f)]
+    if not facts and unit == "year":
+        # the measure the sentence names ("67% no longer met the criteria") is another claim's:
+        # a year is context, left out as when no fact's cues match ("published in 2021")
+        return None
     if not facts:
         measures = ", ".join(sorted({m for t in state.active for m in context.measures(t)}))
         note = f"no fact in the ledger on {measures.replace('_', ' ')}"
@@ -528,7 +590,18 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
         return _verdict(claim, "unverifiable", None, note)
     if fact.status == "retracted":
         why = fact.source.retraction or "retracted"
+        if _RETRACTION_WORD.search(state.text, *_clause_span(claim, state.text)):
+            # "Psychopharmacology has retracted a 2019 pooled analysis": the article reports the
+            # retraction, it does not present the retracted work as settled
+            note = f"the article says the paper was retracted ({why}): {_about(fact)}"
+            return _verdict(claim, "supported", fact, note)
         return _verdict(claim, "retracted_source", fact, f"from a {why} paper: {_about(fact)}")
+    if best.time == "conflict" and (timely := context.timely_elsewhere(best)):
+        # "67% a year later" is the (retracted) 12-month follow-up's figure, not MAPP1's 18-week
+        # one mistimed: a fact the time point fits judges it
+        result = _judge_hit(claim, [context.candidate(timely)], context)
+        said = f"'{best.time_said}' fits {timely.time_frame}, not {fact.time_frame}"
+        return dataclasses.replace(result, note=f"{result.note}; {said}".strip("; "))
     if best.time == "conflict":
         note = f"ledger says {fact.time_frame}, article says {best.time_said}"
         if fact.status != "verified":
@@ -553,6 +626,10 @@ def _judge_hit(claim: Claim, hits: list[_Candidate], context: _Context) -> Claim
 
 
 _BORROWED = "the measure is named only in the sentence before"
+# The claim's own clause says the work was retracted ("has retracted", "was later retracted",
+# "the retraction of", "a now-retracted analysis"): the terms of COPE's retraction guidelines
+# (Barbour et al. 2009, doi:10.24318/cope.2019.1.4).
+_RETRACTION_WORD = re.compile(r"(?i)\bretract\w*")
 
 
 def _rival_sources(best: _Candidate, hits: list[_Candidate], context: _Context) -> list[_Candidate]:
@@ -826,6 +903,30 @@ class _Context:
                 return other
         return None
 
+    def timely_elsewhere(self, candidate: _Candidate) -> Fact | None:
+        """Another fact on the candidate's measure and arm with the claim's value, measured at
+        the time point the claim states ("67% a year later": the 12-month follow-up's 67%, not
+        MAPP1's 67% at 18 weeks), whatever its cue words: a time frame that conflicts with one
+        fact does not make a figure wrong when another fact has that figure at that time."""
+        fact = candidate.fact
+        if not fact.measures:
+            return None
+        arm = self.arm(fact.topic)
+        points = self.state.time_points(self.claim)
+        for other in self.state.ledger.with_unit(fact.unit):
+            if (
+                other.id != fact.id
+                and other.topic == fact.topic
+                and set(other.measures) & set(fact.measures)
+                and (other.arm is None or other.arm == (arm or fact.arm))
+                and self.study(fact.topic) in (None, other.source.key)
+                and _value_ok(self.claim, other)
+                and _time_agreement(points, other)[0] == "ok"
+                and not self.away(other)
+            ):
+                return other
+        return None
+
     def arm(self, topic_id: str) -> str | None:
         if topic_id not in self.arms:
             topic = self.state.ledger.topics.get(topic_id)
@@ -880,8 +981,12 @@ class _Context:
         """The one study the claim's whole sentence names, if exactly one (for choosing which
         study's figure to cite, never for ruling facts out)."""
         if topic_id not in self.sentence_studies:
-            topic = self.state.ledger.topics.get(topic_id)
-            named = _labels_in(topic.studies, self.claim.sentence) if topic else ()
+            memo = self.state.sentence_labels
+            key = (self.claim.sentence_start, topic_id)
+            if key not in memo:
+                topic = self.state.ledger.topics.get(topic_id)
+                memo[key] = _labels_in(topic.studies, self.claim.sentence) if topic else ()
+            named = memo[key]
             self.sentence_studies[topic_id] = named[0] if len(named) == 1 else None
         return self.sentence_studies[topic_id]
 
@@ -944,6 +1049,7 @@ class _Markers:
     surnames: tuple[str, ...] = ()  # surnames of the topic's authors
     years: tuple[int, ...] = ()
     sizes: tuple[float, ...] = ()  # people counted in the same sentence
+    sizes_said: tuple[str, ...] = ()  # the same, as a note writes them ("90 people")
     designs: tuple[tuple[str, str], ...] = ()  # (`designs` phrase, as written)
     elsewhere: tuple[str, ...] = ()  # `elsewhere` phrases, as written
 
@@ -960,7 +1066,7 @@ class _Markers:
         if self.years and not set(self.years) & profile.years:
             away += [str(y) for y in self.years]
         if self.sizes and not set(self.sizes) <= profile.sizes:
-            away += [_fmt(n, "people") for n in self.sizes]
+            away += self.sizes_said
         if self.designs and not any(
             _phrase_pattern((d,)).search(profile.text) for d, _ in self.designs
         ):
@@ -972,39 +1078,38 @@ def _markers(context: _Context, topic_id: str, before: bool) -> _Markers:
     state, claim, topic = context.state, context.claim, context.topic(topic_id)
     if topic is None:
         return _Markers()
+    lo, hi = state.near(claim)
     if before:
         if context.previous is None:
             return _Markers()
-        text = state.text[context.previous[0] : context.previous[1]]
-    else:
-        rel = claim.start - claim.sentence_start
-        text = (
-            claim.sentence[:rel]
-            + " " * (claim.end - claim.start)
-            + claim.sentence[rel + claim.end - claim.start :]
-        )
+        span = window = context.previous
+        blank = (0, 0)
+        text = state.text[span[0] : span[1]]
+    else:  # the claim's own words ("a 2016 meta-analysis") read as blank
+        span, window, blank = context.own, (lo, hi), (claim.start, claim.end)
+        spaces = " " * (claim.end - claim.start)
+        text = f"{state.text[lo : claim.start]}{spaces}{state.text[claim.end : hi]}"
 
     def found(phrases: tuple[str, ...]) -> list[str]:
-        return [m.group(0) for p in phrases for m in _phrase_pattern((p,)).finditer(text)]
+        return [h for p in phrases for h in state.phrase_hits(p, span, window, blank)]
 
     studies = {k: found(words) for k, words in topic.studies}
     surnames = found(state.ledger.surnames.get(topic_id, ()))
-    years = sizes = ()
+    years: tuple[int, ...] = ()
+    sizes: list[Claim] = []
     if not before:
         if claim.unit not in ("year", "relative_year"):
             years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
-        same = state.by_sentence.get(claim.sentence_start, [])
-        sizes = tuple(
-            c.value
-            for c in same
-            if c.unit == "people" and c.start != claim.start and not _STAFF.search(c.text)
-        )
+        starts, counted = state.people(claim.sentence_start)
+        nearby = counted[bisect_left(starts, lo) : bisect_left(starts, hi)]
+        sizes = [c for c in nearby if c.start != claim.start]
     return _Markers(
         studies=frozenset(k for k, hits in studies.items() if hits),
         aliases=tuple(dict.fromkeys(h for hits in studies.values() for h in hits)),
         surnames=tuple(dict.fromkeys(s.lower() for s in surnames)),
         years=years,
-        sizes=sizes,
+        sizes=tuple(c.value for c in sizes),
+        sizes_said=tuple(_fmt(c.value, "people") for c in sizes),
         designs=tuple((p, w) for p in topic.designs for w in dict.fromkeys(found((p,)))),
         elsewhere=tuple(dict.fromkeys([*found(topic.elsewhere), *_places(text)])),
     )
@@ -1097,7 +1202,8 @@ _CLAUSE_BREAK = re.compile(
 def _clause_span(claim: Claim, text: str) -> tuple[int, int]:
     """The claim's clause in its sentence, as (start, end) in ``text``: bounded by the nearest
     ``_CLAUSE_BREAK`` on either side of the claim."""
-    left, right = claim.sentence_start, claim.sentence_start + len(claim.sentence)
+    left = max(claim.sentence_start, claim.start - NEAR)
+    right = min(claim.sentence_start + len(claim.sentence), claim.end + NEAR)
     for m in _CLAUSE_BREAK.finditer(text, left, claim.start):
         left = m.end()
     if m := _CLAUSE_BREAK.search(text, claim.end, right):
@@ -1119,6 +1225,35 @@ def _event_clause(claim: Claim, state: _State) -> tuple[int, int]:
         left = m.end()
     if m := _SEPARATOR.search(state.text, claim.end, right):
         right = m.start()
+    return _without_other_event(state.text, claim, left, right)
+
+
+# Words that open a clause or phrase dating another event than the main clause's: "In 2025, a
+# year after the FDA rejected MDMA, Lykos began a trial" dates the trial, not the rejection. A
+# temporal or causal subordinator, or a preposition taking an event (CGEL ch. 7 and 11:
+# Huddleston & Pullum 2002). "When" and "as" are left out: "in 2024, when the FDA rejected it"
+# dates the same event.
+_OTHER_EVENT = re.compile(
+    r"(?i)\b(?:after|before|since|until|till|because|following|prior\s+to|ahead\s+of)\b"
+)
+
+
+def _without_other_event(text: str, claim: Claim, left: int, right: int) -> tuple[int, int]:
+    """A year's clause ``text[left:right]`` without the subordinate clause that dates another
+    event: one that opens after the year ends the clause ("resubmitted in 2025 after it was
+    rejected"); one before it, ended by a comma, starts it after that comma ("After the FDA
+    rejected it, Lykos resubmitted in 2025"); the year inside one ("after the FDA rejected it in
+    2024, Lykos ...") is that clause's."""
+    if m := _OTHER_EVENT.search(text, claim.end, right):
+        right = m.start()
+    for m in _OTHER_EVENT.finditer(text, left, claim.start):
+        comma = text.find(",", m.end(), claim.start)
+        if comma >= 0:
+            left = comma + 1
+        else:  # the year is in the subordinate clause
+            left = m.start()
+            comma = text.find(",", claim.end, right)
+            right = comma if comma >= 0 else right
     return left, right
 
 
@@ -1401,6 +1536,7 @@ def _load_file(
     sources = _sources(doc, broken)
     problems.extend(_unknown_studies(doc, topic, sources))
     problems.extend(_unknown_complements(doc))
+    problems.extend(_no_topic_cues(doc, topic))
     facts = []
     for index, entry in enumerate(data["facts"]):
         if index in broken or not isinstance(entry, dict):
@@ -1475,6 +1611,18 @@ def _unknown_studies(doc: YamlDoc, topic: Topic, sources: dict[str, Source]) -> 
         for key, _ in topic.studies
         if key not in sources
     ]
+
+
+def _no_topic_cues(doc: YamlDoc, topic: Topic) -> list[Problem]:
+    """A topic with no cue groups applies to no article: without `topic_cues` its facts would
+    otherwise judge the numbers of every text (a coffee study's included)."""
+    if topic.cues:
+        return []
+    where = ("topic_cues",) if "topic_cues" in doc.data else ()
+    message = (
+        "no `topic_cues` (lists of phrases): the ledger applies to no article until it has them"
+    )
+    return [doc.problem(message, where)]
 
 
 def _unknown_complements(doc: YamlDoc) -> list[Problem]:
