@@ -909,3 +909,58 @@ def test_hedging_leaves_out_the_closing_boilerplate_as_hype_does():
     body = FILLER + " The results may not apply to older adults."
     about = "\n\nAbout Example University\nExample University is a pioneering research university."
     assert score(body + about, "hedging") == score(body, "hedging")
+
+
+# Round 18: verbs of saying and believing, calling, and an attribution before the words report
+# what follows them, as "she said" does (the QA review's sentences; hype.said_that,
+# believes_before, called_it, according_before).
+@pytest.mark.parametrize("verb", [
+    "said", "announced", "stated", "wrote", "noted", "added", "explained", "reported", "tweeted",
+    "declared", "predicted", "boasted", "asserted", "suggested", "argued", "insisted", "promised",
+])
+def test_hype_after_a_verb_of_saying_that_is_reported(verb):
+    voice = _voice(f"The company {verb} that the drug is a breakthrough.")
+    assert voice["breakthrough"] != "author", voice
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The company believes the drug is a breakthrough.", "breakthrough"),
+    ("Its makers hope the pill will be a game-changer.", "game-changer"),
+    ("Dr. Lee called the drug a breakthrough.", "breakthrough"),
+    ("Many patients call it a miracle.", "miracle"),
+    ("He described the treatment as revolutionary, a view few colleagues share.", "revolutionary"),
+    ("According to Dr. Lee, this is a breakthrough.", "breakthrough"),
+    ("In Dr. Lee's words, this is a breakthrough.", "breakthrough"),
+    # real sentences of the HNR evaluation texts
+    ("Prof Nicholas Turner from the Institute of Cancer Research in London described the findings "
+     "as really exciting and as a possible universal screening tool.", "exciting"),
+    ("One U.S. neurologist agreed that the drug seems promising against a disease with few "
+     "treatment options.", "promising"),
+    ("Lorren Sandt, chairwoman of the National Viral Hepatitis Roundtable, an advocacy group, "
+     "called the trial results impressive.", "impressive"),
+])
+def test_hype_after_a_belief_a_label_or_an_attribution_before_is_reported(text, word):
+    voice = _voice(text)
+    assert voice[word] != "author", voice
+
+
+@pytest.mark.parametrize("text, word", [
+    ("This suggests that the drug is a breakthrough.", "breakthrough"),
+    ("The study reported that the drug is a breakthrough.", "breakthrough"),
+    ("I think the results are remarkable.", "remarkable"),
+    ("I would call it a breakthrough.", "breakthrough"),
+    ("In my view, this is a breakthrough.", "breakthrough"),
+    ("She wrote a groundbreaking book about the disease.", "groundbreaking"),
+])
+def test_the_writer_and_data_before_such_verbs_stay_the_authors(text, word):
+    voice = _voice(text)
+    assert voice.get(word) == "author", voice
+
+
+def test_overlapping_overclaims_count_once_in_hedging():
+    """'completely cured' is completely_permanently and cures_verb: one claim (round 18)."""
+    text = FILLER + " The drug completely cured the disease in all 12 patients."
+    for scorer in (SCORER, HNR_SCORER):
+        hedging = scorer.score(text).criteria["hedging"]
+        counted = [f.text for f in hedging.findings if f.kind == "overclaim"]
+        assert counted == ["completely cured"], counted
