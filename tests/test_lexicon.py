@@ -427,48 +427,32 @@ def test_a_pattern_that_can_match_empty_text_is_refused_with_its_line(tmp_path, 
     ]
 
 
-def test_a_missing_key_names_the_entry_by_its_id_and_says_what_to_add(tmp_path):
-    """"entries.1: 'strength' is a required property" sent the reader counting list items."""
-    path, problems = _load_with_a_broken_entry(
-        tmp_path,
-        "  - id: nostrength\n    terms: [x]\n    source: s\n    message: \"m\"\n"
-        "    examples: {fire: [x]}\n",
-    )
-    [problem] = problems
-    assert problem.line == 14 and problem.message == (
-        "entry 'nostrength': 'strength' is a required property; add `strength:`")
-    assert str(path) in str(problem)
+_ENTRY_TAIL = "    source: s\n    message: \"m\"\n    examples: {fire: [x]}\n"
 
 
 @pytest.mark.parametrize(
-    ("keys", "message"),
-    [("    terms: [x]\n    pattern: 'y'\n",
-      "entry 'both' has `terms:` and `pattern:`; it takes one of `terms:` or `pattern:`: keep one, "
-      "delete the other"),
-     ("", "entry 'both' needs one of `terms:` or `pattern:`")],
-    ids=["both", "neither"],
+    ("entry", "line", "message"),
+    [
+        # "entries.1: 'strength' is a required property" sent the reader counting list items
+        ("  - id: nostrength\n    terms: [x]\n", 14,
+         "entry 'nostrength': 'strength' is a required property; add `strength:`"),
+        # both, or neither, printed the whole entry as a dict and "is valid under each of"
+        ("  - id: both\n    terms: [x]\n    pattern: 'y'\n    strength: 1\n", 14,
+         "entry 'both' has `terms:` and `pattern:`; it takes one of `terms:` or `pattern:`: keep "
+         "one, delete the other"),
+        ("  - id: both\n    strength: 1\n", 14, "entry 'both' needs one of `terms:` or `pattern:`"),
+        # twelve lines for one mistake buried the other problems of the file
+        ("  - id: numbers\n    terms: [1, 2, 3, 4, 5, 6.5, x]\n    strength: 1\n", 15,
+         "entry 'numbers' terms: 6 items must be string, not 1, 2, 3, 4, 5, ...; put each in "
+         "quotes"),
+    ],
+    ids=["missing key", "terms and pattern", "neither", "numbers in a list"],
 )
-def test_terms_and_pattern_together_or_neither_is_said_plainly(tmp_path, keys, message):
-    """Both used to print the whole entry as a Python dict and "is valid under each of"."""
-    _, problems = _load_with_a_broken_entry(
-        tmp_path,
-        f"  - id: both\n{keys}    strength: 1\n    source: s\n    message: \"m\"\n"
-        "    examples: {fire: [x]}\n",
-    )
+def test_a_broken_entry_is_one_problem_said_plainly_at_its_line(tmp_path, entry, line, message):
+    path, problems = _load_with_a_broken_entry(tmp_path, entry + _ENTRY_TAIL)
     [problem] = problems
-    assert problem.line == 14 and problem.message == message
-
-
-def test_numbers_in_a_list_of_terms_are_one_problem_not_one_per_item(tmp_path):
-    """Twelve lines for one mistake bury the other problems of the file."""
-    _, problems = _load_with_a_broken_entry(
-        tmp_path,
-        "  - id: numbers\n    terms: [1, 2, 3, 4, 5, 6.5, x]\n    strength: 1\n    source: s\n"
-        "    message: \"m\"\n    examples: {fire: [x]}\n",
-    )
-    [problem] = problems
-    assert problem.line == 15 and problem.message == (
-        "entry 'numbers' terms: 6 items must be string, not 1, 2, 3, 4, 5, ...; put each in quotes")
+    assert (problem.line, problem.message) == (line, message)
+    assert str(path) in str(problem)
 
 
 def _affiliations() -> Matcher:

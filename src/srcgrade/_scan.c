@@ -381,7 +381,9 @@ static void text_dealloc(TextObject *self)
         }                                                                                      \
     } while (0)
 
-static int text_fill(TextObject *self, PyObject *str)
+/* The buffers of a text of `str`'s length, with room for `most_starts` word starts; -1 with
+ * MemoryError set when one cannot be had (text_dealloc frees what was allocated). */
+static int text_alloc(TextObject *self, PyObject *str, Py_ssize_t most_starts)
 {
     if (PyUnicode_READY(str) < 0)
         return -1;
@@ -389,11 +391,19 @@ static int text_fill(TextObject *self, PyObject *str)
     self->length = n;
     self->text = PyMem_Malloc(sizeof(Py_UCS4) * ((size_t)n + 1));
     self->word = PyMem_Malloc((size_t)n + 1);
-    self->wordstarts = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)n + 1));
+    self->wordstarts = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)most_starts + 1));
     if (self->text == NULL || self->word == NULL || self->wordstarts == NULL) {
         PyErr_NoMemory();
         return -1;
     }
+    return 0;
+}
+
+static int text_fill(TextObject *self, PyObject *str)
+{
+    if (PyUnicode_READY(str) < 0 || text_alloc(self, str, PyUnicode_GET_LENGTH(str)) < 0)
+        return -1;
+    const Py_ssize_t n = self->length;
     const int kind = PyUnicode_KIND(str);
     const void *data = PyUnicode_DATA(str);
     Py_UCS4 *out = self->text;
@@ -429,18 +439,10 @@ static int text_fill(TextObject *self, PyObject *str)
 
 static int text_fill_like(TextObject *self, PyObject *str, const TextObject *like)
 {
-    if (PyUnicode_READY(str) < 0)
+    if (text_alloc(self, str, like->nwordstarts) < 0)
         return -1;
-    const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
-    self->length = n;
+    const Py_ssize_t n = self->length;
     self->nwordstarts = like->nwordstarts;
-    self->text = PyMem_Malloc(sizeof(Py_UCS4) * ((size_t)n + 1));
-    self->word = PyMem_Malloc((size_t)n + 1);
-    self->wordstarts = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)like->nwordstarts + 1));
-    if (self->text == NULL || self->word == NULL || self->wordstarts == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
     const int kind = PyUnicode_KIND(str);
     const void *data = PyUnicode_DATA(str);
     Py_UCS4 *out = self->text;
