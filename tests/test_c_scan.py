@@ -290,7 +290,11 @@ def test_count_words_on_every_code_point_and_no_str():
         _scan.count_words(b"bytes are not text")
 
 
-QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019\'\n\r\t.,ab 1\u00e9\u00bd\U0001f600'
+# ' twice (a quotation mark, an apostrophe, doubled), s, m and t after it (the elided 's, 'em,
+# 't), a bracket and a dash before it
+QUOTE_CHARS = (
+    '"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019\'\'\n\r\t.,ab 1\u00e9\u00bd\U0001f600smtE(\u2014'
+)
 
 
 def _pure_quotes(text: str) -> list[int]:
@@ -319,8 +323,8 @@ def test_quote_spans_at_the_length_limit():
     from srcgrade import _scan
     from srcgrade.detect.quotes import QuoteSpans
 
-    marks = ['"', "\u201c", "\u00ab", "\u201e", "\u2018", "\'\'"]
-    closes = ['"', "\u201d", "\u00bb", "\u201c", "\u2019", "\'\'"]
+    marks = ['"', "\u201c", "\u00ab", "\u201e", "\u2018", "\'\'", "\'"]
+    closes = ['"', "\u201d", "\u00bb", "\u201c", "\u2019", "\'\'", "\'"]
     for mark, inside, close, gap in itertools.product(
         marks, [0, 1, 2999, 3000, 3001], closes, ["", "\n\n", "\n"]
     ):

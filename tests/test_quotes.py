@@ -10,6 +10,7 @@ import pytest
 
 from srcgrade import c_trie
 from srcgrade.detect.quotes import QuoteSpans, quote_spans
+from srcgrade.engine import make_scorer
 
 PATHS = [False] + ([True] if c_trie.built() is not None else [])
 
@@ -52,6 +53,65 @@ def test_marks(text, expected, in_c):
 
 
 @pytest.mark.parametrize("in_c", PATHS)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # British and web usage: straight single quotes, apostrophes inside (round 19)
+        ("Dr Smith said: 'It's a breakthrough, and it's safe.' Others disagreed.",
+         ["'It's a breakthrough, and it's safe.'"]),
+        ("Kennedy Institute's Professor Kim Midwood said: 'What is particularly exciting is "
+         "that we could see these antibodies.'",
+         ["'What is particularly exciting is that we could see these antibodies.'"]),
+        ("'There are women who are alive today because of this drug,' says a professor.",
+         ["'There are women who are alive today because of this drug,'"]),
+        ("It is time to move from a 'one size fits all' approach.", ["'one size fits all'"]),
+        ("(the 'up' phase), and ('significant response' was defined",
+         ["'up'", "'significant response'"]),
+        ("He said 'no' to it.", ["'no'"]),
+        # nested in double quotes: the outer quotation holds it
+        ('"I thought, \'Did he just fall?\' ... Even before," Forcade said.',
+         ['"I thought, \'Did he just fall?\' ... Even before,"']),
+        # apostrophes: contractions, possessives (patients' is a closing candidate, but nothing
+        # opened), O'Brien, a lone one
+        ("It's the patients' choice, and they don't agree; Jones' study was a miracle.", []),
+        ("Peggy O'Brien-Murphy called it a 'lone apostrophe, a breakthrough.", []),
+        # ' opens only after a space, a bracket, a dash or a double quote: not after a full stop
+        # or a symbol (U.K.'s, Inc.'s, Proove\u00ae's)
+        ("a study from the U.K.'s University of Cambridge found the patients' lives improved",
+         []),
+        ("Proove\u00ae's patented platform is a breakthrough, the patients' doctors say.", []),
+        # not before a digit (the '90s) or an elided word (clitics set apart by a tokenizer,
+        # 'em, rock 'n' roll, 'tis)
+        ("In the '90s, patients' outcomes improved.", []),
+        ("Novartis AG 's Gilenya, so far the only oral MS drug, is a miracle, patients' say.", []),
+        ("I can feel pressure onto 'em, throughout my legs, a breakthrough for patients' lives.",
+         []),
+        ("Rock 'n' roll and 'Tis the season for miracle cures, Jones' study says.", []),
+        # a known limit: a plural possessive inside closes the quotation early (the rest is
+        # counted as the author's, as before round 19; never more than the quotation)
+        ("'The patients' lives are at stake,' he said.", ["'The patients'"]),
+        # doubled apostrophes are still one mark
+        ("''The future is bright'' for gene tests, he said.", ["''The future is bright''"]),
+    ],
+)
+def test_straight_single_quotes(text, expected, in_c):
+    assert quoted(text, in_c) == expected
+    assert quote_spans(text) == QuoteSpans(text, in_c).spans
+
+
+def test_hype_in_straight_single_quotes_is_reported(ratings):
+    """The same words count as reported in straight single quotes as in double or curly ones."""
+    scorer = make_scorer(ratings)
+    for o, c in (("'", "'"), ('"', '"'), ("\u2018", "\u2019")):
+        text = f"Dr Smith said: {o}It's a breakthrough, and it's safe.{c} Others disagreed."
+        (hype,) = [f for f in scorer.findings(text) if f.text == "breakthrough"]
+        assert hype.quoted, (o, c)
+    text = "It's a breakthrough for the patients' families, and it's safe."
+    (hype,) = [f for f in scorer.findings(text) if f.text == "breakthrough"]
+    assert not hype.quoted
+
+
+@pytest.mark.parametrize("in_c", PATHS)
 def test_a_quotation_runs_on_across_a_wrapped_line(in_c):
     text = ('The director said the results were "a real breakthrough for\npatients, a '
             'game-changer," and left.')
@@ -68,7 +128,9 @@ def test_a_paragraph_ends_an_open_quotation(brk, in_c):
 
 
 @pytest.mark.parametrize("in_c", PATHS)
-@pytest.mark.parametrize("mark", [("\u201c", "\u201d"), ('"', '"'), ("\u2018", "\u2019")])
+@pytest.mark.parametrize(
+    "mark", [("\u201c", "\u201d"), ('"', '"'), ("\u2018", "\u2019"), ("'", "'")]
+)
 def test_a_quotation_of_several_paragraphs(mark, in_c):
     """The convention for a long quotation: no closing mark at the end of a paragraph, an opening
     mark at the start of the next (a real release, news_reviews_00494)."""

@@ -2413,15 +2413,57 @@ static Py_ssize_t next_opening(int kind, const void *data, Py_ssize_t i, Py_ssiz
 
 #define AT(k) PyUnicode_READ(kind, data, (k))
 
+/* Whether a straight ' may open a quotation after c: a space or an opening bracket, dash or
+ * quotation mark (detect.quotes._BEFORE_SINGLE; U.K.'s is an apostrophe). */
+static inline int before_single(Py_UCS4 c)
+{
+    switch (c) {
+    case '(': case '[': case '{': case '"': case 0x201C: case 0x00AB: case 0x201E: case 0x2014:
+    case 0x2013:
+        return 1;
+    default:
+        return Py_UNICODE_ISSPACE(c);
+    }
+}
+
+/* Whether the text at i opens with a word written after an apostrophe ('s, 'em, 'n', 'tis:
+ * detect.quotes._ELIDED): ASCII letters in any case, then no letter or digit. */
+static int elided(int kind, const void *data, Py_ssize_t i, Py_ssize_t length)
+{
+    static const char *const words[] = {"s", "d", "m", "t", "ll", "re", "ve", "em", "n", "tis",
+                                        "twas", "til", "cause"};
+    char word[7];
+    Py_ssize_t k = i;
+    while (k < length && k - i < 6) {
+        Py_UCS4 c = AT(k);
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        else if (c < 'a' || c > 'z')
+            break;
+        word[k - i] = (char)c;
+        k++;
+    }
+    if (k < length && Py_UNICODE_ISALNUM(AT(k)))
+        return 0;
+    word[k - i] = '\0';
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+        if (strcmp(word, words[w]) == 0)
+            return 1;
+    return 0;
+}
+
 /* The width of the opening mark at i (0: none there): ‘ and '' only not after a letter or
- * digit and not before a space. */
+ * digit and not before a space; ' only at the start, after a space or before_single, and not
+ * before a space, a digit or an elided word. */
 static Py_ssize_t opening_width(int kind, const void *data, Py_ssize_t i, Py_ssize_t length)
 {
     const Py_UCS4 c = AT(i);
     Py_ssize_t width = 1;
     if (c == '\'') {
         if (i + 1 >= length || AT(i + 1) != '\'')
-            return 0;
+            return (i == 0 || before_single(AT(i - 1))) && i + 1 < length
+                   && !Py_UNICODE_ISSPACE(AT(i + 1)) && !Py_UNICODE_ISDIGIT(AT(i + 1))
+                   && !elided(kind, data, i + 1, length);
         width = 2;
     }
     else if (c != LSQUO)
@@ -2433,13 +2475,11 @@ static Py_ssize_t opening_width(int kind, const void *data, Py_ssize_t i, Py_ssi
     return width;
 }
 
-/* Whether the mark opening at i (width 1 or 2) stands again at m. */
+/* Whether the mark opening at i (width 1 or 2) opens again at m. */
 static inline int opens_again(int kind, const void *data, Py_ssize_t i, Py_ssize_t width,
                               Py_ssize_t m, Py_ssize_t length)
 {
-    if (m + width > length || AT(m) != AT(i))
-        return 0;
-    return width == 1 || AT(m + 1) == '\'';
+    return m < length && AT(m) == AT(i) && opening_width(kind, data, m, length) == width;
 }
 
 /* The end of the quotation opened at i by a mark of this width, or -1 if there is none. */
@@ -2480,7 +2520,12 @@ static Py_ssize_t quote_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t
             closes = c == RSQUO && (j + 1 >= length || !Py_UNICODE_ISALNUM(AT(j + 1)));
             stops = c == LSQUO;
             break;
-        default: closes = c == '\'' && j + 1 < length && AT(j + 1) == '\''; break;
+        default: /* ' or '' */
+            if (width == 2)
+                closes = c == '\'' && j + 1 < length && AT(j + 1) == '\'';
+            else
+                closes = c == '\'' && (j + 1 >= length || !Py_UNICODE_ISALNUM(AT(j + 1)));
+            break;
         }
         if (closes)
             return j > inside ? j + width : -1;

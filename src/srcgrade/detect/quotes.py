@@ -5,16 +5,28 @@ exactly this: errata-ai/vale issues #102 and #119). Quotes are paired within a p
 so one stray quotation mark cannot turn the rest of an article into "quoted" text.
 
 Marks: “curly”, "straight", «guillemets», „German-style“ (or ”), ‘single curly’ (British
-usage) and ''doubled apostrophes''. The single curly closing mark is also the apostrophe
-(don’t, patients’), so a ‘ opens only where a quotation can start (not after a letter or digit,
-not before a space) and a ’ closes only where no letter or digit follows; '' likewise opens only
-after a non-letter and before a non-space.
+usage), 'single straight' (British and web usage, round 19) and ''doubled apostrophes''. The
+single curly closing mark is also the apostrophe (don’t, patients’), so a ‘ opens only where a
+quotation can start (not after a letter or digit, not before a space) and a ’ closes only where
+no letter or digit follows; '' likewise opens only after a non-letter and before a non-space.
+
+The straight ' is the apostrophe too, and more often than a quotation mark (4,672 of the 5,248
+in the HNR texts stand between letters), so it opens under stricter rules: only at the start of
+the text, after a space or after an opening bracket, dash or double quotation mark (not after a
+full stop or a symbol: U.K.'s, Inc.'s, Proove®'s), and not before a space, a digit ('90s) or a
+word that is written after an apostrophe of omission ('s and 're set apart by a tokenizer,
+"Novartis AG 's Gilenya"; 'em, rock 'n' roll, 'tis, 'twas, 'til, 'cause). Inside, a ' before a
+letter or digit is an apostrophe (it's, don't) and the first other ' closes. A plural possessive
+inside (patients' lives) closes the quotation early: the rest counts as the author's, as before.
+Since a real closing ' follows a word and no ' after a letter may open, an unpaired closing one
+cannot open a quotation over the author's words.
 
 Paragraphs: a blank line always ends one. A single line break ends one too after a line that
 ends a sentence or a quotation (``.!?:;``, a closing mark or bracket, an ellipsis); after any
 other line (a word, a comma) it is a wrapped line inside the paragraph, and a quotation runs on
 across it ("a real breakthrough for⏎patients, a game-changer," he said). A quotation still open
-at the end of a paragraph continues only if the next paragraph opens with the same mark, the
+at the end of a paragraph continues only if the next paragraph opens with the same mark (where
+it may open a quotation), the
 convention for a quotation of several paragraphs (the Chicago Manual of Style, 13.30; AP
 Stylebook, "quotation marks"): otherwise it is not a quotation.
 
@@ -30,7 +42,7 @@ from bisect import bisect_right
 QUOTE_MOST = 3000
 """Most characters from the end of an opening mark to its closing mark."""
 
-_OPENING = re.compile("[\"\u201c\u00ab\u201e\u2018]|''")
+_OPENING = re.compile("''|[\"\u201c\u00ab\u201e\u2018']")
 # The characters a quotation opened by a mark stops at: its closing marks, marks that rule it out
 # (a second opening), line breaks.
 _STOPS = {
@@ -40,6 +52,7 @@ _STOPS = {
     "\u201e": re.compile("[\u201c\u201d\u201e\\n]"),
     "\u2018": re.compile("[\u2018\u2019\\n]"),
     "''": re.compile("''|\\n"),
+    "'": re.compile("['\\n]"),
 }
 _CLOSING = {
     '"': '"',
@@ -48,15 +61,45 @@ _CLOSING = {
     "\u201e": "\u201c\u201d",
     "\u2018": "\u2019",
     "''": "'",
+    "'": "'",
 }
 _LINE_SPACE = " \t\r\f\v"
 # A line ending in one of these ends its paragraph when a single line break follows.
 _ENDS_PARAGRAPH = frozenset(".!?:;\"'\u201d\u2019\u00bb)]\u2026")
 
 
+# What may stand before a straight ' that opens a quotation: a space or an opening bracket, dash
+# or quotation mark (U.K.'s, Proove®'s and "X"'s are apostrophes).
+_BEFORE_SINGLE = frozenset("([{\"\u201c\u00ab\u201e\u2014\u2013")
+# Words written with a leading apostrophe, never a quotation's first word: clitics that a
+# tokenizer set apart ("Novartis AG 's Gilenya", "Parkinson 's disease") and elisions
+# ('em, rock 'n' roll, 'tis, 'twas, 'til, 'cause: the apostrophe of omission, Wikipedia
+# "Apostrophe").
+_ELIDED = frozenset(
+    {"s", "d", "m", "t", "ll", "re", "ve", "em", "n", "tis", "twas", "til", "cause"}
+)
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _elided(text: str, i: int) -> bool:
+    """Whether ``text[i:]`` opens with a word in ``_ELIDED`` (ASCII letters in any case, then no
+    letter or digit)."""
+    k = i
+    while k < len(text) and k - i < 6 and text[k] in _ASCII_LETTERS:
+        k += 1
+    return text[i:k].lower() in _ELIDED and not (k < len(text) and text[k].isalnum())
+
+
 def _opens(text: str, i: int, mark: str) -> bool:
     """Whether the mark at ``i`` may open a quotation: ‘ and '' not after a letter or digit and
-    not before a space (‘90s and patients’ are apostrophes), the others anywhere."""
+    not before a space (‘90s and patients’ are apostrophes); ' only at the start, after a space
+    or in ``_BEFORE_SINGLE``, and not before a space, a digit ('90s) or a word in ``_ELIDED``;
+    the others anywhere."""
+    if mark == "'":
+        if i > 0 and not (text[i - 1].isspace() or text[i - 1] in _BEFORE_SINGLE):
+            return False
+        return (i + 1 < len(text) and not text[i + 1].isspace() and not text[i + 1].isdigit()
+                and not _elided(text, i + 1))
     if mark not in ("\u2018", "''"):
         return True
     after = i + len(mark)
@@ -90,13 +133,14 @@ def _quote_end(text: str, i: int, mark: str) -> int:
                 continue
             while m < n and (text[m] == "\n" or text[m] in _LINE_SPACE):
                 m += 1
-            if text.startswith(mark, m):
+            again = _OPENING.match(text, m)
+            if again is not None and again.group() == mark and _opens(text, m, mark):
                 j = m + width  # the next paragraph opens again: the quotation goes on
                 continue
             return -1
         if c in closing:
-            if mark == "\u2018" and j + 1 < n and text[j + 1].isalnum():
-                j += 1  # an apostrophe (don’t)
+            if mark in ("\u2018", "'") and j + 1 < n and text[j + 1].isalnum():
+                j += 1  # an apostrophe (don’t, don't)
                 continue
             return j + width if j > inside else -1
         return -1
