@@ -208,18 +208,39 @@ def test_an_impossible_date_is_reported_at_its_line_and_costs_only_the_date(rati
     assert article.date is None
 
 
-def test_a_key_given_twice_is_refused_at_its_second_line(ratings_copy):
+def test_a_criterion_given_twice_is_refused_at_its_second_line_and_costs_only_it(ratings_copy):
     """YAML keys must be unique; PyYAML keeps the last silently (a criterion block copied and
-    not yet renamed replaced the original without a word)."""
+    not yet renamed replaced the original without a word). Like any other mistake inside one
+    criterion, it costs that criterion, not the rubric."""
     core = ratings_copy / "rubrics" / "core.yaml"
     text = core.read_text()
     hype_block = text[text.index("  hype:\n"):text.index("  numeric_accuracy:\n")]
     core.write_text(text + hype_block.replace("weight: 1.0", "weight: 2.0", 1))
     loaded = load_ratings(ratings_copy)
-    [problem] = [p for p in loaded.problems if p.path.endswith("core.yaml")]
+    twice, left_out = [p for p in loaded.problems if p.path.endswith("core.yaml")]
     first = text[: text.index("  hype:\n")].count("\n") + 1
-    assert f"key 'hype' is given twice (first at line {first})" in problem.message
-    assert problem.line == text.count("\n") + 1 and "core" not in loaded.rubrics
+    assert f"key 'hype' is given twice (first at line {first})" in twice.message
+    assert twice.line == text.count("\n") + 1
+    assert "criterion 'hype' is left out of rubric 'core'" in left_out.message
+    assert set(loaded.rubrics["core"].criteria) == {"citations", "hedging", "numeric_accuracy"}
+
+
+def test_a_key_given_twice_in_a_lexicon_entry_costs_only_that_entry(ratings_copy):
+    """A second `unless_preceded_by:` in one entry dropped all fifty of hype.yaml's entries, and
+    with them the core rubric's hedging and hype."""
+    hype = ratings_copy / "lexicons" / "hype.yaml"
+    text = hype.read_text()
+    veto = "    unless_preceded_by: *not_claimed\n"
+    at = text.index(veto, text.index("  - id: miracle\n"))
+    hype.write_text(text[:at] + veto + veto + text[at + len(veto):])
+    loaded = load_ratings(ratings_copy)
+    [problem] = loaded.problems
+    assert problem.path.endswith("hype.yaml")
+    assert problem.line == text[:at].count("\n") + 2
+    assert problem.message.startswith("entry 'miracle': key 'unless_preceded_by' is given twice")
+    ids = {entry.rule for entry in loaded.lexicons["hype"].entries}
+    assert "hype.miracle" not in ids and "hype.breakthrough" in ids
+    assert loaded.rubrics["core"].criteria.keys() >= {"hedging", "hype"}
 
 
 def test_an_expert_rating_of_a_criterion_the_rubric_lacks_is_named(ratings_copy):

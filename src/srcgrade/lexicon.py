@@ -192,9 +192,8 @@ class Lexicon:
 def load_lexicon(path: Path, display: str | None = None) -> tuple[Lexicon | None, list[Problem]]:
     """Load one lexicon file; broken entries are reported and left out, the others still load."""
     doc, problem = load_yaml(path, display)
-    if problem:
-        return None, [problem]
-    assert doc is not None
+    if doc is None or (problem and not doc.repeated_keys):
+        return None, [problem] if problem else []
     errors = schema_errors(doc, "lexicon")
     problems = [problem for _, problem in errors]
     # A broken entry or definition is left out (and reported); anything else breaks the file.

@@ -74,9 +74,8 @@ def load_rubric(
     """``lexicon_kinds``: the finding kinds each loaded lexicon makes, to report a kind the rubric
     names that none of its lexicons makes (a typo there would silently score nothing)."""
     doc, problem = load_yaml(path, display)
-    if problem:
-        return None, [problem]
-    assert doc is not None
+    if doc is None or (problem and not doc.repeated_keys):
+        return None, [problem] if problem else []
     problems, broken = _schema_problems(doc)
     if broken is None:
         return None, problems

@@ -40,6 +40,9 @@ class YamlDoc:
     path: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    repeated_keys: list[tuple[PathKey, Problem]] = field(default_factory=list)
+    """Keys given twice, each with its problem: ``schema_errors`` reports them with the schema's,
+    so a loader that leaves out broken items leaves out only the item holding one."""
 
     def line_of(self, keys: PathKey = ()) -> int | None:
         """The line of the deepest node on ``keys`` that the file has."""
@@ -98,7 +101,11 @@ def _loader_class(base: type) -> type:
 
 
 def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]:
-    """Parse YAML text safely into data plus a map of line numbers."""
+    """Parse YAML text safely into data plus a map of line numbers.
+
+    A key given twice is a problem, but the document is still returned with it (in
+    ``repeated_keys``): a loader that can leave out one broken item (a lexicon entry, a
+    criterion) reads on; the others stop at the problem, as with any other."""
     loader = _loader_class(SAFE_LOADER)(text)
     try:
         node = loader.get_single_node()
@@ -126,15 +133,17 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]
     twice: list[tuple[PathKey, int]] = []
     if node is not None:
         _collect_lines(node, (), lines, twice)
-    if twice:
-        return None, _given_twice(display, lines, *twice[0])
-    return YamlDoc(display, data, lines), None
+    doc = YamlDoc(display, data, lines,
+                  [(keys, _given_twice(display, data, lines, keys, line)) for keys, line in twice])
+    return doc, (doc.repeated_keys[0][1] if twice else None)
 
 
-def _given_twice(display: str, lines: dict[PathKey, int], keys: PathKey, line: int) -> Problem:
+def _given_twice(display: str, data: Any, lines: dict[PathKey, int], keys: PathKey,
+                 line: int) -> Problem:
     """A key given twice in one mapping: YAML requires unique keys, and a loader that kept the
     last one would drop the first without a word (a criterion block copied and not renamed)."""
-    message = (f"key '{keys[-1]}' is given twice (first at line {lines[keys]}); YAML keys "
+    entry = _entry_name(data, keys[:2]) if len(keys) > 2 else None
+    message = (f"{entry + ': ' if entry else ''}key '{keys[-1]}' is given twice (first at line {lines[keys]}); YAML keys "
                "must be unique: rename or remove one")
     return Problem(display, line, message)
 
@@ -222,7 +231,7 @@ def check_schema(doc: YamlDoc, name: str) -> list[Problem]:
 def schema_errors(doc: YamlDoc, name: str) -> list[tuple[PathKey, Problem]]:
     """Schema violations with the key path of each (an unknown key's own path), so a loader can
     drop only the broken part."""
-    problems: list[tuple[PathKey, Problem]] = []
+    problems: list[tuple[PathKey, Problem]] = list(doc.repeated_keys)
     errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
     for error, items in _fold_list_items(errors):
         keys = tuple(error.absolute_path)
