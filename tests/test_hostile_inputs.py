@@ -423,3 +423,16 @@ def test_a_criterion_counting_only_a_misspelt_kind_is_not_scored_rather_than_per
     hype = make_scorer(loaded).score(farm.text).criteria["hype"]
     assert hype.score is None
     assert "counts hpye findings, which no entry of the rubric's lexicons makes" in hype.explanation
+
+
+def test_an_undefined_alias_is_named_with_a_guess(ratings_copy):
+    """libyaml said only "found undefined alias": a misspelt `*not_claimed` in one of hype.yaml's
+    entries, among dozens of aliases, had to be found by eye."""
+    hype = ratings_copy / "lexicons" / "hype.yaml"
+    text = hype.read_text()
+    typo = text.replace("unless_preceded_by: *not_claimed\n", "unless_preceded_by: *not_claimd\n", 1)
+    hype.write_text(typo)
+    [problem] = [p for p in load_ratings(ratings_copy).problems if p.path.endswith("hype.yaml")]
+    assert problem.line == typo[: typo.index("*not_claimd")].count("\n") + 1
+    assert problem.message.startswith("alias '*not_claimd' refers to no anchor (&not_claimd)")
+    assert "did you mean '*not_claimed'?" in problem.message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,6 +122,8 @@ def parse_yaml(text: str, display: str) -> tuple[YamlDoc | None, Problem | None]
                 f"a tab (column {tab}) indents this line; YAML indents with spaces only: "
                 "replace the tab with spaces"))
         what = error.problem or "malformed YAML"
+        if what.startswith("found undefined alias") and mark:
+            return None, Problem(display, line, _undefined_alias(text, mark.line, mark.column))
         if "could not determine a constructor" in (error.problem or ""):
             what = f"{what} (YAML tags are not allowed; srcgrade reads plain data only)"
         return None, Problem(display, line, f"{what}; fix the YAML syntax")
@@ -143,9 +146,28 @@ def _given_twice(display: str, data: Any, lines: dict[PathKey, int], keys: PathK
     """A key given twice in one mapping: YAML requires unique keys, and a loader that kept the
     last one would drop the first without a word (a criterion block copied and not renamed)."""
     entry = _entry_name(data, keys[:2]) if len(keys) > 2 else None
-    message = (f"{entry + ': ' if entry else ''}key '{keys[-1]}' is given twice (first at line {lines[keys]}); YAML keys "
-               "must be unique: rename or remove one")
+    where = f"{entry}: " if entry else ""
+    message = (f"{where}key '{keys[-1]}' is given twice (first at line {lines[keys]}); YAML "
+               "keys must be unique: rename or remove one")
     return Problem(display, line, message)
+
+
+_ANCHOR_NAME = re.compile(r"[^\s,\[\]{}]+")
+
+
+def _undefined_alias(text: str, line: int, column: int) -> str:
+    """What libyaml says as "found undefined alias", with the alias it means and a guess among
+    the anchors defined above it: an entry's `*not_claimd` is a typo of a shared veto."""
+    lines = text.splitlines()
+    row = lines[line] if 0 <= line < len(lines) else ""
+    name = _ANCHOR_NAME.match(row, column + 1) if row[column:column + 1] == "*" else None
+    if name is None:
+        return "found undefined alias"
+    before = "\n".join([*lines[:line], row[:column]])
+    anchors = {m.group(0) for m in re.finditer(r"(?<=&)[^\s,\[\]{}]+", before)}
+    guess = did_you_mean(name.group(0), anchors, form="'*{}'")
+    return (f"alias '*{name.group(0)}' refers to no anchor (&{name.group(0)}) above it; "
+            f"{guess}define the anchor before its first use, or fix the spelling")
 
 
 def _indenting_tab(text: str, line: int) -> int | None:
