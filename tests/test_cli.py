@@ -840,3 +840,27 @@ def test_scoring_a_bundled_articles_file_gives_what_rate_gives(capsys):
     vox = next(row for row in json.loads(rated) if row["id"] == "vox-mdma-self-experience")
     assert scored["total"] == vox["total"]
     assert scored["criteria"]["citations"] == vox["criteria"]["citations"]
+
+
+def test_misspelt_criterion_and_rubric_names_get_a_guess(capsys, tmp_path):
+    """YAML keys got a did-you-mean; the same typo on the command line or in srcgrade.yaml did
+    not ("unknown criterion 'Hype'" beside a list that holds "hype")."""
+    code, _, err = run(capsys, "rate", str(RATINGS), "--weights", "Hype=2")
+    assert code == 2 and "unknown criterion 'Hype' in weights; did you mean 'hype'?" in err
+    code, _, err = run(capsys, "rate", str(RATINGS), "--rubric", "healt")
+    assert code == 2 and "no rubric 'healt'" in err and "rubrics: core, health-news-review" in err
+    ratings = tmp_path / "r"
+    shutil.copytree(RATINGS, ratings)
+    settings = ratings / "srcgrade.yaml"
+    settings.write_text(settings.read_text().replace("default_rubric: core", "default_rubric: cor"))
+    code, _, err = run(capsys, "rate", str(ratings))
+    assert code == 2
+    assert "default_rubric 'cor' is not in rubrics/; did you mean 'core'?" in err
+
+
+def test_validate_reports_a_ratings_folder_without_rubrics(capsys, tmp_path):
+    """`validate` said "ok (0 rubrics ...)" with exit 0 where `rate` and `score` refuse."""
+    shutil.copytree(RATINGS / "lexicons", tmp_path / "lexicons")
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert code == 1 and "no rubric here; rate and score need at least one rubric YAML" in out
+    assert "1 problem (0 rubrics" in err

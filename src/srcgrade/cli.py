@@ -167,6 +167,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     ratings = _load(root, warn=False, given_by="argument")
     problems = list(ratings.problems)
+    if not ratings.rubrics and not ratings.failed_rubrics:  # rate and score would refuse it
+        problems.append(Problem(str(root / "rubrics"), None,
+                                "no rubric here; rate and score need at least one rubric YAML"))
     for lexicon in ratings.lexicons.values():
         problems.extend(example_problems(lexicon.entries))
     for problem in problems:

@@ -172,7 +172,8 @@ class Ratings:
                 f"(rubrics: {known})"
             )
         if chosen not in self.rubrics:
-            raise KeyError(f"no rubric '{chosen}' in {self.root} (rubrics: {known})")
+            raise KeyError(f"no rubric '{chosen}' in {self.root}; "
+                           f"{did_you_mean(chosen, self.rubrics)}rubrics: {known}")
         return self.rubrics[chosen]
 
 
@@ -268,8 +269,9 @@ def load_ratings(root: Path) -> Ratings:
             Problem(
                 _display(root / "srcgrade.yaml", root),
                 None,
-                f"default_rubric '{ratings.default_rubric}' is not in rubrics/ "
-                f"(found: {', '.join(sorted(ratings.rubrics)) or 'none'})",
+                f"default_rubric '{ratings.default_rubric}' is not in rubrics/; "
+                f"{did_you_mean(ratings.default_rubric, ratings.rubrics)}"
+                f"found: {', '.join(sorted(ratings.rubrics)) or 'none'}",
             )
         )
     return ratings

@@ -233,7 +233,8 @@ def resolve_weights(
         if name not in weights:
             known = ", ".join(weights)
             raise WeightError(
-                f"unknown criterion '{name}' in weights; rubric '{rubric.id}' has {known}"
+                f"unknown criterion '{name}' in weights; {did_you_mean(name, weights)}"
+                f"rubric '{rubric.id}' has {known}"
             )
         if (
             not isinstance(value, int | float)
