@@ -522,8 +522,9 @@ def test_rate_reports_a_corpus_of_srcgrades_own_json_output_in_one_line(capsys, 
     assert run(capsys, "rate", str(RATINGS), "--format", "json", "-o", str(output))[0] == 0
     code, _, err = run(capsys, "rate", str(output), "--ratings", str(RATINGS))
     assert code == 1 and err.splitlines() == [
-        f"srcgrade: {output}:1: a JSON array, as `--format json` writes; rate takes JSONL, one "
-        "JSON object per line (write it with --format jsonl)"
+        f"srcgrade: {output}:1: a JSON array; rate takes JSONL, one JSON object per line: "
+        f"convert it (jq -c '.[]' {output} > {output.with_suffix('.jsonl')}), or if srcgrade "
+        "wrote it, write it again with --format jsonl"
     ]
 
 
@@ -864,3 +865,15 @@ def test_validate_reports_a_ratings_folder_without_rubrics(capsys, tmp_path):
     code, out, err = run(capsys, "validate", str(tmp_path))
     assert code == 1 and "no rubric here; rate and score need at least one rubric YAML" in out
     assert "1 problem (0 rubrics" in err
+
+
+@pytest.mark.parametrize("jobs", ["-1", "two"])
+def test_a_bad_job_count_is_refused_before_the_input_is_read(capsys, tmp_path, jobs):
+    """`--jobs -1` was refused only after the input's field warnings, which buried it."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "A small study.", "extra": 1}\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["rate", str(corpus), "--format", "json", "--jobs", jobs])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "warning" not in err
+    assert f"--jobs/-j: must be 0 (one per core) or more, not '{jobs}'" in err

@@ -511,6 +511,19 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
 
 
+def _job_count(text: str) -> int:
+    """``--jobs``: refused before any input is read, so its message is not buried under the
+    warnings about the input's fields."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (one per core) or more, not '{text}'") from None
+    return jobs
+
+
 def _common(parser: argparse.ArgumentParser, ratings_flag: bool = True) -> None:
     parser.add_argument("--rubric", help="rubric id (default: the one ratings/srcgrade.yaml names)")
     parser.add_argument("--weights", help="override weights, e.g. citations=2,hedging=1")
@@ -559,7 +572,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_job_count,
         default=None,
         metavar="N",
         help="processes rating a JSONL corpus (default 1; 0 = one per core); "

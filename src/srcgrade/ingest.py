@@ -430,8 +430,9 @@ def describe_corpus(path: Path, lines: int = DESCRIBED_LINES) -> str | None:
             seen += 1
             if seen == 1 and raw.lstrip().startswith(b"["):
                 return (
-                    f"{path}:{number}: a JSON array, as `--format json` writes; rate takes JSONL, "
-                    "one JSON object per line (write it with --format jsonl)"
+                    f"{path}:{number}: a JSON array; rate takes JSONL, one JSON object per "
+                    f"line: convert it (jq -c '.[]' {path} > {path.with_suffix('.jsonl')}), or "
+                    "if srcgrade wrote it, write it again with --format jsonl"
                 )
             try:
                 data = json.loads(raw.decode("utf-8"))
