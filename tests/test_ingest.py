@@ -161,6 +161,19 @@ def test_an_address_without_http_says_to_add_https(no_dns, url):
 
 
 @pytest.mark.parametrize(
+    ("url", "said"), [("https://exa mple.org/x", "'exa mple.org' is not a valid host name"),
+                      ('https://"example.org"/x', "is not a valid host name"),
+                      ("   ", "the address is empty"), ("", "the address is empty")]
+)
+def test_an_address_that_cannot_be_one_is_named_not_looked_up(no_dns, url, said):
+    """"https://exa mple.org" was looked up and reported as "is this computer online?", and a
+    blank address was told to add https:// to nothing."""
+    with pytest.raises(IngestError, match=said) as refused:
+        fetch_url(url)
+    assert "online" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
     ("url", "scheme"), [("file:///etc/passwd", "file"), ("javascript:alert(1)", "javascript"),
                         ("ftp://example.org/x", "ftp"), ("data:text/html,hi", "data"),
                         ("mailto:someone@example.org", "mailto")]

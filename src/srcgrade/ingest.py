@@ -167,6 +167,11 @@ def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool
     return ip.is_global and not ip.is_multicast
 
 
+_HOST_CHARACTERS = re.compile(r"[^\s/\\<>\"'`{}|^]+")
+"""What a host name (or an internationalised one, or an IP address) can hold: no space, no quote
+or bracket a pasted sentence brings along ("https://exa mple.org" could not be "looked up")."""
+
+
 def _lacks_scheme(parts: urllib.parse.SplitResult) -> bool:
     """An address typed as a reader would ("bbc.com/news", "localhost:8501"), without http(s)://.
 
@@ -187,6 +192,8 @@ def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple
     resolves to must pass, and the connection is then made to the returned one
     (:func:`fetch_url`), so the name cannot resolve elsewhere in between (DNS rebinding).
     """
+    if not url.strip():
+        raise IngestError("the address is empty; give a web address starting with https://")
     parts = urllib.parse.urlsplit(url.strip())
     if _lacks_scheme(parts):
         raise IngestError(
@@ -200,6 +207,9 @@ def check_public_url(url: str, allow: AddressCheck = is_public_address) -> tuple
     host = parts.hostname
     if not host:
         raise IngestError("the address has no host name")
+    if any(c.isspace() for c in host) or not _HOST_CHARACTERS.fullmatch(host):
+        raise IngestError(f"'{host}' is not a valid host name (spaces or characters a host "
+                          "name cannot hold); check the address")
     default_port = 443 if parts.scheme == "https" else 80
     try:
         infos = socket.getaddrinfo(host, parts.port or default_port, proto=socket.IPPROTO_TCP)
