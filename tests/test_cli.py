@@ -741,6 +741,8 @@ def test_rate_json_of_a_jsonl_corpus_is_one_array_in_input_order(capsys, tmp_pat
         ("paper.pdf", b"%PDF-1.4\n1 0 obj\n", "a PDF; srcgrade reads text: extract it first"),
         ("notes.txt.gz", b"\x1f\x8b\x08\x00rest", "a compressed file; decompress it first"),
         ("picture.png", b"\x89PNG\r\n\x1a\n", "an image; srcgrade reads text"),
+        ("story.rtf", b"{\\rtf1\\ansi A miracle cure.}", "a rich-text (RTF) document"),
+        ("corpus.csv", b"id,text\na,A small study.\n", "a table, not an article's text"),
     ],
 )
 def test_score_refuses_what_is_not_one_article(capsys, tmp_path, name, content, message):

@@ -411,6 +411,8 @@ _MAGIC = (
     (b"BZh", "a compressed file; decompress it first (e.g. bunzip2 -k {path})"),
     (b"\xfd7zXZ\x00", "a compressed file; decompress it first (e.g. unxz -k {path})"),
     (b"\x28\xb5\x2f\xfd", "a compressed file; decompress it first (e.g. unzstd {path})"),
+    (b"{\\rtf", "a rich-text (RTF) document, whose formatting codes would be read as words; "
+                "save it as plain text first (TextEdit: Format > Make Plain Text)"),
 )
 """File signatures of what ``score`` cannot read, with what to do: decoding them as text would
 say "not valid UTF-8; save the file as UTF-8", which is the wrong advice."""
@@ -444,6 +446,12 @@ def _check_article_file(given: str) -> None:
     if suffix in {".jsonl", ".ndjson"}:
         raise UsageError(
             f"{given}: a JSONL corpus (an article per line); rate it with: srcgrade rate {given}"
+        )
+    if suffix in {".csv", ".tsv"}:
+        raise UsageError(
+            f"{given}: a table, not an article's text; to rate a column of articles, write it "
+            "as JSONL with a text field (pandas: read_csv(...).to_json('corpus.jsonl', "
+            "orient='records', lines=True)) and use srcgrade rate corpus.jsonl"
         )
     if suffix in {".yaml", ".yml"}:
         folder = path.parent.parent if path.parent.name == "articles" else Path("FOLDER")
