@@ -63,3 +63,23 @@ def test_a_mark_or_heading_in_the_first_third_is_not_taken():
 def test_a_news_story_without_marks_has_no_closing_section():
     assert closing_start(BODY) == len(BODY)
     assert closing_start("") == 0
+
+
+@pytest.mark.parametrize("later", [
+    "## Concerns and Considerations\n\nMDMA raises blood pressure and heart rate; people with "
+    "heart disease were left out of the trials.\n",
+    "Doctors call the new drug a breakthrough and a game-changer for patients.\n",
+])
+def test_an_articles_about_section_is_not_a_release_closing(later):
+    """An explainer heading ("About MDMA" in a podcast summary, "About migraine" at the end of
+    a news story) set everything after it aside as boilerplate: the hype and hedges there went
+    uncounted. Without a closing's signs after it, the article goes on."""
+    for heading in ("About MDMA", "About migraine"):
+        text = BODY + "\n" + heading + "\n\n" + later
+        assert closing_start(text) == len(text)
+
+
+def test_an_about_heading_with_a_media_contact_after_it_is_a_closing():
+    text = BODY + "\nAbout Brightwell\n\nBrightwell develops migraine treatments.\n\n" + (
+        "Media contact: Jo Park, jo@example.org\n")
+    assert text[closing_start(text):].startswith("About Brightwell")
