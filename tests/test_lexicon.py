@@ -335,6 +335,72 @@ def test_round_18_false_findings_are_gone_and_true_ones_stay(text, rule, fires):
     assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        # a disease's symptoms, or the illness measured, are not harms of a treatment
+        ("Symptoms include recurring headaches, loss of appetite, blurred vision, vomiting, "
+         "shifts in personality and seizures.", "hnr_harms.named_side_effects", False),
+        ("Surgery also led to an average 76 percent improvement in the migraine-specific MHI "
+         "score, measuring outcomes like headache frequency, duration, and severity.",
+         "hnr_harms.named_side_effects", False),
+        ("Two large recent studies show Botox can reduce the number of headache days in chronic "
+         "sufferers.", "hnr_harms.named_side_effects", False),
+        ("For the first 3 to 6 months, a woman's period may become irregular and the number of "
+         "bleeding days may increase.", "hnr_harms.named_side_effects", True),
+        ("Side effects from antidepressants can include constipation, diarrhea and dizziness.",
+         "hnr_harms.named_side_effects", True),
+        ("The intervention involves creating a safety plan for each patient.", "hnr_harms.safety",
+         False),
+        # a share, a dose, a population or a disease's stage is not the size or stage of a study
+        ("Eli Lilly and Co's new Jardiance pill slashed deaths by 32 percent in patients with "
+         "type 2 diabetes.", "hnr_evidence.sample_size", False),
+        ("Iron deficiency is the most common nutritional disorder in the world, affecting 2 "
+         "billion people.", "hnr_evidence.sample_size", False),
+        ("Some of the HIV-1 infected participants received the antibody at the University of "
+         "Cologne.", "hnr_evidence.sample_size", False),
+        ("Researchers at Brigham and Women's Hospital in Boston looked at 3.8 million pregnant "
+         "women nationwide.", "hnr_evidence.sample_size", True),
+        ("The new study included 319 black men across 52 black-owned barbershops.",
+         "hnr_evidence.sample_size", True),
+        ("Many women with early-stage breast cancer can skip chemotherapy.",
+         "hnr_evidence.size_or_stage_caveat", False),
+        ("In an early-stage study conducted by Geron, the therapy showed potential.",
+         "hnr_evidence.early_stage_study", True),
+        # "supported by" evidence, a company that "disclosed" a result, funding as an amount
+        ("Lozano's finding is supported by a recent animal study demonstrating that DBS in rats "
+         "causes the release of growth factors.", "hnr_sources.funded_by", False),
+        ("The study was supported by the National Institute on Aging.", "hnr_sources.funded_by",
+         True),
+        ("Lilly and Boehringer last month disclosed that Jardiance met its primary study goal.",
+         "hnr_sources.conflicts", False),
+        ("Coleman disclosed receiving speaker fees from Novartis.", "hnr_sources.conflicts",
+         True),
+        ("More than half of its departments ranked in the top 20 in the nation in research "
+         "funding.", "hnr_sources.funding_source", False),
+        ("Dr. Ros has previously received research funding from the California Walnut "
+         "Commission.", "hnr_sources.funding_source", True),
+        # a payer as a source of data; the gold standard of evidence; relative risks listed
+        ("He and his team analyzed Medicare claims data from 2001 to 2011.", "hnr_costs.who_pays",
+         False),
+        ("Forteo is covered by Medicare, Miller said.", "hnr_costs.who_pays", True),
+        ("Trials like this are the gold standard of medical evidence.",
+         "hnr_context.head_to_head", False),
+        ("When it comes to the treatment of Parkinson's disease, the oral drug levodopa has long "
+         "been considered the gold standard.", "hnr_context.head_to_head", True),
+        ("Those taking Jardiance had a 32 percent lower risk of dying from any cause, and a 35 "
+         "percent lower rate of hospitalization.", "hnr_benefits.rate_compared", False),
+        ("Acupuncture patients had an average 20 percent drop in their pain score, compared with "
+         "a little more than 6 percent among those who had usual care.",
+         "hnr_benefits.rate_compared", True),
+    ],
+)  # fmt: skip
+def test_round_19_false_credits_are_gone_and_true_ones_stay(text, rule, fires):
+    """Precision round 19 of the HNR credits: sentences from the HNR evaluation texts."""
+    matcher = Matcher(ENTRIES)
+    assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
+
+
 def test_the_look_behind_stops_at_the_sentence_and_at_its_limit():
     from srcgrade.lexicon import LOOKBEHIND_CHARS
 
