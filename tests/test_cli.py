@@ -436,6 +436,29 @@ def test_validate_refuses_a_pattern_that_can_match_empty_text(capsys, ratings_co
     assert f"hype.yaml:{line}: entry 'empty_match': pattern can match empty text;" in out
 
 
+def test_validate_refuses_a_pattern_that_would_hang_scoring(capsys, ratings_copy):
+    """Its own example would have taken hours to scan: the entry is left out, reported at its
+    pattern's line, and everything else is validated."""
+    hype = ratings_copy / "lexicons" / "hype.yaml"
+    line = len(hype.read_text(encoding="utf-8").splitlines()) + 2
+    with hype.open("a", encoding="utf-8") as out:
+        out.write(
+            "  - id: hailed\n"
+            "    pattern: '\\bhail(?:s|ed)?\\s+(?:\\w+\\s?)+breakthrough'\n"
+            "    strength: 1.0\n"
+            "    source: hnr-red-flags\n"
+            '    message: "x"\n'
+            '    examples: {fire: ["Experts hailed it as the best ' + "a" * 40 + '."]}\n'
+        )
+    code, out, _ = run(capsys, "validate", str(ratings_copy))
+    assert code == 1
+    [problem] = out.splitlines()
+    assert problem.startswith(
+        f"{hype}:{line}: entry 'hailed': pattern can take exponential time on a long run of"
+    )
+    assert "use an atomic group (?>...) or a possessive quantifier (++, *+)" in problem
+
+
 def test_output_that_is_the_input_is_refused_before_rating(capsys, tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "a", "text": seed_text("001")}) + "\n")

@@ -644,6 +644,57 @@ def test_a_broken_regex_in_a_veto_list_is_reported_at_its_own_line(tmp_path):
     assert str(problem).startswith(f"{path}:22: entry 'grand': unless_preceded_by is not a valid")
 
 
+_HANGS = (
+    "can take exponential time on a long run of 'a' (a repeat inside a repeat, both able to "
+    "match the same text, as in (\\w+\\s?)+ or (a|aa)+), and would hang scoring; make the "
+    "inner repeat unambiguous (a separator each round must end with, as in (?:\\w+\\s)+), or "
+    "use an atomic group (?>...) or a possessive quantifier (++, *+)"
+)
+
+
+def test_a_pattern_that_would_hang_scoring_is_refused_at_its_line(tmp_path):
+    """This pattern took 41 s on "Experts hail it as the best" and 18 more letters without the
+    word it wants (each more letter doubles it); now the loader says where it is, and the other
+    entries still load."""
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: hails\n    pattern: '\\bexperts\\s+(?:\\w+\\s?)+breakthrough'\n"
+        '    strength: 1.0\n    source: s\n    message: "m"\n'
+        '    examples: {fire: ["Experts hail it as a breakthrough."]}\n',
+    )
+    assert [str(p) for p in problems] == [f"{path}:15: entry 'hails': pattern {_HANGS}"]
+
+
+def test_a_veto_that_would_hang_scoring_is_refused_at_its_own_line(tmp_path):
+    path, problems = _load_with_a_broken_entry(
+        tmp_path,
+        "  - id: grand\n    terms: [grand]\n    strength: 1.0\n    source: s\n"
+        '    message: "m"\n    examples: {fire: ["grand"]}\n'
+        "    unless_preceded_by:\n      - 'not\\s+$'\n"
+        "      - '\\bwhether\\s+(?:\\w+\\s?)*$'\n",
+    )
+    assert [str(p) for p in problems] == [
+        f"{path}:22: entry 'grand': unless_preceded_by {_HANGS}"
+    ]
+
+
+def test_an_atomic_or_possessive_repeat_is_the_fix(tmp_path):
+    from srcgrade.lexicon import load_lexicon
+
+    for fixed in ("(?>\\w+\\s?)+", "(?:\\w++\\s?)+", "(?:\\w+\\s)+"):
+        path = tmp_path / "trial.yaml"
+        path.write_text(
+            _EMPTY_MATCH_LEXICON
+            + f"  - id: hails\n    pattern: '\\bexperts\\s+{fixed}breakthrough'\n"
+            '    strength: 1.0\n    source: s\n    message: "m"\n'
+            '    examples: {fire: ["Experts hail it as a breakthrough."]}\n',
+            encoding="utf-8",
+        )
+        lexicon, problems = load_lexicon(path)
+        assert problems == [] and len(lexicon.entries) == 2, fixed
+        assert example_problems(lexicon.entries) == [], fixed
+
+
 def test_the_sentence_start_read_right_to_left_equals_the_left_to_right_search():
     """``sentence_start_after`` tries only the places where a boundary can begin; it must give
     what a search of the whole window gives, also for runs of marks ("F.D.A.. Dr. Bardy")."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from re import _parser as _sre_parse  # the parse tree gives a pattern's shortest match
 from typing import Any, NamedTuple
 
-from srcgrade import regex_cache, required
+from srcgrade import redos, regex_cache, required
 from srcgrade.c_trie import REPEAT, SET, CTrie, CTrieBuilder, c_scanner, prepare
 from srcgrade.definitions import REGEX_KEYS, Definitions, expand_entry, load_definitions
 from srcgrade.model import Origin, Problem
@@ -312,14 +312,24 @@ def _compile_entry_regexes(
         flags = 0 if raw.get("case_sensitive") and field_name == "pattern" else re.IGNORECASE
         alternatives = source if isinstance(source, list) else [source]
         for index, alternative in enumerate(alternatives):  # each reported at its own line
+            where = (*keys, field_name, index) if isinstance(source, list) else (
+                *keys, field_name)
             try:
                 regex_cache.compile(alternative, flags)
             except re.error as error:
-                where = (*keys, field_name, index) if isinstance(source, list) else (
-                    *keys, field_name)
                 return compiled, doc.problem(
                     f"entry '{raw['id']}': {field_name} is not a valid regular expression "
                     f"({error})",
+                    where,
+                )
+            slow = redos.dangerous_kept(alternative, flags)
+            if slow:
+                return compiled, doc.problem(
+                    f"entry '{raw['id']}': {field_name} can take {slow} "
+                    "(a repeat inside a repeat, both able to match the same text, as in "
+                    r"(\w+\s?)+ or (a|aa)+), and would hang scoring; make the inner repeat "
+                    r"unambiguous (a separator each round must end with, as in (?:\w+\s)+), "
+                    "or use an atomic group (?>...) or a possessive quantifier (++, *+)",
                     where,
                 )
         compiled[field_name] = regex_cache.compile(any_of(alternatives), flags)
