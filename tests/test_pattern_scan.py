@@ -234,3 +234,48 @@ def test_a_pattern_that_can_match_empty_text_still_ends(pattern, text, path):
 
 def _too_slow(*_: object) -> None:
     raise TimeoutError("the scan did not end")
+
+
+# --- entries' patterns rewritten to match faster (pattern_scan.matching_regex) -----------------
+
+
+@pytest.mark.parametrize("rubric", ["core", "health-news-review"])
+def test_every_bundled_pattern_is_rewritten_and_matches_as_written(rubric):
+    """At every position of the seed texts and the lexicon examples (odd case folds among
+    them), each rewritten pattern finds the match the pattern as written finds: on the lowered
+    text when it reads that (a text that cannot be lowered is matched as written)."""
+    matcher = make_scorer(load_ratings(RATINGS), rubric).matcher
+    sample = [*texts(matcher)[:-400 - 6], *texts(matcher)[-6:],
+              "\u0130stanbul I\u0131\u017f \u017ftudies show \u00b5 \u03bc KELVIN \u212a, "
+              "THE COMPANY SAID; Dr. Jane O\u2019Neil, director of the Mayo Clinic, said it."]
+    for regex in (e.compiled for e in matcher.pattern_entries):
+        written = pattern_scan.matching_regex(regex)
+        assert written is not None, regex.pattern[:80]
+        fast_regex, on_low = written
+        for text in sample:
+            low = pattern_scan.lowered(text)
+            seen = text if low is None or not on_low else low
+            if low is None and on_low:
+                continue  # such a text is matched with the pattern as written
+            for start in range(len(text) + 1):
+                want, got = regex.match(text, start), fast_regex.match(seen, start)
+                assert (want and want.span()) == (got and got.span()), (regex.pattern[:80], start)
+
+
+@pytest.mark.parametrize(("pattern", "flags", "possessive", "on_low"), [
+    (r"[\w'-]+\s+said", re.IGNORECASE, 2, True),  # the word before a space, the space before s
+    (r"\w+", re.IGNORECASE, 0, True),  # at the end: a shorter run would match
+    (r"\w+\b", 0, 0, False),  # what follows takes nothing
+    (r"\w+(?:ly|s)", 0, 0, False),  # what follows begins with a word character
+    (r"[A-Z][a-z]+\s+[A-Z]", 0, 2, False),
+    (r"(?:\w+[ \t]+){0,3}\w+,", 0, 3, False),  # inside a repeated group, and after it
+    (r"(?i:[a-z]+)\s", 0, 1, False),
+    (r"(?-i:[A-Z])x", re.IGNORECASE, 0, False),  # not lowered: ignore-case turned off inside
+    (r"\u00e9t\u00e9 \u03bc", re.IGNORECASE, 0, False),  # not lowered: a cased non-ASCII letter
+])
+def test_repeats_made_possessive_only_where_nothing_after_them_can_take_their_characters(
+        pattern, flags, possessive, on_low):
+    written = pattern_scan.matching_regex(re.compile(pattern, flags))
+    assert written is not None
+    assert written[0].pattern.count("}+") == possessive
+    assert written[1] is on_low

@@ -549,14 +549,16 @@ class _Finder:
         """Append the matches of the filed entries; the finder reads ``seen`` (or ``prepared``,
         the same for the C walker), the entries ``text``; ``low``: the lowered text, for the
         vetoes (``LexiconEntry.vetoed``), when there is one."""
-        entries, compiled = scan.entries, scan.compiled
+        entries = scan.entries
+        matchers = scan.matchers(low)
         for start, chosen in self._spots_with_entries(seen, prepared):
             if chosen is None:  # the C walker gave up listing them (a budget): by the key
                 chosen = self._chosen_at(seen, start)
             for index in chosen:
                 if last_end[index] > start:
                     continue
-                other = compiled[index].match(text, start)
+                match, on_low = matchers[index]
+                other = match(low if on_low else text, start)
                 if other is None:
                     continue
                 end = other.end()
@@ -810,6 +812,299 @@ def _spots_source(pattern: str, case_sensitive: bool) -> list | None:
     return ["|".join([*alternatives, _prefix_regex(other)]), False]
 
 
+def matching_regex(regex: re.Pattern[str]) -> tuple[re.Pattern[str], bool] | None:
+    """``regex`` written to find the same matches with less work, and whether it reads the
+    lowered text (``lowered``) instead of the text; None when it is not written here. The
+    source is kept in the on-disk store of ``regex_cache``. Two rewrites, both exact:
+
+    - **Ignore-case regexes read the lowered text, case-sensitive.** Under ``re.IGNORECASE``
+      the C matcher lowers every character it compares (a call per character and per class
+      test: most of ``re``'s time on a story that is not all ASCII) and cannot skip an
+      alternative by its first literal. With its literals and classes lowered, the regex
+      matches ``lowered(text)`` where the original matches ``text``: a lowered character is its
+      own lower case, so it equals a lowered literal (or lies in a lowered class) exactly when
+      the ignore-case regex compares it equal, and ``lowered`` keeps every character in its
+      place and ``\\w``, ``\\s``, ``\\d`` as they were. Only literals and classes that are ASCII or
+      hold no cased character beyond it are written (the ignore-case matcher also equates some
+      letters that lowering does not, the micro sign with the Greek mu; those of ASCII letters
+      are in the texts ``lowered`` refuses), and no ``(?-i:...)``.
+    - **Repeats of one character made possessive** where nothing that can follow them begins
+      with a character they take (``[\\w'-]+`` before ``\\s+``), as PCRE's auto-possessification
+      does: a shorter run leaves one of its own characters next, which what follows cannot
+      take, so giving characters back can only fail, and ``re`` tried each in turn (a name's
+      ``[A-Z][a-z]+`` before a space, the words of ", the company said"). Not where what
+      follows can match nothing before the end (the match could end earlier).
+    """
+    key = f"fast:{_algorithm()}:{regex.flags}:{regex.pattern}"
+    stored = regex_cache.recall(key)
+    if stored is None:
+        stored = _fast_source(regex) or "unknown"
+        regex_cache.keep(key, stored)
+    if not isinstance(stored, list) or len(stored) != 3:
+        return None
+    return regex_cache.compile(str(stored[0]), int(stored[1])), bool(stored[2])
+
+
+_FAST_FLAGS = re.IGNORECASE | re.UNICODE | re.DOTALL | re.VERBOSE | re.MULTILINE
+"""Flags a rewritten pattern can keep (``VERBOSE`` only shaped the source, now parsed)."""
+_AT_SOURCE = {
+    _sre.AT_BOUNDARY: r"\b", _sre.AT_NON_BOUNDARY: r"\B", _sre.AT_BEGINNING: "^",
+    _sre.AT_BEGINNING_STRING: r"\A", _sre.AT_END: "$", _sre.AT_END_STRING: r"\Z",
+}
+_REPEATS = {_sre.MAX_REPEAT: "", _sre.MIN_REPEAT: "?", _sre.POSSESSIVE_REPEAT: "+"}
+_ONE_CHAR = (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY)
+
+
+def _fast_source(regex: re.Pattern[str]) -> list | None:
+    """[the rewritten source of ``regex``, its flags, whether it reads the lowered text], or
+    None when it is not written here (see ``matching_regex``)."""
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        flags = parsed.state.flags
+        if flags & ~_FAST_FLAGS or parsed.state.groups > 1:
+            return None
+        flags &= ~re.VERBOSE
+        ignore_case = lower = bool(flags & re.IGNORECASE)
+        try:
+            source = _Writer(lower).sequence(list(parsed), ignore_case, _at_end)
+            flags &= ~re.IGNORECASE
+        except _Unknown:  # not lowered (a `(?-i:...)` inside): only the repeats
+            if not lower:
+                raise
+            lower = False
+            source = _Writer(lower).sequence(list(parsed), ignore_case, _at_end)
+        re.compile(source, flags)
+    except (_Unknown, re.error, RecursionError, OverflowError):
+        return None
+    return [source, flags, lower]
+
+
+class _Chars(NamedTuple):
+    """What characters a class may match, over-approximated: some named characters, and
+    whether any word character (``\\w``), any space (``\\s``) or any other may be one."""
+
+    named: frozenset[str] = frozenset()
+    word: bool = False
+    space: bool = False
+    other: bool = False
+
+    def __or__(self, more: _Chars) -> _Chars:  # type: ignore[override]  # a union
+        return _Chars(self.named | more.named, self.word or more.word,
+                      self.space or more.space, self.other or more.other)
+
+    def disjoint(self, more: _Chars) -> bool:
+        if (self.word and more.word) or (self.space and more.space) or (
+                self.other and more.other):
+            return False
+        return not any(c in b.named or getattr(b, _char_kind(c))
+                       for a, b in ((self, more), (more, self)) for c in a.named)
+
+
+_ANY_CHAR = _Chars(word=True, space=True, other=True)
+_NO_CHAR = _Chars()
+_CATEGORY_CHARS = {
+    _sre.CATEGORY_WORD: _Chars(word=True), _sre.CATEGORY_DIGIT: _Chars(word=True),
+    _sre.CATEGORY_SPACE: _Chars(space=True),
+}
+
+
+def _at_end() -> tuple[_Chars, bool]:
+    """What follows the end of a pattern or a look-around: nothing, so it matches empty."""
+    return _NO_CHAR, True
+
+
+_CHAR_RANGE = 64
+"""A class range longer than this counts as any character (for ``_Chars``)."""
+
+
+def _char_kind(char: str) -> str:
+    return "word" if _WORD_CHAR(char) else ("space" if _SPACE_CHAR(char) else "other")
+
+
+_WORD_CHAR = re.compile(r"\w").match
+_SPACE_CHAR = re.compile(r"\s").match
+
+
+def _literal_chars(code: int, ignore_case: bool) -> _Chars:
+    char = chr(code)
+    if not ignore_case or (char.lower() == char and char.upper() == char):
+        return _Chars(frozenset(char))
+    # A cased ASCII letter matches letters only (its own cases, and "\u017f", "\u0131", the
+    # Kelvin sign): all word characters. Others are not worked out.
+    return _Chars(word=True) if char.isascii() and char.isalpha() else _ANY_CHAR
+
+
+def _item_chars(op: Any, av: Any, ignore_case: bool) -> _Chars:
+    """The characters one single-character item can match (over-approximated)."""
+    if op is _sre.LITERAL:
+        return _literal_chars(av, ignore_case)
+    if op is not _sre.IN:
+        return _ANY_CHAR
+    chars = _NO_CHAR
+    for o, v in av:
+        if o is _sre.LITERAL:
+            chars |= _literal_chars(v, ignore_case)
+        elif o is _sre.RANGE and v[1] - v[0] <= _CHAR_RANGE:
+            for code in range(v[0], v[1] + 1):
+                chars |= _literal_chars(code, ignore_case)
+        elif o is _sre.CATEGORY and v in _CATEGORY_CHARS:
+            chars |= _CATEGORY_CHARS[v]
+        else:  # a negated class, another category, a long range
+            return _ANY_CHAR
+    return chars
+
+
+Follow = Any
+"""A function giving (the characters that can come first, whether it can match empty) for
+what follows a place in a pattern, up to its end."""
+
+
+def _first(items: list, index: int, ignore_case: bool, after: Follow) -> tuple[_Chars, bool]:
+    """The characters ``items[index:]`` and then ``after`` can begin with (over-approximated),
+    and whether they can match without taking one."""
+    while index < len(items):
+        op, av = items[index]
+        if op in _ONE_CHAR:
+            return _item_chars(op, av, ignore_case), False
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # they take nothing
+            index += 1
+            continue
+        rest = functools.partial(_first, items, index + 1, ignore_case, after)
+        if op is _sre.SUBPATTERN:
+            return _first(list(av[3]), 0, _scoped_case(ignore_case, av[1], av[2]), rest)
+        if op is _sre.ATOMIC_GROUP:
+            return _first(list(av), 0, ignore_case, rest)
+        if op is _sre.BRANCH:
+            chars, empty = _NO_CHAR, False
+            for branch in av[1]:
+                more, can = _first(list(branch), 0, ignore_case, rest)
+                chars, empty = chars | more, empty or can
+            return chars, empty
+        if op in _REPEATS:
+            low, high, body = av
+            if high == 0:
+                index += 1
+                continue
+            chars, empty = _first(list(body), 0, ignore_case, rest)
+            if low == 0:
+                more, can = rest()
+                return chars | more, empty or can
+            return chars, empty
+        return _ANY_CHAR, True  # a group reference
+    return after()
+
+
+def _scoped_case(ignore_case: bool, add: int, remove: int) -> bool:
+    return bool((ignore_case or add & re.IGNORECASE) and not remove & re.IGNORECASE)
+
+
+class _Writer:
+    """Writes a parse tree back as a source (``matching_regex``): lowered when ``lower``."""
+
+    def __init__(self, lower: bool):
+        self.lower = lower
+
+    def sequence(self, items: list, ignore_case: bool, after: Follow) -> str:
+        parts = []
+        for index, (op, av) in enumerate(items):
+            rest = functools.partial(_first, items, index + 1, ignore_case, after)
+            parts.append(self.item(op, av, ignore_case, rest))
+        return "".join(parts)
+
+    def code(self, code: int) -> int:
+        """A literal's code, lowered when lowering: ASCII or not cased at all, else
+        ``_Unknown``."""
+        if not self.lower:
+            return code
+        char = chr(code)
+        if code < 0x80:
+            return ord(char.lower())
+        if char.lower() != char or char.upper() != char:
+            raise _Unknown
+        return code
+
+    def klass(self, items: list) -> str:
+        codes: set[int] = set()
+        parts = []
+        for op, av in items:
+            if op is _sre.NEGATE:
+                parts.insert(0, "^")
+            elif op is _sre.LITERAL:
+                codes.add(self.code(av))
+            elif op is _sre.RANGE:
+                if self.lower and av[1] - av[0] > _LOW_RANGE:
+                    raise _Unknown
+                codes.update(map(self.code, range(av[0], av[1] + 1)) if self.lower
+                             else range(av[0], av[1] + 1))
+            elif op is _sre.CATEGORY and av in _CATEGORY_SOURCE:
+                parts.append(_CATEGORY_SOURCE[av])
+            else:
+                raise _Unknown
+        runs: list[list[int]] = []
+        for code in sorted(codes):
+            if runs and runs[-1][1] == code - 1:
+                runs[-1][1] = code
+            else:
+                runs.append([code, code])
+        parts.extend(_char(a) if a == b else f"{_char(a)}-{_char(b)}" for a, b in runs)
+        return f"[{''.join(parts)}]"
+
+    def item(self, op: Any, av: Any, ignore_case: bool, rest: Follow) -> str:
+        if op is _sre.LITERAL:
+            return _char(self.code(av))
+        if op is _sre.NOT_LITERAL:
+            return f"[^{_char(self.code(av))}]"
+        if op is _sre.ANY:
+            return "."
+        if op is _sre.IN:
+            return self.klass(av)
+        if op is _sre.AT:
+            if av not in _AT_SOURCE:
+                raise _Unknown
+            return _AT_SOURCE[av]
+        if op is _sre.BRANCH:
+            return "(?:" + "|".join(self.sequence(list(a), ignore_case, rest)
+                                    for a in av[1]) + ")"
+        if op is _sre.SUBPATTERN:
+            group, add, remove, body = av
+            if group is not None or (add | remove) & ~(re.IGNORECASE | re.VERBOSE) or (
+                    self.lower and remove & re.IGNORECASE):
+                raise _Unknown
+            inner = _scoped_case(ignore_case, add, remove)
+            scoped = "" if self.lower else (
+                ("i" if add & re.IGNORECASE else "") + ("-i" if remove & re.IGNORECASE else ""))
+            return f"(?{scoped}:{self.sequence(list(body), inner, rest)})"
+        if op in _REPEATS:
+            low, high, body = av
+            body = list(body)
+            bound = f"{{{low},}}" if high is _sre.MAXREPEAT else f"{{{low},{high}}}"
+            how = _REPEATS[op]
+            if op is _sre.MAX_REPEAT and len(body) == 1 and body[0][0] in _ONE_CHAR:
+                follows, empty = rest()
+                if not empty and follows.disjoint(_item_chars(*body[0], ignore_case)):
+                    how = "+"
+                return f"(?:{self.item(*body[0], ignore_case, rest)}){bound}{how}"
+
+            def again() -> tuple[_Chars, bool]:  # another turn, or what follows the repeat
+                chars, _ = _first(body, 0, ignore_case, _at_end)
+                more, empty = rest()
+                return chars | more, empty
+
+            return f"(?:{self.sequence(body, ignore_case, again)}){bound}{how}"
+        if op is _sre.ATOMIC_GROUP:
+            return f"(?>{self.sequence(list(av), ignore_case, rest)})"
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            direction, body = av
+            kind = ("(?" if direction > 0 else "(?<") + ("=" if op is _sre.ASSERT else "!")
+            # A look-behind is written as it is: its repeats are fixed.
+            return f"{kind}{self.sequence(list(body), ignore_case, _at_end)})"
+        raise _Unknown
+
+
+_LOW_RANGE = 0x3000
+"""A class range longer than this is not lowered character by character: not written."""
+
+
 _GATE_REACH = 1000
 """A gate (``Gate``) lets a pattern be tried where the run of characters after the spot is
 this long, without looking for its words."""
@@ -1059,6 +1354,15 @@ class PatternScan:
             e.compiled or re.compile(e.pattern or "", 0 if e.case_sensitive else re.IGNORECASE)
             for e in entries
         ]
+        # Each entry's `match` and whether it reads the lowered text, as rewritten
+        # (``matching_regex``), and as read on the text when a text cannot be lowered.
+        fast = [matching_regex(regex) for regex in self.compiled]
+        self._on_low = [(plain.match, False) if written is None else (written[0].match,
+                                                                       written[1])
+                        for written, plain in zip(fast, self.compiled, strict=True)]
+        self._on_text = [(plain.match, False) if written is None or written[1] else
+                         (written[0].match, False)
+                         for written, plain in zip(fast, self.compiled, strict=True)]
         self.alone: list[int] = []
         self.gated: list[tuple[int, Gate]] = []
         """Entries tried only where their ``Gate`` lists a spot, not by a finder."""
@@ -1081,6 +1385,11 @@ class PatternScan:
         # come left to right (the overlap rule) and ``found`` is sorted at the end.
         self._lower_finders = [_Finder(g, w) for (c, w), g in sorted(groups.items()) if not c]
         self._cased_finders = [_Finder(g, w) for (c, w), g in sorted(groups.items()) if c]
+
+    def matchers(self, low: str | None) -> list[tuple[Any, bool]]:
+        """(``match``, whether it reads ``low``) per entry: on the lowered text where it can be
+        read there (``matching_regex``), on the text when ``low`` is None."""
+        return self._on_text if low is None else self._on_low
 
     @property
     def walks_in_c(self) -> bool:
@@ -1109,11 +1418,13 @@ class PatternScan:
                 finder.scan(low, text, self, last_end, found, prepared[1], low)
         elif self._lower_finders:  # they read lowered text: each of their patterns on its own
             alone = [*alone, *(i for f in self._lower_finders for i in f.indices)]
+        matchers = self.matchers(low)
         for index, gate in self.gated:
-            entry, match = entries[index], compiled[index].match
+            entry, (match, on_low) = entries[index], matchers[index]
+            seen = low if on_low else text
             end = -1
             for start in gate.spots(text, low):  # as a finder's spots (see _Finder.scan)
-                if end > start or (hit := match(text, start)) is None:
+                if end > start or (hit := match(seen, start)) is None:
                     continue
                 if hit.end() > start and not entry.vetoed(text, start, hit.end(), low):
                     end = hit.end()
