@@ -401,6 +401,79 @@ def test_round_19_false_credits_are_gone_and_true_ones_stay(text, rule, fires):
     assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        # 1. a negative subject before a verb of showing denies the claim (none_showed)
+        ("No study has proven that MDMA cures PTSD.", "hedges.cures_verb", False),
+        ("None of the trials showed that MDMA cures PTSD.", "hedges.cures_verb", False),
+        ("None of the trials proved that the drug is safe.", "hedges.proves", False),
+        ("No drug has been proven to cure PTSD.", "hedges.clinically_proven", False),
+        ("No drug has been proven to cure PTSD.", "hype.cure", False),
+        ("No drug has been proven to cure PTSD.", "attribution.agentless_passive", False),
+        ("No study has shown that MDMA is a cure for PTSD.", "hype.cure", False),
+        ("A few studies have shown that it cures PTSD.", "hedges.cures_verb", True),
+        ("No doubt the new drug cures PTSD.", "hedges.cures_verb", True),
+        ("No study has shown harm, but the pill is a breakthrough.", "hype.breakthrough", True),
+        ("Patients no longer showed signs of decline, and the drug cures PTSD.",
+         "hedges.cures_verb", True),
+        # 2. people named by their diagnosis are described, not mongered (the Vox article)
+        ("So the researchers enlisted 90 study participants suffering from PTSD and split them "
+         "into two groups.", "hnr_mongering.grave_words", False),
+        ("This new study offers a tantalizing answer, one that suggests PTSD sufferers with "
+         "childhood trauma may actually benefit the most from MDMA.",
+         "hnr_mongering.grave_words", False),
+        ("Self-compassion is also a powerful counter to the shame that often plagues trauma "
+         "survivors.", "hnr_mongering.grave_words", False),
+        ("Self-compassion is also a powerful counter to the shame that often plagues trauma "
+         "survivors.", "hnr_mongering.plagued_by_illness", False),
+        ('You might find yourself thinking, "I did the best I could with the understanding and '
+         'awareness I had at the time."', "hnr_mongering.first_person_testimony", False),
+        ("I had migraines for years.", "hnr_mongering.first_person_testimony", True),
+        # ... but a head count beside "suffer" inflates prevalence (HNR stories)
+        ("Novak, now in her 60s, is one of the roughly 35 million Americans who suffer from "
+         "migraines.", "hnr_mongering.suffer_prevalence", True),
+        ("Millions of Americans suffer from pet allergies.", "hnr_mongering.suffer_prevalence",
+         True),
+        ("Only 5% of eligible allergy sufferers actually sign on for immunotherapy.",
+         "hnr_mongering.suffer_prevalence", False),
+        ("Undereye bags, a condition that plagues so many middle-aged and older people.",
+         "hnr_mongering.plagued_by_illness", True),
+        ("Existing therapies are plagued by inconsistent efficacy and troublesome side effects.",
+         "hnr_mongering.plagued_by_illness", False),
+        # 3. "promising" as a class of drugs, or a promise that failed
+        ("In 2017 the FDA gave MDMA breakthrough therapy designation, a status meant to speed "
+         "the review of promising drugs.", "hype.promising", False),
+        ("The trial's promising early results did not hold up in a larger study.",
+         "hype.promising", False),
+        ("Early trials show promising results.", "hype.promising", True),
+        # 4. a place after an institution's comma is no person; a cited review is no vague claim
+        ("said Dr. Antoni Ribas of the University of California, Los Angeles, who was an "
+         "investigator in the trial.", "attribution.name_with_role", False),
+        ("The drug was tested at Cedars-Sinai Medical Center, Los Angeles, who led the clinical "
+         "trial.", "attribution.name_with_role", False),
+        ("Tom Lue, a professor of urology, was not involved.", "attribution.name_with_role",
+         True),
+        ("Studies show, according to a 2020 Cochrane review of 15 trials, that exercise eases "
+         "depression.", "attribution.studies_show", False),
+        ("Studies show that exercise eases depression.", "attribution.studies_show", True),
+        # 5. harms named by kind, and weighed against the benefit (HNR stories)
+        ("Shut down one of its CAR T-cell programs after five patients died of brain swelling.",
+         "hnr_harms.complications", True),
+        ("The evidence wasn't sufficient to prove that the test's benefits outweighed its "
+         "harms.", "hnr_harms.risks_weighed", True),
+        ("The panel concluded the benefits did not outweigh its risks.",
+         "hnr_harms.risks_weighed", True),
+        ("Smoking raises the risk of lung cancer.", "hnr_harms.risks_weighed", False),
+    ],
+)  # fmt: skip
+def test_round_19_false_findings_are_gone_and_true_ones_stay(text, rule, fires):
+    """Precision round 19: a reviewer's sentences and ones from the HNR evaluation texts
+    (docs/validity.md, "Round 19: negated overclaims, ...")."""
+    matcher = Matcher(ENTRIES)
+    assert (rule in {m.entry.rule for m in matcher.scan(text)}) == fires
+
+
 def test_the_look_behind_stops_at_the_sentence_and_at_its_limit():
     from srcgrade.lexicon import LOOKBEHIND_CHARS
 
