@@ -113,6 +113,21 @@ def readable(text: str, labels: dict[str, str]) -> str:
     return text
 
 
+def with_report_figures(description: str, preset_name: str, report: dict | None) -> str:
+    """A fitted preset's description with its in-sample rho as the report measured it.
+
+    fit-weights writes the rho of the weights it fitted; the preset keeps them rounded to three
+    decimals, and the report, scored with the preset as saved, can differ in the third decimal
+    (0.477 in the description, 0.476 in the table). The page gives one figure, the report's,
+    rounded as the table rounds it."""
+    for data in (report or {}).get("datasets", []):
+        fitted = data.get("weights_fitted_here") or {}
+        rho = data.get("total", {}).get("spearman")
+        if fitted.get("preset") == preset_name and rho is not None:
+            return re.sub(r"(in-sample )\d+\.\d+", rf"\g<1>{figure(rho)}", description)
+    return description
+
+
 def criteria_table(criteria: pd.DataFrame) -> None:
     """Each criterion's AUC beside length's, as a static table whose cells wrap: as an
     interactive one at 1280 px its last two columns (the interval and length's AUC, the figure
@@ -141,11 +156,11 @@ def beside(core_rho: float, main_rho: float | None, report: dict,
         kind = ""
     if main_rho is None or pd.isna(main_rho):
         return ""
-    if round(core_rho, 2) == round(main_rho, 2):
+    if figure(core_rho) == figure(main_rho):
         where = "level with"
     else:
         where = "below" if core_rho < main_rho else "above"
-    return f", {where} `{report['rubric']}`'s {main_rho:.2f}{kind}"
+    return f", {where} `{report['rubric']}`'s {figure(main_rho)}{kind}"
 
 
 def holds(weights: dict[str, float], preset: dict[str, float]) -> bool:
@@ -191,7 +206,7 @@ rho_series.append(Bars("article length alone", rho["length"], LENGTH))
 chart(grouped_bars(rho["file"], rho_series, "Spearman rho with stars"),
       alt="Bar chart: Spearman correlation of the srcgrade total and of article length with the "
           "experts' stars, per file, with 95% bootstrap intervals: "
-      + "; ".join(f"{r.file} srcgrade {r.rubric:.2f}, length {r.length:.2f}"
+      + "; ".join(f"{r.file} srcgrade {figure(r.rubric)}, length {figure(r.length)}"
                   for r in rho.itertuples()),
       key="agreement_rho")
 for data in report["datasets"]:
@@ -217,9 +232,9 @@ if core is not None:
     main_rho = dict(zip(rho["file"], rho["rubric"], strict=True))
     main_cv = dict(zip(rho["file"], rho["cross_validated"], strict=True))
     figures = "; ".join(
-        f"{row.file}: rho {row.rubric:.2f}"
+        f"{row.file}: rho {figure(row.rubric)}"
         f"{beside(row.rubric, main_rho.get(row.file), report, main_cv.get(row.file))} "
-        f"(length alone {row.length:.2f})"
+        f"(length alone {figure(row.length)})"
         for row in core_rho.itertuples()
     )
     st.warning(
@@ -251,7 +266,7 @@ if not criteria.empty:
     chart(grouped_bars(criteria["label"], auc_series, "AUC", reference=0.5, height=440),
           alt="Bar chart: AUC of each criterion against the experts' Satisfactory answers, "
               "beside article length: "
-          + "; ".join(f"{r.label} {r.auc:.2f}" for r in criteria.itertuples()),
+          + "; ".join(f"{r.label} {figure(r.auc)}" for r in criteria.itertuples()),
           key="agreement_auc")
     criteria = criteria.assign(
         auc=criteria["auc"].map(figure),
@@ -272,7 +287,7 @@ else:
     # agree best with the stars: Non-negative weights maximising..." said it twice).
     st.markdown(
         "`srcgrade fit-weights` fitted these weights to the experts' stars. "
-        + md(readable(preset.description, labels))
+        + md(readable(with_report_figures(preset.description, FITTED_PRESET, report), labels))
     )
     if preset.rubric and preset.rubric != ctx.rubric.id:
         st.caption(
@@ -311,7 +326,7 @@ else:
         st.caption(
             ("These fitted weights are the ones behind the figures at the top of the page, so "
              "the figures are the same there: " if same else "With the fitted weights: ")
-            + "; ".join(f"{r.file} rho {r.rubric:.2f}" for r in rows.itertuples())
+            + "; ".join(f"{r.file} rho {figure(r.rubric)}" for r in rows.itertuples())
             + f" (docs/{FITTED_REPORT.name}). The stories figure is in-sample: the weights were "
             "fitted on that file; the cross-validated figure above is the honest one."
         )

@@ -79,8 +79,10 @@ text_a, text_b = st.columns(2, gap="large")
 with text_a:
     st.markdown("#### First article")
     st.caption(md(titles[a]))
-    views.highlighted_text(corpus.article(a).text, score_a, "compare_text_a", max_height=520)
+    views.highlighted_text(corpus.article(a).text, score_a, "compare_text_a",
+                           max_height=520, caption=views.COMPARE_HINT)
 with text_b:
     st.markdown("#### Second article")
     st.caption(md(titles[b]))
-    views.highlighted_text(corpus.article(b).text, score_b, "compare_text_b", max_height=520)
+    views.highlighted_text(corpus.article(b).text, score_b, "compare_text_b",
+                           max_height=520, caption=views.COMPARE_HINT)

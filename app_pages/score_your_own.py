@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from srcgrade import export, weigh
-from srcgrade.detect.language import looks_english
 from srcgrade.ingest import (
     MAX_UPLOAD_BYTES,
     URL_TIMEOUT_SECONDS,
@@ -15,12 +14,18 @@ from srcgrade.ingest import (
     looks_like_html,
     text_from_bytes,
 )
+from srcgrade.textcheck import is_short, text_warnings, web_address
 from srcgrade.ui import data, views
 from srcgrade.ui.session import context
 
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
-# Below this a few words swing every per-1,000-words rate: the scores are shown, with a warning.
-SHORT_TEXT_WORDS = 150
+FETCH = "Fetch a web address"
+
+
+def fetch_instead(address: str) -> None:
+    """The "Fetch a web address" choice, with the pasted address in its box (not fetched yet)."""
+    st.session_state["own_source"] = FETCH
+    st.session_state["own_url"] = address if "://" in address else f"https://{address}"
 
 
 def fetch_error(error: IngestError) -> str:
@@ -44,7 +49,7 @@ st.markdown(
 
 source = st.radio(
     "How do you want to give the text?",
-    ["Paste the text", "Upload a file", "Fetch a web address"],
+    ["Paste the text", "Upload a file", FETCH],
     horizontal=True,
     key="own_source",
 )
@@ -55,6 +60,14 @@ if source == "Paste the text":
     st.caption(f"Press Ctrl+Enter (or click outside the box) to score it. Up to {LIMIT_MB} MB.")
     if pasted and len(pasted.encode()) > MAX_UPLOAD_BYTES:
         st.error(f"That is more than {LIMIT_MB} MB of text; paste one article at a time.")
+    elif pasted and (address := web_address(pasted)) is not None:
+        # A page's address pasted in was rated as a one-word text (the address a checkable
+        # source) and ranked above real articles. Nothing is fetched until asked.
+        st.warning(f"This is only a web address, not an article's text: there is nothing to rate "
+                   f"in it. To rate the page it leads to, fetch it (choose “{FETCH}”), or paste "
+                   "the article's text instead.", icon=":material/link:")
+        st.button(f"{FETCH} instead", on_click=fetch_instead, args=(address,),
+                  icon=":material/download:", key="own_fetch_instead")
     elif pasted and pasted.strip() and looks_like_html(pasted):
         # A page's source pasted in: reduced to its main text as an uploaded .html file and
         # `srcgrade score -` reduce it, so a script or a footer is not rated as the article.
@@ -133,25 +146,25 @@ else:
     peer = meta_cols[2].checkbox("Reports a peer-reviewed study", key=f"own_peer_{text_id}")
     meta = {"genre": genre, "reports_peer_reviewed_study": peer, "url": origin_url}
     score = ctx.corpus.scorer.score(
-        text, article_id=export.slug(title), title=title, weights=ctx.weights, meta=meta
+        text, article_id=data.own_id(title, text), title=title, weights=ctx.weights, meta=meta
     )
     totals = ctx.ranked["total"]
 total = data.total_for(score.scores(), ctx.weights)
 rank = int(weigh.rank(pd.concat([totals, pd.Series([total], index=["__own__"])]))["__own__"])
 st.header(views.md(title), anchor=False)
-if score.word_count < SHORT_TEXT_WORDS:
-    st.warning(
-        f"This text has only {score.word_count} words: too short to rate reliably. The scores "
-        "below are counts over very few words (a news article has several hundred); read them "
-        f"with care. Texts of at least {SHORT_TEXT_WORDS} words are rated more reliably."
-    )
-if not looks_english(text):
-    st.warning(
-        "This text does not look like English. srcgrade's word lists are English, so it finds "
-        "no hype, hedges or sources in other languages and the scores below mean little: a "
-        "text with no English words would look flawless."
-    )
-st.markdown(views.rank_sentence(total, totals, rank))
+# The same warnings, from the same code, as `srcgrade score` prints on stderr.
+for warning in text_warnings(text, score.word_count):
+    st.warning(warning.message)
+if known is None and is_short(score.word_count):
+    # A text with no evidence at all gets the rubric's neutral scores, which outranked articles
+    # faulted for something: a one-word paste was "#3 of 6". Its rank is held back.
+    st.markdown(views.unranked_sentence(score.word_count))
+    rank = None
+elif known is None and not score.findings and not score.claims:
+    # A long text with nothing to find (a table of numbers) gets the same middling scores.
+    st.markdown(views.rank_sentence(total, totals, rank) + " " + views.NOTHING_FOUND)
+else:
+    st.markdown(views.rank_sentence(total, totals, rank))
 views.article_view(ctx, score, text, meta, key="own_view", rank=rank, of=len(totals) + 1)
 
 if known is not None:
@@ -162,11 +175,12 @@ st.markdown(
     "Download the article file, unzip it inside `ratings/` (it holds `articles/<id>.yaml` and "
     "`articles/texts/<id>.txt`), then add the expert ratings by hand. See docs/formats.md."
 )
-files = {"title": title, "genre": genre, "url": origin_url, "reports_peer_reviewed_study": peer}
+files = {"title": title, "article_id": data.own_id(title, text), "genre": genre, "url": origin_url,
+         "reports_peer_reviewed_study": peer}
 c1, c2, _ = st.columns([1.3, 1, 1.2])
 c1.download_button("Download article YAML + text (zip)", data=export.article_zip(text, **files),
-                   file_name=f"{export.slug(title)}.zip", mime="application/zip",
+                   file_name=f"{files['article_id']}.zip", mime="application/zip",
                    on_click="ignore", key="own_zip")
 c2.download_button("Download the YAML only", data=export.article_yaml(text, **files),
-                   file_name=f"{export.slug(title)}.yaml", mime="application/x-yaml",
+                   file_name=f"{files['article_id']}.yaml", mime="application/x-yaml",
                    on_click="ignore", key="own_yaml")

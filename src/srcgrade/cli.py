@@ -24,7 +24,6 @@ from srcgrade.corpus import (
     load_ratings,
     read_weights_file,
 )
-from srcgrade.detect.language import looks_english
 from srcgrade.ingest import (
     HTML_SUFFIXES,
     IngestError,
@@ -44,6 +43,7 @@ from srcgrade.output import (
     was_written,
 )
 from srcgrade.rubric import WeightError, parse_weights, resolve_weights
+from srcgrade.textcheck import text_warnings, web_address
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
@@ -483,10 +483,6 @@ def cmd_score(args: argparse.Namespace) -> int:
                          "file and score that (srcgrade score article.txt)") from None
     except IngestError as error:
         raise UsageError(str(error)) from None
-    if not looks_english(text):
-        print("srcgrade: warning: this text does not look like English; the lexicons are "
-              "English, so its scores mean little (no hype word or hedge is found in another "
-              "language)", file=sys.stderr)
     scorer = engine.make_scorer(ratings, args.rubric)
     known = None if is_url else ratings.article_with_text(text)
     if known is not None:
@@ -501,6 +497,14 @@ def cmd_score(args: argparse.Namespace) -> int:
         name = "standard input" if args.input == "-" else args.input
         score = scorer.score(text, article_id=name, title=name, weights=weights,
                              article_date=args.date, meta={"url": args.input} if is_url else None)
+    # The same warnings, from the same code, as the dashboard's "Score your own".
+    for warning in text_warnings(text, score.word_count):
+        message = warning.message
+        if warning.kind == "web_address":
+            address = web_address(text) or ""
+            scheme = "" if "://" in address else "https://"
+            message = f"{message.rstrip('.')}: srcgrade score {scheme}{address}"
+        print(f"srcgrade: warning: {message}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(report.to_json(score), indent=2, ensure_ascii=False))
     else:

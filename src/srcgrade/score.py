@@ -819,9 +819,35 @@ KIND_NAMES = {
 }
 
 
+# Nouns the -s rule cannot pluralise: a mass noun or a gerund ("2 disease mongering") is
+# counted in instances instead.
+_UNCOUNTED = ("ing", "speech", "evidence", "information")
+
+
+def plural(name: str) -> str:
+    """A kind's words in the plural, by the regular English rules on the noun: "attributed
+    statement" -> "attributed statements", "testimony" -> "testimonies", "expert quoted" ->
+    "experts quoted"; a mass noun is counted as "instances of" it."""
+    if name.endswith(_UNCOUNTED):
+        return f"instances of {name}"
+    head, _, last = name.rpartition(" ")
+    if head and last.endswith("ed"):  # a participle after its noun: "experts quoted"
+        return f"{plural(head)} {last}"
+    if name.endswith("y") and name[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return name[:-1] + "ies"
+    if name.endswith(("s", "x", "z", "ch", "sh")):
+        return name + "es"
+    return name + "s"
+
+
 def kind_name(kind: str, count: int) -> str:
-    singular, plural = KIND_NAMES.get(kind, (kind.replace("_", " "), kind.replace("_", " ")))
-    return singular if count == 1 else plural
+    """A finding kind's name for ``count`` of it; kinds without a name of their own in
+    KIND_NAMES (those of the health-news-review lexicons) are their id in words, pluralised."""
+    words = kind.replace("_", " ")
+    singular, many = KIND_NAMES.get(kind, (words, None))
+    if count == 1:
+        return singular
+    return many or plural(words)
 
 
 def explain(

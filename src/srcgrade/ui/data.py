@@ -6,6 +6,7 @@ is applied in :mod:`srcgrade.ui.session`, so these functions stay testable witho
 
 from __future__ import annotations
 
+import hashlib
 import re
 import textwrap
 import threading
@@ -206,9 +207,15 @@ def safe_url(url: object) -> str | None:
     return None
 
 
+# A Markdown heading's marks: "# Title", "## Title ##" (CommonMark ATX headings, up to six #).
+_HEADING = re.compile(r"^#{1,6}(?:\s+|$)|\s+#+$")
+
+
 def short_title(text: str, limit: int = 90) -> str:
-    """The first line of a text as a title, cut at a word (not "...pinpoint peo") with "…"."""
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    """The first line of a text as a title, cut at a word (not "...pinpoint peo") with "…";
+    a Markdown heading's marks are not part of it ("# MDMA for PTSD" is "MDMA for PTSD")."""
+    lines = (_HEADING.sub("", ln.strip()).strip() for ln in text.splitlines())
+    line = next((ln for ln in lines if ln), "")
     if len(line) <= limit:
         return line
     cut = textwrap.shorten(line, limit - 1, placeholder="")
@@ -222,3 +229,12 @@ def upload_title(raw: bytes, file_name: str) -> str:
     is_html = Path(file_name).suffix.lower() in HTML_SUFFIXES or looks_like_html(
         raw[:2000].decode("utf-8", errors="replace"))
     return (html_title(raw) if is_html else None) or file_name
+
+
+def own_id(title: str, text: str) -> str:
+    """A pasted or uploaded text's article id: its title as a slug; a title with no Latin
+    letters or digits (Greek, Chinese) is "my-article-" and a short hash of the text, so two
+    such texts do not share one id (a second download was skipped as a duplicate)."""
+    from srcgrade.export import slug
+
+    return slug(title, fallback="") or f"my-article-{hashlib.sha256(text.encode()).hexdigest()[:8]}"

@@ -8,6 +8,7 @@ once per corpus change; moving a slider only re-runs :func:`srcgrade.ui.data.ran
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -410,13 +411,20 @@ def chart(fig: go.Figure, alt: str, key: str | None = None) -> None:
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
 
-_NO_AUTOLINK = "\u2060"  # WORD JOINER: invisible, but stops GFM from turning a URL into a link
+# What GFM turns into a live link: an address with its scheme, or one starting "www.". Such an
+# address is shown as code, which is never linked and copies as typed (a WORD JOINER put inside
+# it broke a copy-paste of the address). Trailing punctuation is the sentence's, not the URL's.
+_URL = re.compile(r"(?:https?://|www\.)[^\s`]*[^\s`.,;:!?'\")\]]", re.IGNORECASE)
 
 
 def md(text: object) -> str:
     """Text from an article or a YAML file made inert for ``st.markdown`` and ``st.table``: every
     markup character escaped, so ``[x](javascript:...)`` or ``<b>`` is shown as typed, and URLs
-    are not turned into live links."""
-    escaped = str(text).translate(_MD_SPECIAL).replace("\n", " ")
-    escaped = escaped.replace("//", f"/{_NO_AUTOLINK}/")
-    return escaped.replace("www\\.", f"www{_NO_AUTOLINK}\\.")
+    are shown as code, not turned into live links."""
+    raw = str(text).replace("\n", " ")
+    parts, last = [], 0
+    for match in _URL.finditer(raw):
+        parts += [raw[last:match.start()].translate(_MD_SPECIAL), f"`{match.group()}`"]
+        last = match.end()
+    parts.append(raw[last:].translate(_MD_SPECIAL))
+    return "".join(parts)

@@ -27,6 +27,7 @@ from srcgrade.score import (
     set_aside,
     tally_how,
 )
+from srcgrade.textcheck import SHORT_TEXT_WORDS
 from srcgrade.ui import charts, data
 from srcgrade.ui.session import Context, chart, md
 
@@ -60,10 +61,22 @@ EVIDENCE_HINT = (f"Hover over a highlighted word to see the rule behind it and i
                  "question below: it lists every finding with its rule and line.")
 
 
+# Compare shows two texts and no per-question explanations: its caption sends the reader to the
+# Article page for those, rather than to tables and counts it does not have.
+COMPARE_HINT = ("Hover over a highlighted word to see the rule behind it and its YAML file:line. "
+                "Words with a dotted underline and no fill were found but count for nothing; the "
+                "legend counts them apart. To see every finding listed with its rule and line (on "
+                "a phone or tablet, which shows no hover text), open the article on the Article "
+                "page.")
+
+
 def highlighted_text(
-    text: str, score: ArticleScore, key: str, *, toggles: bool = True, max_height: int | None = 640
+    text: str, score: ArticleScore, key: str, *, toggles: bool = True, max_height: int | None = 640,
+    caption: str | None = None,
 ) -> None:
-    """The text with its evidence marked, a legend, and a toggle per kind of evidence."""
+    """The text with its evidence marked, a legend, and a toggle per kind of evidence.
+    ``caption``: what to say under it, when the page is not one with each question explained
+    below (the Article page's, by default)."""
     findings = list(score.findings)  # every match, also repeats past a rule's cap
     kinds = highlight.kinds_present(findings, score.claims)
     shown: list[str] | None = None
@@ -87,11 +100,11 @@ def highlighted_text(
     # Safe: highlight.render escapes the article text with html.escape before adding its own
     # <mark> markup, and st.html sanitises the result again (no scripts, no event handlers).
     st.html(markup)
-    st.caption(
+    st.caption(caption or (
         f"{EVIDENCE_HINT} Words with a dotted underline and no fill were found but count for "
         "nothing (the tooltip and the table say why); the legend counts them apart, so its other "
         "counts are the explanations' counts."
-    )
+    ))
 
 
 def criterion_details(
@@ -167,7 +180,11 @@ def points_sum(tallies: tuple[Tally, ...]) -> str:
     for direction, sign, name in (("raises", "+", "for"), ("lowers", "-", "against")):
         rows = [t.points for t in tallies if t.counted and t.direction == direction]
         if rows:
-            sums.append(f"the {sign} rows add up to {number(sum(rows))} (the points {name})")
+            # The rows are shown to two decimals (0.125 as 0.12): as shown they can add up to a
+            # hundredth less or more than the exact sum, which is said rather than left to puzzle.
+            exact, shown = number(sum(rows)), number(sum(float(number(p)) for p in rows))
+            rounding = f"; {shown} as the rows are rounded" if shown != exact else ""
+            sums.append(f"the {sign} rows add up to {exact} (the points {name}{rounding})")
     if not sums:
         return "None of these findings is counted, so they add no points."
     return "In the points column, " + " and ".join(sums) + ": the figures the formula uses."
@@ -327,6 +344,21 @@ def rank_sentence(total: float | None, totals: pd.Series, rank: int) -> str:
     level = n - above - below
     tie = f", level with {level}" if level else ""
     return f"It would rank **#{rank} of {n + 1}**: above {above} of the {n} articles{tie}."
+
+
+NOTHING_FOUND = ("But nothing the rubric looks for was found in it: its scores are where every "
+                 "text starts, not a judgement of it, so read this rank with care.")
+
+
+def unranked_sentence(words: int) -> str:
+    """Said instead of a rank for a text too short to rank (:func:`srcgrade.textcheck.is_short`):
+    a text with no evidence at all gets the rubric's neutral scores, which can place it above
+    articles of the collection that were faulted for something."""
+    noun = "word" if words == 1 else "words"
+    return (f"It is **not ranked** against the collection: with {words} {noun}, its total says "
+            "little. A text with almost nothing in it gets middling scores, which can place it "
+            "above real articles that were faulted for something; ranks are given from "
+            f"{SHORT_TEXT_WORDS} words.")
 
 
 def radar_against_corpus(ctx: Context, score: ArticleScore, key: str, name: str = "This article"):
