@@ -1227,3 +1227,137 @@ def test_many_numbers_in_one_sentence_are_read_once_per_sentence(monkeypatch):
     claims = check(text)
     assert len(claims) > 250
     assert calls < 1_000, calls  # 300 claims x ~40 phrases would be 12,000 and more
+
+
+# --- round 19: planned follow-ups, sentence-initial figures, sessions, HTML, tables -----------
+
+PLANNED = [
+    "In the MDMA trial for PTSD, 67% of participants no longer met the criteria, and a 12-month "
+    "follow-up is planned.",
+    "In the MDMA trial for PTSD, 67% of participants no longer met the criteria; a follow-up a "
+    "year later is planned.",
+    "A 12-month follow-up of the MDMA trial for PTSD is planned. In the trial, 67% of "
+    "participants no longer met the criteria.",
+    "In the MDMA trial for PTSD, 67% of participants no longer met the criteria, and the "
+    "researchers will follow them up for a year.",
+]
+
+
+@pytest.mark.parametrize("text", PLANNED)
+def test_a_planned_follow_up_does_not_date_the_figure(text):
+    """A clause about what is planned reports no result: its "follow-up" neither picks the
+    retracted follow-up's 67% nor points away from MAPP1's 67% at 18 weeks."""
+    [claim] = check(text)
+    assert (claim.verdict, claim.fact_id) == ("supported", "mapp1-no-longer-met-mdma"), claim.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the long-term follow-up of MDMA for PTSD, 67% of participants no longer met the "
+        "criteria.",
+        "In the MDMA trial for PTSD, 67% of participants no longer met the criteria a year later.",
+        "MDMA for PTSD: in a follow-up that will be published soon, 67% of participants no longer "
+        "met the criteria a year later.",
+    ],
+)
+def test_a_follow_up_the_claims_own_clause_reports_is_still_the_retracted_one(text):
+    [claim] = check(text)
+    assert (claim.verdict, claim.fact_id) == (
+        "retracted_source",
+        "jerome2020-no-longer-met-long-term",
+    ), claim.note
+
+
+def test_a_sentence_initial_figure_after_a_trial_is_checked():
+    text = (
+        "MDMA therapy for PTSD was tested against placebo in the first phase 3 trial. 95% of the "
+        "MDMA group no longer met the criteria."
+    )
+    [claim] = check(text)
+    assert (claim.text, claim.verdict) == ("95%", "contradicted")
+    assert claim.fact_id == "mapp1-no-longer-met-mdma"
+
+
+def test_sessions_after_another_claims_measure_are_the_sessions():
+    text = (
+        "In the first phase 3 trial of MDMA for PTSD, 67% of participants no longer met the "
+        "criteria after three sessions."
+    )
+    share, sessions = check(text)
+    assert (share.verdict, share.fact_id) == ("supported", "mapp1-no-longer-met-mdma")
+    assert (sessions.text, sessions.verdict) == ("three sessions", "supported"), sessions.note
+    assert sessions.fact_id == "mapp1-sessions-experimental"
+
+
+def test_a_pasted_html_paragraph_keeps_its_figure():
+    [claim] = check("<p>MDMA for PTSD.</p><p>67% of participants no longer met the criteria.</p>")
+    assert (claim.text, claim.verdict) == ("67%", "supported")
+
+
+TABLE_PROSE = (
+    "In the first phase 3 trial of MDMA for PTSD, 67% of the MDMA group and 32% of the placebo "
+    "group no longer met the criteria.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| MDMA | 67% |\n| Placebo | 32% |\n",
+        "| Arm | Share |\n|---|---|\n| MDMA | 67% |\n| Placebo | 32% |\n",
+        "| Group | No longer met criteria |\n| --- | --- |\n| MDMA | 67% |\n| Placebo | 32% |",
+    ],
+)
+def test_a_table_cell_reads_its_tables_caption_and_header(table):
+    claims = check(TABLE_PROSE + table)
+    assert [(c.text, c.verdict, c.fact_id) for c in claims] == [
+        ("67%", "supported", "mapp1-no-longer-met-mdma"),
+        ("32%", "supported", "mapp1-no-longer-met-placebo"),
+    ] * 2
+
+
+def test_a_table_cell_the_ledger_cannot_place_is_left_out():
+    """A cell has no sentence to say what it measures: unplaced, it is not counted at all."""
+    text = (
+        "MDMA-assisted therapy for PTSD, in numbers.\n\n"
+        "| Group | Dropped out | In remission |\n|---|---|---|\n| MDMA | 12% | 33% |\n"
+    )
+    assert check(text) == []
+    # the same figures in prose are unverifiable, as before
+    prose = "MDMA-assisted therapy for PTSD: 12% of the MDMA group dropped out."
+    assert [c.verdict for c in check(prose)] == ["unverifiable"]
+
+
+def test_a_table_row_that_states_its_measure_is_judged_like_a_sentence():
+    text = (
+        "MDMA-assisted therapy for PTSD.\n\n| Trial | Result |\n|---|---|\n"
+        "| MAPP1 | 95% of the MDMA group no longer met the criteria |\n"
+    )
+    [claim] = check(text)
+    assert (claim.verdict, claim.fact_id) == ("contradicted", "mapp1-no-longer-met-mdma")
+
+
+def test_a_planned_clause_still_keeps_a_figure_from_being_accused():
+    """Blanking a plan only ever helps a figure find its fact: the plan's design words still
+    keep the trial's 67% from accusing an 80% the plain reading would not accuse either."""
+    text = (
+        "In the MDMA trial for PTSD, 80% of participants no longer met the criteria, and an "
+        "open-label extension is planned."
+    )
+    [claim] = check(text)
+    assert claim.verdict == "unverifiable" and "open-label" in claim.note
+
+
+def test_a_table_column_is_about_the_measure_its_header_names():
+    text = (
+        "In the first phase 3 trial of MDMA for PTSD, 67% of the MDMA group no longer met the "
+        "criteria.\n\n| Arm | Dropped out | No longer met criteria |\n|---|---|---|\n"
+        "| MDMA | 67% | 67% |\n"
+    )
+    claims = check(text)
+    # the prose's 67% and the third column's; the "Dropped out" 67% is not MAPP1's response
+    assert [(c.start, c.verdict) for c in claims] == [
+        (text.index("67%"), "supported"),
+        (text.rindex("67%"), "supported"),
+    ]

@@ -30,6 +30,28 @@ MUST_FIRE = {
         [("10 of the 11", 100 * 10 / 11, "percent", None)],
     ),
     "percent sign": ("In the trial, 67% of patients improved.", [("67%", 67, "percent", None)]),
+    # round 19: a label word's full stop ends the sentence ("trial 95" was read as a label)
+    "sentence-initial after 'trial.'": (
+        "MDMA was tested against placebo in the first phase 3 trial. 95% of the MDMA group no "
+        "longer met the criteria.",
+        [("95%", 95, "percent", None)],
+    ),
+    "sentence-initial after 'study.'": (
+        "More than 800 Mexican women were included in the study. Half were randomly selected to "
+        "be in the treatment group.",
+        [("More than 800 Mexican women", 800, "people", "over"), ("Half", 50, "percent", None)],
+    ),
+    "sentence-initial in words after 'study.'": (
+        "It was run by the committee of the study. Nineteen sites across Europe took part.",
+        [("Nineteen sites", 19, "count", None)],
+    ),
+    "after a week.": ("Pain eased within a week. 40% of patients slept better.",
+                      [("40%", 40, "percent", None)]),
+    # round 19: "<p>" opens an HTML paragraph; "p>67" is no p-value
+    "HTML paragraph": (
+        "<p>67% of participants no longer met the criteria.</p>",
+        [("67%", 67, "percent", None)],
+    ),
     "percent word": (
         "They made up 84 percent of the sample.",
         [("84 percent", 84, "percent", None)],
@@ -173,6 +195,8 @@ MUST_NOT_FIRE = {
     "receptor": "the 5-HT2A receptor",
     "trial registration": "NCT03537014",
     "p-value": "p < 0.0001",
+    "p-value, no spaces": "(p>0.05) and (P=0.3) and, in a table cell, |p<0.01|",
+    "abbreviated labels": "See Fig. 3, Vol. 2 and pp. 10 of No. 4.",
     "confidence interval": "95% CI 1.24 to 1.91",
     "citation year": "(Mitchell et al., 2021)",
     "journal volume and pages": "Nature Medicine 27:1025-1033 (2021).",

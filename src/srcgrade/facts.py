@@ -25,8 +25,11 @@ cues only the sentence before has, and a number whose own clause names a measure
 sessions") only by facts about it. A sentence that points to another study than a fact's (a year,
 an author, a sample size or a design word that do not describe it) is not judged by that fact; one
 that may be about another study (such words in the sentence before, "a separate study", "a Swiss
-study", a value another study found for the measure) is never contradicted. Adding a topic is a
-new YAML file and no code.
+study", a value another study found for the measure) is never contradicted. A clause about what
+is planned ("and a 12-month follow-up is planned") reports no result, so its words pick no fact
+(they may still keep one from accusing). A cell of a pipe table reads its column's header and the
+table's caption as support only, and one the ledger cannot place is left out rather than counted
+unverifiable. Adding a topic is a new YAML file and no code.
 """
 
 from __future__ import annotations
@@ -39,10 +42,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from srcgrade.detect.numbers import durations as _durations
-from srcgrade.detect.numbers import previous_sentence, time_points
+from srcgrade.detect.numbers import previous_sentence, sentence_spans, time_points
 from srcgrade.model import Claim, Origin, Problem
 from srcgrade.pattern_scan import lowered
 from srcgrade.yamlio import YamlDoc, check_schema, load_yaml
@@ -240,12 +243,38 @@ def check_claims(
     checked = []
     for claim in state.claims:
         result = _check(claim, state)
+        if result is not None and result.verdict == "unverifiable" and state.table_context(claim):
+            # "| MDMA | 67% |": a table cell the ledger cannot place, even with its header and
+            # caption, is left out; it has no sentence to say what it measures, and counting it
+            # as unverifiable would lower the article's score for its layout
+            result = None
         if result is not None:
             state.remember(result)
             if result.verdict == "unverifiable" and not result.note:
                 result = dataclasses.replace(result, note=_NOTHING_ON_IT)
             checked.append(result)
     return checked
+
+
+class _Table(NamedTuple):
+    """What a pipe table says about one of its cells, as spans of the text."""
+
+    header: tuple[int, int] | None
+    """The header cell of the cell's column ("| Arm | No longer met criteria |")."""
+    caption: tuple[int, int] | None
+    """The sentence before the table."""
+
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return tuple(span for span in (self.header, self.caption) if span)
+
+
+_TABLE_ROW = re.compile(r"\s*\|.*\|\s*")
+
+
+def _is_table_row(line: str) -> bool:
+    """A row of a pipe table, as Markdown (GitHub Flavored Markdown, "Tables") writes it:
+    "| MDMA | 67% |"."""
+    return bool(_TABLE_ROW.fullmatch(line))
 
 
 NEAR = 2000
@@ -280,14 +309,25 @@ class _State:
     sentence_labels: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     """The studies each sentence names, by (sentence start, topic id)."""
     counted: dict[int, tuple[list[int], list[Claim]]] = field(default_factory=dict)
-    phrase_memo: dict[tuple[tuple[int, int], str], tuple[list[int], list[re.Match[str]]]] = field(
-        default_factory=dict
-    )
+    phrase_memo: dict[
+        tuple[tuple[int, int], str, bool], tuple[list[int], list[re.Match[str]]]
+    ] = field(default_factory=dict)
+    read: str = ""
+    """The text as cue words and study markers are read in it: ``text`` with every clause about
+    what is planned or expected blanked (``_without_plans``)."""
+    table_first: dict[int, int] = field(default_factory=dict)
+    """The first row's start of the pipe table each row (by its line's start) belongs to."""
+    piped: dict[int, bool] = field(default_factory=dict)
+    """Whether each sentence (by its start) holds a "|", the mark of a table row."""
+    newlines: list[int] = field(default_factory=list)
+    rows: dict[int, bool] = field(default_factory=dict)
+    """Whether each line (by its start) is a table row."""
 
     def __post_init__(self) -> None:
         for claim in self.claims:
             self.by_sentence.setdefault(claim.sentence_start, []).append(claim)
         self.starts = {k: [c.start for c in same] for k, same in self.by_sentence.items()}
+        self.read = _without_plans(self.text, [c.start for c in self.claims])
 
     def cues_in(self, groups: tuple[tuple[str, ...], ...], span: tuple[int, int]) -> bool:
         """Whether every cue group has a phrase in ``text[span]``; remembered per span, since the
@@ -296,10 +336,53 @@ class _State:
             key = (span, group)
             found = self.cue_memo.get(key)
             if found is None:
-                found = self.cue_memo[key] = bool(_phrase_pattern(group).search(self.text, *span))
+                found = self.cue_memo[key] = bool(_phrase_pattern(group).search(self.read, *span))
             if not found:
                 return False
         return True
+
+    def table_context(self, claim: Claim) -> _Table | None:
+        """None unless the claim sits in a row of a pipe table ("| MDMA | 67% |"); then what the
+        table says about its cell: the header of its column and the sentence before the table
+        (its caption, or the prose that introduces it)."""
+        text = self.text
+        piped = self.piped.get(claim.sentence_start)
+        if piped is None:
+            piped = self.piped[claim.sentence_start] = "|" in claim.sentence
+        if not piped:
+            return None
+        if not self.newlines:  # read once, and only in an article with a pipe
+            self.newlines = [-1, *(m.start() for m in re.finditer("\n", text)), len(text)]
+        i = bisect_left(self.newlines, claim.start)
+        line, end = self.newlines[i - 1] + 1, self.newlines[i]
+        if line not in self.rows:
+            self.rows[line] = _is_table_row(text[line:end])
+        if not self.rows[line]:
+            return None
+        first = self._table_first(line)
+        header = None
+        if first != line:
+            column = text.count("|", line, claim.start)
+            header_end = text.find("\n", first)
+            pipes = [i for i in range(first, header_end) if text[i] == "|"]
+            if 0 < column < len(pipes):
+                header = (pipes[column - 1] + 1, pipes[column])
+        return _Table(header, self.previous_sentence(first))
+
+    def _table_first(self, line: int) -> int:
+        """The start of the first row of the pipe table whose row starts at ``line``."""
+        text, seen = self.text, []
+        first = line
+        while first > 0 and first not in self.table_first:
+            above = text.rfind("\n", 0, first - 1) + 1
+            if not _is_table_row(text[above : first - 1]):
+                break
+            seen.append(first)
+            first = above
+        first = self.table_first.get(first, first)
+        for row in (line, *seen):
+            self.table_first[row] = first
+        return first
 
     def time_points(self, claim: Claim) -> list[tuple[str, float]]:
         """The time points of the claim's own clause ("At 18 weeks, 67% no longer met the
@@ -322,15 +405,22 @@ class _State:
         return (same[i - 1] if i > 0 else None), (same[i + 1] if i + 1 < len(same) else None)
 
     def phrase_hits(
-        self, phrase: str, span: tuple[int, int], window: tuple[int, int], blank: tuple[int, int]
+        self,
+        phrase: str,
+        span: tuple[int, int],
+        window: tuple[int, int],
+        blank: tuple[int, int],
+        raw: bool = False,
     ) -> list[str]:
-        """The matches of one cue phrase in ``text[window]`` (a part of the sentence ``span``),
-        leaving out those that overlap ``blank`` (a claim's own words). The matches of a sentence
-        are found once and reused for every claim in it: reading the sentence again for each of
-        its claims would take time growing with the square of its length."""
-        key = (span, phrase)
+        """The matches of one cue phrase in ``read[window]`` (``text`` when ``raw``; a part of
+        the sentence ``span``), leaving out those that overlap ``blank`` (a claim's own words).
+        The matches of a sentence are found once and reused for every claim in it: reading the
+        sentence again for each of its claims would take time growing with the square of its
+        length."""
+        key = (span, phrase, raw)
         if key not in self.phrase_memo:
-            hits = list(_phrase_pattern((phrase,)).finditer(self.text, *span))
+            read = self.text if raw else self.read
+            hits = list(_phrase_pattern((phrase,)).finditer(read, *span))
             self.phrase_memo[key] = ([m.start() for m in hits], hits)
         starts, hits = self.phrase_memo[key]
         lo, hi = window
@@ -429,6 +519,10 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     own = (claim.sentence_start, claim.sentence_start + len(claim.sentence))
     previous = state.previous_sentence(claim.sentence_start)
     window = (previous[0], own[1]) if previous else own
+    # a table cell also reads its table's header row and caption (``_State.table_context``): as
+    # the sentence before, they may support a claim, never accuse it
+    table = state.table_context(claim)
+    spans = (window, *table.spans()) if table else (window,)
     context = _Context(claim, state, previous, anaphora)
     said = claim
     complement = context.complement() if unit == "percent" else None
@@ -440,13 +534,13 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
             for f in state.ledger.with_unit(unit)
             if f.topic == topic
             and measure in f.measures
-            and state.cues_in(tuple(g for g in f.cues if not set(g) & phrases), window)
+            and _cues_in_any(state, tuple(g for g in f.cues if not set(g) & phrases), spans)
         ]
     else:
         facts = [
             f
             for f in state.ledger.with_unit(unit)
-            if f.topic in state.active and state.cues_in(f.cues, window)
+            if f.topic in state.active and _cues_in_any(state, f.cues, spans)
         ]
     if not facts:
         if unit == "percent" and not complement and (count := _share_as_count(claim, state)):
@@ -456,6 +550,8 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
         note = f"'{claim.text}' cannot be dated: the article has no date"
         return _verdict(claim, "unverifiable", None, note)
     facts = [f for f in facts if context.about_named_measure(f)]
+    if table and table.header:  # the column's header names its measure ("| Dropped out |")
+        facts = [f for f in facts if _header_allows(state, table.header, f)]
     if not facts and unit == "year":
         # the measure the sentence names ("67% no longer met the criteria") is another claim's:
         # a year is context, left out as when no fact's cues match ("published in 2021")
@@ -490,6 +586,23 @@ def _check_plain(claim: Claim, state: _State, anaphora: bool) -> Claim | None:
     if year_note:
         result = dataclasses.replace(result, note=f"{result.note}; {year_note}".strip("; "))
     return result
+
+
+def _header_allows(state: _State, header: tuple[int, int], fact: Fact) -> bool:
+    """Whether a table column whose header cell is ``header`` may hold the fact's figure: a
+    header naming measures of the fact's topic names the measure of every cell below it."""
+    topic = state.ledger.topics.get(fact.topic)
+    named = {k for k, words in (topic.measures if topic else ()) if state.cues_in((words,), header)}
+    return not named or bool(named & set(fact.measures))
+
+
+def _cues_in_any(
+    state: _State, groups: tuple[tuple[str, ...], ...], spans: tuple[tuple[int, int], ...]
+) -> bool:
+    """Whether every cue group has a phrase in one of ``spans`` (each group may be in another)."""
+    if len(spans) == 1:
+        return state.cues_in(groups, spans[0])
+    return all(any(state.cues_in((g,), span) for span in spans) for g in groups)
 
 
 _SHARE_OF = re.compile(
@@ -781,7 +894,7 @@ class _Context:
         self.named_measures: dict[str, frozenset[str]] = {}
         self.sentence_studies: dict[str, str | None] = {}
         self.clause_named: dict[str, frozenset[str]] = {}
-        self.marks: dict[tuple[str, bool], _Markers] = {}
+        self.marks: dict[tuple[str, bool, bool], _Markers] = {}
         self.previous = previous
 
     def topic(self, topic_id: str) -> Topic | None:
@@ -811,12 +924,13 @@ class _Context:
                 return topic_id, found[0], phrases
         return None
 
-    def markers(self, topic_id: str, before: bool) -> _Markers:
+    def markers(self, topic_id: str, before: bool, raw: bool = False) -> _Markers:
         """What the claim's sentence (or, ``before``, the sentence before it) says about which
-        study the figure comes from."""
-        key = (topic_id, before)
+        study the figure comes from; ``raw``: read in the text as written, planned clauses and
+        all (``_State.read``)."""
+        key = (topic_id, before, raw)
         if key not in self.marks:
-            self.marks[key] = _markers(self, topic_id, before)
+            self.marks[key] = _markers(self, topic_id, before, raw)
         return self.marks[key]
 
     def away(self, fact: Fact, before: bool = False) -> list[str]:
@@ -828,8 +942,15 @@ class _Context:
         own = self.markers(fact.topic, False)
         away = own.away_from(fact.source.key, profile)
         if before and fact.source.key not in own.studies:
-            away += self.markers(fact.topic, True).away_from(fact.source.key, profile)
-            away += list(own.elsewhere + self.markers(fact.topic, True).elsewhere)
+            # read as written: a clause about a plan may not pick a fact, but its words ("an
+            # open-label extension is planned") still keep one from accusing
+            previous = self.markers(fact.topic, True, raw=True)
+            away += previous.away_from(fact.source.key, profile)
+            away += list(own.elsewhere + previous.elsewhere)
+            if self.state.read is not self.state.text:
+                as_written = self.markers(fact.topic, False, raw=True)
+                away += as_written.away_from(fact.source.key, profile)
+                away += list(as_written.elsewhere)
         return list(dict.fromkeys(away))
 
     def off_subject(self, fact: Fact) -> str:
@@ -1074,24 +1195,25 @@ class _Markers:
         return away
 
 
-def _markers(context: _Context, topic_id: str, before: bool) -> _Markers:
+def _markers(context: _Context, topic_id: str, before: bool, raw: bool) -> _Markers:
     state, claim, topic = context.state, context.claim, context.topic(topic_id)
     if topic is None:
         return _Markers()
     lo, hi = state.near(claim)
+    read = state.text if raw else state.read
     if before:
         if context.previous is None:
             return _Markers()
         span = window = context.previous
         blank = (0, 0)
-        text = state.text[span[0] : span[1]]
+        text = read[span[0] : span[1]]
     else:  # the claim's own words ("a 2016 meta-analysis") read as blank
         span, window, blank = context.own, (lo, hi), (claim.start, claim.end)
         spaces = " " * (claim.end - claim.start)
-        text = f"{state.text[lo : claim.start]}{spaces}{state.text[claim.end : hi]}"
+        text = f"{read[lo : claim.start]}{spaces}{read[claim.end : hi]}"
 
     def found(phrases: tuple[str, ...]) -> list[str]:
-        return [h for p in phrases for h in state.phrase_hits(p, span, window, blank)]
+        return [h for p in phrases for h in state.phrase_hits(p, span, window, blank, raw)]
 
     studies = {k: found(words) for k, words in topic.studies}
     surnames = found(state.ledger.surnames.get(topic_id, ()))
@@ -1199,6 +1321,53 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A clause about what is yet to happen: the future ("will"), a plan or schedule ("is planned",
+# "plans to", "a planned follow-up", "is expected to", "upcoming"). English marks futurity with
+# modals and with these verbs and adjectives (CGEL ch. 3, section 9.4, and ch. 14: Huddleston &
+# Pullum 2002). Such a clause reports no result, so it names no source of one.
+_PLANNED = re.compile(
+    r"(?i)\b(?:will|shall|(?:is|are|was|were)\s+(?:planned|scheduled|(?:expected|due|set|slated"
+    r"|going)\s+to)|plans?\s+to|planned|upcoming|forthcoming)\b"
+)
+
+
+def _without_plans(text: str, claim_starts: list[int]) -> str:
+    """``text`` with each clause about a plan (``_PLANNED``) that holds no claim blanked: "67% no
+    longer met the criteria, and a 12-month follow-up is planned" reports MAPP1's 67%, and the
+    follow-up it plans has no results, so its words ("follow-up", "12-month") may neither pick the
+    retracted follow-up's 67% nor point away from MAPP1. A clause with a number of its own
+    ("approval is expected in 2024") is kept: its words are that number's."""
+    starts = sorted(claim_starts)
+    cut: list[tuple[int, int]] = []
+    sentences: list[tuple[int, int]] = []
+    breaks: list[tuple[int, int]] = []
+    for m in _PLANNED.finditer(text):
+        if cut and m.start() < cut[-1][1]:
+            continue
+        if not sentences:  # found once, and only in a text that plans something
+            sentences = sentence_spans(text) or [(0, len(text))]
+            breaks = [b.span() for b in _CLAUSE_BREAK.finditer(text)] + [(len(text), len(text))]
+        j = max(0, bisect_left(sentences, (m.start() + 1, -1)) - 1)
+        lo, hi = sentences[j][0], max(sentences[j][1], m.end())
+        k = bisect_left(breaks, (m.start(), -1))  # the first break at or after the plan word
+        if k > 0 and breaks[k - 1][1] <= m.start():
+            lo = max(lo, breaks[k - 1][1])
+        while breaks[k][0] < m.end():
+            k += 1
+        hi = min(hi, breaks[k][0])
+        i = bisect_left(starts, lo)
+        if i < len(starts) and starts[i] < hi:
+            continue  # a claim's own clause
+        cut.append((lo, hi))
+    if not cut:
+        return text
+    parts, at = [], 0
+    for lo, hi in cut:
+        parts += [text[at:lo], " " * (hi - lo)]
+        at = hi
+    return "".join([*parts, text[at:]])
+
+
 def _clause_span(claim: Claim, text: str) -> tuple[int, int]:
     """The claim's clause in its sentence, as (start, end) in ``text``: bounded by the nearest
     ``_CLAUSE_BREAK`` on either side of the claim."""
@@ -1273,6 +1442,8 @@ def _named_in_clause(
 
 
 _DASH = re.compile(r"\s[—–-]\s|—")
+_AFTER_END = re.compile(r"[,;:]")
+"""Where the words after a claim that name whose number it is end (``_clause_labels``)."""
 
 
 def _clause_labels(
@@ -1301,6 +1472,16 @@ def _clause_labels(
         after = f"{claim.text} {_DASH.split(after, maxsplit=1)[0]}"
     named = [label for label, words in labels if _phrase_pattern(words).search(after)]
     if not named:
+        if (
+            with_claim
+            and claim_before is not None
+            and left == claim_before.end
+            and not _AFTER_END.search(text, left, claim.start)
+        ):
+            # the words since the claim before, up to no comma, are that claim's own reading: "67%
+            # of participants no longer met the criteria after three sessions" names the 67%'s
+            # measure, not the sessions'
+            return []
         before = text[left : claim.start]
         named = [label for label, words in labels if _phrase_pattern(words).search(before)]
     return named

@@ -137,15 +137,18 @@ _FRACTION_AT = re.compile(
 
 # Before the number: the word that makes it a label, not a quantity ("Phase 3", "Type 2").
 _LABEL_BEFORE = re.compile(
-    r"(?i)\b(?:phase|type|schedule|stage|grade|level|version|chapter|section|fig(?:ure)?|table"
-    r"|page|pp?|step|round|wave|episode|part|class|tier|cohort|study|trial|experiment|item"
-    r"|question|number|(?-i:No|NO)|vol(?:ume)?|issue|appendix|lines?|room|article|day|week"
+    r"(?i)\b(?:(?:phase|type|schedule|stage|grade|level|version|chapter|section|figure|table"
+    r"|page|step|round|wave|episode|part|class|tier|cohort|study|trial|experiment|item"
+    r"|question|number|volume|issue|appendix|lines?|room|article|day|week"
     r"|month|session|visit|covid|nct|pmid|isbn|issn)"
-    r"\.?[\s-]*#?$"
+    r"|(?:fig|pp?|(?-i:No|NO)|vol)\.?)[\s-]*#?$"
 )
 """A lowercase "no." before a number ends a sentence ("The panel voted no. 10 of the 11..."),
-as ``srcgrade.sentences`` reads it; only "No." / "NO." is the number sign."""
-_STAT_BEFORE = re.compile(r"(?:\b[prtzPRFTZ]|χ2|\bOR|\bHR|\bRR)\s*[<=>≤≥]\s*$")
+as ``srcgrade.sentences`` reads it; only "No." / "NO." is the number sign. Only an abbreviation
+takes a full stop ("Fig. 3", "Vol. 2", "pp. 10"): after a whole word ("...in the first phase 3
+trial. 95% of ...") the stop ends the sentence, and a label never spans a sentence end."""
+# A statistic's letter is a word of its own: "<p>67%" (a pasted HTML paragraph) is no p-value.
+_STAT_BEFORE = re.compile(r"(?:(?<![\w</])[prtzPRFTZ]|χ2|\bOR|\bHR|\bRR)\s*[<=>≤≥]\s*$")
 _N_BEFORE = re.compile(r"(?:^|(?<=[\s(\[,;]))[nN]\s*=\s*$")
 _EFFECT_BEFORE = re.compile(
     r"(?i)(?:(?:effect\s+sizes?|cohen['’]?s\s+d|hedges['’]?\s+g)\s*(?:of|was|were|is|=|:)?"
