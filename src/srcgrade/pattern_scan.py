@@ -610,10 +610,7 @@ class SpotSearch:
         if re.compile(regex.pattern, 0 if cased else re.IGNORECASE).flags != regex.flags:
             return None
         key = f"spots:{_algorithm()}:{int(cased)}:{regex.pattern}"
-        stored = regex_cache.recall(key)
-        if stored is None:
-            stored = _spots_source(regex.pattern, cased) or "unknown"
-            regex_cache.keep(key, stored)
+        stored = regex_cache.remembered(key, lambda: _spots_source(regex.pattern, cased))
         if not isinstance(stored, list) or len(stored) != 2:
             return None
         return cls(regex, str(stored[0]), bool(stored[1]))
@@ -663,10 +660,7 @@ class BackSearch:
         """The search for ``regex``, or None when it cannot be read from the end. The reversed
         pattern is kept in the on-disk store of ``regex_cache``."""
         key = f"back:{_algorithm()}:{regex.flags}:{regex.pattern}"
-        stored = regex_cache.recall(key)
-        if stored is None:
-            stored = _back_source(regex) or "unknown"
-            regex_cache.keep(key, stored)
+        stored = regex_cache.remembered(key, lambda: _back_source(regex))
         if not isinstance(stored, list) or len(stored) != 3:
             return None
         return cls(regex_cache.compile(str(stored[0]), int(stored[1])), bool(stored[2]))
@@ -836,10 +830,7 @@ def matching_regex(regex: re.Pattern[str]) -> tuple[re.Pattern[str], bool] | Non
       follows can match nothing before the end (the match could end earlier).
     """
     key = f"fast:{_algorithm()}:{regex.flags}:{regex.pattern}"
-    stored = regex_cache.recall(key)
-    if stored is None:
-        stored = _fast_source(regex) or "unknown"
-        regex_cache.keep(key, stored)
+    stored = regex_cache.remembered(key, lambda: _fast_source(regex))
     if not isinstance(stored, list) or len(stored) != 3:
         return None
     return regex_cache.compile(str(stored[0]), int(stored[1])), bool(stored[2])

@@ -26,7 +26,7 @@ import sys
 import threading
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +223,16 @@ def recall(key: str) -> Any:
 def keep(key: str, value: Any) -> None:
     """Store a JSON value worked out from a pattern (the key must say how it was worked out)."""
     _STORE.keep(key, value)
+
+
+def remembered(key: str, work: Callable[[], Any]) -> Any:
+    """``work()``'s value as stored under ``key``, worked out and kept the first time; a None
+    answer is kept as "unknown", so a pattern it fails on is not analysed again at each start."""
+    stored = recall(key)
+    if stored is None:
+        stored = work()
+        keep(key, "unknown" if stored is None else stored)
+    return stored
 
 
 def kept() -> contextlib.AbstractContextManager[None]:
