@@ -418,19 +418,25 @@ def test_a_missing_lexicon_is_still_to_be_added(capsys, ratings_copy):
     assert "failed to load" not in out + err
 
 
-def test_validate_refuses_a_pattern_that_can_match_empty_text(capsys, ratings_copy):
-    """Such a pattern used to make validate, score and rate spin forever at the end of a text."""
+def _append_hype_pattern(ratings_copy: Path, entry_id: str, pattern: str, fire: str) -> int:
+    """Add an entry with ``pattern`` to hype.yaml; the line its pattern is on."""
     hype = ratings_copy / "lexicons" / "hype.yaml"
     line = len(hype.read_text(encoding="utf-8").splitlines()) + 2
     with hype.open("a", encoding="utf-8") as out:
         out.write(
-            "  - id: empty_match\n"
-            "    pattern: '(?:very\\s+)?'\n"
+            f"  - id: {entry_id}\n"
+            f"    pattern: '{pattern}'\n"
             "    strength: 1.0\n"
             "    source: hnr-red-flags\n"
             '    message: "x"\n'
-            '    examples: {fire: ["zzz"]}\n'
+            f'    examples: {{fire: ["{fire}"]}}\n'
         )
+    return line
+
+
+def test_validate_refuses_a_pattern_that_can_match_empty_text(capsys, ratings_copy):
+    """Such a pattern used to make validate, score and rate spin forever at the end of a text."""
+    line = _append_hype_pattern(ratings_copy, "empty_match", "(?:very\\s+)?", "zzz")
     code, out, _ = run(capsys, "validate", str(ratings_copy))
     assert code == 1
     assert f"hype.yaml:{line}: entry 'empty_match': pattern can match empty text;" in out
@@ -439,22 +445,15 @@ def test_validate_refuses_a_pattern_that_can_match_empty_text(capsys, ratings_co
 def test_validate_refuses_a_pattern_that_would_hang_scoring(capsys, ratings_copy):
     """Its own example would have taken hours to scan: the entry is left out, reported at its
     pattern's line, and everything else is validated."""
-    hype = ratings_copy / "lexicons" / "hype.yaml"
-    line = len(hype.read_text(encoding="utf-8").splitlines()) + 2
-    with hype.open("a", encoding="utf-8") as out:
-        out.write(
-            "  - id: hailed\n"
-            "    pattern: '\\bhail(?:s|ed)?\\s+(?:\\w+\\s?)+breakthrough'\n"
-            "    strength: 1.0\n"
-            "    source: hnr-red-flags\n"
-            '    message: "x"\n'
-            '    examples: {fire: ["Experts hailed it as the best ' + "a" * 40 + '."]}\n'
-        )
+    line = _append_hype_pattern(ratings_copy, "hailed",
+                                "\\bhail(?:s|ed)?\\s+(?:\\w+\\s?)+breakthrough",
+                                "Experts hailed it as the best " + "a" * 40 + ".")
     code, out, _ = run(capsys, "validate", str(ratings_copy))
     assert code == 1
     [problem] = out.splitlines()
     assert problem.startswith(
-        f"{hype}:{line}: entry 'hailed': pattern can take exponential time on a long run of"
+        f"{ratings_copy / 'lexicons' / 'hype.yaml'}:{line}: entry 'hailed': pattern can take "
+        "exponential time on a long run of"
     )
     assert "use an atomic group (?>...) or a possessive quantifier (++, *+)" in problem
 

@@ -34,11 +34,9 @@ non-overlapping, non-vetoed matches), in the same order; tests check this on rea
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
-from pathlib import Path
 from re import _constants as _sre  # the parse tree of `re` itself, to read pattern beginnings
 from re import _parser as _sre_parse
 from typing import Any, NamedTuple, Protocol
@@ -298,16 +296,11 @@ def _single_atom(sub: list, case_sensitive: bool) -> Atom | None:
     return None
 
 
-@functools.cache
-def _algorithm() -> str:
-    """A digest of this module: beginnings stored by another version of it are not reused."""
-    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]
-
 
 def pattern_starts(pattern: str, case_sensitive: bool) -> set | None:
     """How the entry's matches can begin, or None when that cannot be worked out (kept in the
     on-disk store of ``regex_cache``: working it out parses the pattern in Python)."""
-    key = f"starts:{_algorithm()}:{int(case_sensitive)}:{pattern}"
+    key = f"starts:{regex_cache.source_digest(__file__)}:{int(case_sensitive)}:{pattern}"
     stored = regex_cache.recall(key)
     if isinstance(stored, dict):
         table = [(k, s, bool(w)) for k, s, w in stored["atoms"]]
@@ -609,7 +602,7 @@ class SpotSearch:
         # The beginnings are read from the pattern with this one flag: others must be inline.
         if re.compile(regex.pattern, 0 if cased else re.IGNORECASE).flags != regex.flags:
             return None
-        key = f"spots:{_algorithm()}:{int(cased)}:{regex.pattern}"
+        key = f"spots:{regex_cache.source_digest(__file__)}:{int(cased)}:{regex.pattern}"
         stored = regex_cache.remembered(key, lambda: _spots_source(regex.pattern, cased))
         if not isinstance(stored, list) or len(stored) != 2:
             return None
@@ -659,7 +652,7 @@ class BackSearch:
     def of(cls, regex: re.Pattern[str]) -> BackSearch | None:
         """The search for ``regex``, or None when it cannot be read from the end. The reversed
         pattern is kept in the on-disk store of ``regex_cache``."""
-        key = f"back:{_algorithm()}:{regex.flags}:{regex.pattern}"
+        key = f"back:{regex_cache.source_digest(__file__)}:{regex.flags}:{regex.pattern}"
         stored = regex_cache.remembered(key, lambda: _back_source(regex))
         if not isinstance(stored, list) or len(stored) != 3:
             return None
@@ -829,7 +822,7 @@ def matching_regex(regex: re.Pattern[str]) -> tuple[re.Pattern[str], bool] | Non
       ``[A-Z][a-z]+`` before a space, the words of ", the company said"). Not where what
       follows can match nothing before the end (the match could end earlier).
     """
-    key = f"fast:{_algorithm()}:{regex.flags}:{regex.pattern}"
+    key = f"fast:{regex_cache.source_digest(__file__)}:{regex.flags}:{regex.pattern}"
     stored = regex_cache.remembered(key, lambda: _fast_source(regex))
     if not isinstance(stored, list) or len(stored) != 3:
         return None
@@ -1175,7 +1168,7 @@ class Gate:
         ordered = tuple(sorted(words))
         if all(_spells(atoms, ordered) for _boundary, atoms in starts):
             return None
-        key = f"gate:{_algorithm()}:{regex.flags}:{regex.pattern}"
+        key = f"gate:{regex_cache.source_digest(__file__)}:{regex.flags}:{regex.pattern}"
         stored = regex_cache.recall(key)
         if stored is None:
             ranges = _gate_ranges(regex)

@@ -45,7 +45,6 @@ import functools
 import hashlib
 import re
 import sys
-from pathlib import Path
 from re import _constants as _sre_c
 from re import _parser as _sre_parse
 from typing import Any
@@ -628,11 +627,6 @@ def _two_paths(component: list[int], inside: set[int], follow: list[dict[int, in
     return None
 
 
-@functools.cache
-def _algorithm() -> str:
-    """A digest of this module: findings stored by another version of it are not reused."""
-    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]
-
 
 def dangerous_kept(pattern: str, flags: int = 0) -> str | None:
     """``dangerous``, kept in ``regex_cache``'s on-disk store (keyed by a digest of the pattern,
@@ -641,10 +635,6 @@ def dangerous_kept(pattern: str, flags: int = 0) -> str | None:
     if not _MAY_NEST.search(pattern):
         return None
     digest = hashlib.sha1(pattern.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    key = f"redos:{_algorithm()}:{flags}:{digest}"
-    stored = regex_cache.recall(key)
-    if isinstance(stored, str):
-        return stored or None
-    found = dangerous(pattern, flags)
-    regex_cache.keep(key, found or "")
-    return found
+    key = f"redos:{regex_cache.source_digest(__file__)}:{flags}:{digest}"
+    stored = regex_cache.remembered(key, lambda: dangerous(pattern, flags) or "")
+    return stored if isinstance(stored, str) and stored else None

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import re
@@ -223,6 +225,13 @@ def recall(key: str) -> Any:
 def keep(key: str, value: Any) -> None:
     """Store a JSON value worked out from a pattern (the key must say how it was worked out)."""
     _STORE.keep(key, value)
+
+
+@functools.cache
+def source_digest(module_file: str) -> str:
+    """A digest of a module's source, for the keys of what it works out from patterns: answers
+    stored by another version of the module are not reused."""
+    return hashlib.sha1(Path(module_file).read_bytes()).hexdigest()[:16]
 
 
 def remembered(key: str, work: Callable[[], Any]) -> Any:

@@ -11,11 +11,8 @@ the vetoes are the same; a pattern without such literals (``\\w+$``) gets None a
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 import unicodedata
-from pathlib import Path
 from re import _constants as _sre  # the parse tree of `re` itself
 from re import _parser as _sre_parse
 from typing import Any
@@ -50,7 +47,7 @@ def required_words(pattern: str, flags: int = 0) -> Words | None:
 def words_of(regex: re.Pattern[str]) -> Words | None:
     """``required_words`` of a compiled pattern, kept in the on-disk store of ``regex_cache``
     (reading a parse tree costs about as much as compiling)."""
-    key = f"required:{_algorithm()}:{regex.flags}:{regex.pattern}"
+    key = f"required:{regex_cache.source_digest(__file__)}:{regex.flags}:{regex.pattern}"
     stored = regex_cache.recall(key)
     if isinstance(stored, list):
         return frozenset(map(str, stored))
@@ -71,11 +68,6 @@ def holds_any(low: str, words: Words, start: int, end: int) -> bool:
             return True
     return False
 
-
-@functools.cache
-def _algorithm() -> str:
-    """A digest of this module: words stored by another version of it are not reused."""
-    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
